@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { CommanderError } from 'commander';
+import { UsageError } from '../core/errors.js';
+import { EXIT } from './exit-codes.js';
+import { buildProgram } from './program.js';
+
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Commander's message as one line: "error: unknown option '--cont' (Did you mean --count?)". */
+function oneLine(text: string): string {
+  return text.trim().split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+}
+
+/** The whole program: parse, run, and turn any error into one stderr line and an exit code. */
+export async function main(argv: readonly string[]): Promise<void> {
+  let commanderMessage = '';
+  const program = buildProgram(packageVersion(), async (options) => {
+    // Loaded only when a benchmark runs, so --help and --version start fast.
+    const { runCommand } = await import('./run-command.js');
+    process.exitCode = await runCommand(options);
+  });
+  program.exitOverride().configureOutput({
+    writeErr: (text) => {
+      commanderMessage += text;
+    },
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0) {
+        process.exitCode = EXIT.ok; // --help, --version
+        return;
+      }
+      process.stderr.write(`async-bench: ${oneLine(commanderMessage || err.message).replace(/^error: /, '')}\n`);
+      process.exitCode = EXIT.usage;
+      return;
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`async-bench: ${err.message}\n`);
+      process.exitCode = EXIT.usage;
+      return;
+    }
+    // A bug, not a result: say so plainly, with the stack for the report.
+    process.stderr.write(`async-bench: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exitCode = EXIT.internal;
+  }
+}

@@ -1,0 +1,83 @@
+/** Option values as the user typed them, checked and turned into numbers: pure, no I/O. */
+import { UsageError, closestMatch } from '../core/errors.js';
+import { STRATEGIES, type LatencyModel, type StrategyName } from '../core/types.js';
+
+export const DEFAULTS = {
+  count: 10,
+  concurrency: [5],
+  strategies: [...STRATEGIES] as StrategyName[],
+  timeoutMs: 10_000,
+} as const;
+
+/** Upper bounds that keep a typo (an extra zero or three) from eating the machine. */
+export const LIMITS = {
+  count: 1_000_000,
+  concurrency: 100_000,
+  timeoutMs: 3_600_000,
+  latencyMs: 60_000,
+  seed: 2 ** 32 - 1,
+} as const;
+
+const WHOLE = /^\d+$/;
+
+/** A whole number from min to max, or a usage error that names the option. */
+export function parseWholeNumber(option: string, text: string, min: number, max: number): number {
+  const trimmed = text.trim();
+  const value = Number(trimmed);
+  if (!WHOLE.test(trimmed) || !Number.isSafeInteger(value)) {
+    throw new UsageError(`${option} must be a whole number, got '${text}'`);
+  }
+  if (value < min) throw new UsageError(`${option} must be at least ${min}, got ${value}`);
+  if (value > max) throw new UsageError(`${option} must be at most ${max.toLocaleString('en-US')}, got ${value}`);
+  return value;
+}
+
+export const parseCount = (text: string): number => parseWholeNumber('--count', text, 1, LIMITS.count);
+export const parseTimeout = (text: string): number => parseWholeNumber('--timeout', text, 1, LIMITS.timeoutMs);
+export const parseSeed = (text: string): number => parseWholeNumber('--seed', text, 0, LIMITS.seed);
+
+/** "5" or "1,2,4,8": limits of the bounded strategy, duplicates dropped, order kept. */
+export function parseConcurrency(text: string): number[] {
+  const values = text.split(',').map((part) => parseWholeNumber('--concurrency', part, 1, LIMITS.concurrency));
+  return [...new Set(values)];
+}
+
+/** "sequential,bounded": which strategies to run, in the report's order. */
+export function parseStrategies(text: string): StrategyName[] {
+  const names = text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  if (names.length === 0) throw new UsageError(`--strategy needs at least one of ${STRATEGIES.join(', ')}`);
+  for (const name of names) {
+    if (!(STRATEGIES as readonly string[]).includes(name)) {
+      const suggestion = closestMatch(name, STRATEGIES);
+      throw new UsageError(
+        `unknown strategy '${name}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; choose from ${STRATEGIES.join(', ')}`,
+      );
+    }
+  }
+  return STRATEGIES.filter((s) => names.includes(s));
+}
+
+/** "0", "100" or "100-400" (ms): the fixture server's delay. */
+export function parseLatency(text: string): LatencyModel {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(?:-\s*(\d+(?:\.\d+)?))?\s*(?:ms)?\s*$/.exec(text);
+  if (!match) throw new UsageError(`--latency must be milliseconds or a range like 100-400, got '${text}'`);
+  const minMs = Number(match[1]);
+  const maxMs = match[2] === undefined ? minMs : Number(match[2]);
+  if (maxMs < minMs) throw new UsageError(`--latency range must go from low to high, got '${text}'`);
+  if (maxMs > LIMITS.latencyMs) throw new UsageError(`--latency must be at most ${LIMITS.latencyMs} ms, got '${text}'`);
+  return { minMs, maxMs };
+}
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** "Name: value" added to the headers so far (repeatable option). */
+export function parseHeader(text: string, previous: Record<string, string> = {}): Record<string, string> {
+  const colon = text.indexOf(':');
+  const name = colon === -1 ? '' : text.slice(0, colon).trim();
+  if (colon === -1 || !HEADER_NAME.test(name)) {
+    throw new UsageError(`--header must look like "Name: value", got '${colon === -1 ? text : name + ': …'}'`);
+  }
+  const value = text.slice(colon + 1).trim();
+  if (/[\r\n\0]/.test(value)) throw new UsageError(`--header '${name}' has a line break or NUL in its value`);
+  return { ...previous, [name.toLowerCase()]: value };
+}

@@ -1,0 +1,43 @@
+import type { StrategySpec } from '../core/benchmark.js';
+import { strategyLabel } from '../report/format.js';
+
+/** Live progress on stderr; silent when stderr is not a terminal, under CI, or with --quiet. */
+export interface Progress {
+  start(text: string): void;
+  strategy(spec: StrategySpec, count: number): void;
+  request(spec: StrategySpec, done: number, count: number): void;
+  stop(): void;
+}
+
+const SILENT: Progress = { start() {}, strategy() {}, request() {}, stop() {} };
+/** Text updates at most this often: ora redraws on its own timer, strings cost per request. */
+const UPDATE_EVERY_MS = 50;
+
+export function progressEnabled(quiet: boolean, env: NodeJS.ProcessEnv, stderrIsTTY: boolean): boolean {
+  return !quiet && stderrIsTTY && !env.CI;
+}
+
+export async function createProgress(enabled: boolean, color: boolean): Promise<Progress> {
+  if (!enabled) return SILENT;
+  const { default: ora } = await import('ora');
+  const spinner = ora({ stream: process.stderr, color: 'cyan', isEnabled: true, discardStdin: false });
+  if (!color) spinner.spinner = 'line';
+  let lastUpdate = 0;
+  return {
+    start(text) {
+      spinner.start(text);
+    },
+    strategy(spec, count) {
+      spinner.text = `${strategyLabel(spec.strategy, spec.concurrency)}  0/${count}`;
+    },
+    request(spec, done, count) {
+      const now = Date.now();
+      if (done < count && now - lastUpdate < UPDATE_EVERY_MS) return;
+      lastUpdate = now;
+      spinner.text = `${strategyLabel(spec.strategy, spec.concurrency)}  ${done}/${count}`;
+    },
+    stop() {
+      spinner.stop();
+    },
+  };
+}

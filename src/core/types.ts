@@ -1,0 +1,43 @@
+/** Shared vocabulary of the pure core: strategies, error classes, one request's outcome. */
+
+export const STRATEGIES = ['sequential', 'all', 'bounded'] as const;
+export type StrategyName = (typeof STRATEGIES)[number];
+
+/** The contract's error classes, in the order the JSON document lists them. */
+export const ERROR_CLASSES = [
+  'timeout',
+  'connect',
+  'dns',
+  'reset',
+  'tls',
+  'http4xx',
+  'http5xx',
+  'aborted',
+  'other',
+] as const;
+export type ErrorClass = (typeof ERROR_CLASSES)[number];
+
+/** What one request produced; a failure is a value here, never a thrown error. */
+export interface RequestOutcome {
+  /** HTTP status, 0 when no response arrived. */
+  status: number;
+  /** Body bytes read (counted while draining). */
+  bytes: number;
+  /** Time from send to response headers, ms; NaN when no headers arrived. */
+  ttfbMs: number;
+  error: ErrorClass | null;
+  /** The body text, only when the caller asked to keep it (for the sample line). */
+  body?: string;
+}
+
+/** Sends request number `index`; must resolve (never reject) with its outcome. */
+export type RequestFn = (index: number) => Promise<RequestOutcome>;
+
+/** Monotonic milliseconds. */
+export type Clock = () => number;
+
+/** A response delay drawn uniformly from minMs..maxMs (a fixed delay when they are equal). */
+export interface LatencyModel {
+  minMs: number;
+  maxMs: number;
+}

@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** Where the fixture data lives: fixtures/ at the package root (two levels above this module). */
+export const FIXTURES_DIR = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+
+export interface JsonPlaceholderData {
+  users: Array<{ id: number } & Record<string, unknown>>;
+  posts: Array<{ id: number; userId: number } & Record<string, unknown>>;
+  todos: Array<{ id: number; userId: number } & Record<string, unknown>>;
+  comments: Array<{ id: number; postId: number } & Record<string, unknown>>;
+}
+
+export interface FixtureData {
+  pokemonNames: string[];
+  jsonplaceholder: JsonPlaceholderData;
+}
+
+function readJson<T>(name: string, dir: string): T {
+  return JSON.parse(readFileSync(dir + name, 'utf8')) as T;
+}
+
+export function loadFixtureData(dir = FIXTURES_DIR): FixtureData {
+  return {
+    pokemonNames: readJson<string[]>('pokemon-names.json', dir),
+    jsonplaceholder: readJson<JsonPlaceholderData>('jsonplaceholder.json', dir),
+  };
+}

@@ -1,0 +1,21 @@
+import { createRandom, randomInt } from '../../core/random.js';
+import { isRecord, pickFromBodies, type Preset } from '../preset.js';
+
+/** JSONPlaceholder serves posts 1..100. */
+export const POST_COUNT = 100;
+
+export const jsonplaceholderPreset: Preset = {
+  name: 'jsonplaceholder',
+  liveBaseUrl: 'https://jsonplaceholder.typicode.com',
+  description: 'random posts by id: GET /posts/{1..100} (also /users, /todos, /comments)',
+  needsKey: false,
+  defaultLatency: { minMs: 50, maxMs: 150 },
+  buildUrls({ count, seed, baseUrl }) {
+    const random = createRandom(seed);
+    return Array.from({ length: count }, () => `${baseUrl}/posts/${randomInt(random, 1, POST_COUNT)}`);
+  },
+  sample(bodies) {
+    const titles = pickFromBodies(bodies, (v) => (isRecord(v) && typeof v.title === 'string' ? `"${v.title}"` : undefined));
+    return titles.length > 0 ? `Posts: ${titles.join(', ')}` : null;
+  },
+};
