@@ -54,18 +54,26 @@ export function buildProgram(version: string, run: RunAction): Command {
     .version(version, '-V, --version')
     .argument('[targets...]', 'a preset (pokemon, jsonplaceholder, tmdb) or http(s) URLs')
     .option('-n, --count <n>', 'requests to make from a preset (a URL list is used as given)', parseCount, DEFAULTS.count)
-    .option('-c, --concurrency <n[,n...]>', 'limit of the bounded runner; a list runs a sweep', parseConcurrency, [...DEFAULTS.concurrency])
-    .option('-s, --strategy <list>', 'any of sequential,all,bounded', parseStrategies, [...DEFAULTS.strategies])
+    .addOption(
+      new Option('-c, --concurrency <n[,n...]>', 'limit of the bounded runner; a list runs a sweep')
+        .argParser(parseConcurrency)
+        .default([...DEFAULTS.concurrency], DEFAULTS.concurrency.join(',')),
+    )
+    .addOption(
+      new Option('-s, --strategy <list>', 'any of sequential,all,bounded')
+        .argParser(parseStrategies)
+        .default([...DEFAULTS.strategies], 'all three'),
+    )
     .option('-f, --file <path>', 'read URLs one per line (- for stdin; blank and # lines skipped)')
-    .option('--offline', 'serve the preset from the built-in fixture server on 127.0.0.1', false)
+    .option('--offline', 'serve the preset from the built-in fixture server on 127.0.0.1')
     .option('--latency <ms|min-max>', "with --offline: the server's delay (0 = pure overhead; default: the preset's model)")
     .option('--seed <n>', 'make random ids and simulated jitter reproducible', parseSeed)
     .option('--timeout <ms>', 'per-request limit, headers and body included', parseTimeout, DEFAULTS.timeoutMs)
     .addOption(new Option('-H, --header <"Name: value">', 'extra request header, repeatable').argParser(parseHeader).default({}, 'none'))
-    .option('--json', 'print one JSON document on stdout and nothing else there', false)
-    .option('--fail-on-error', 'exit 1 when any request failed', false)
+    .option('--json', 'print one JSON document on stdout and nothing else there')
+    .option('--fail-on-error', 'exit 1 when any request failed')
     .option('--no-color', 'no ANSI colour (NO_COLOR and FORCE_COLOR are honoured too)')
-    .option('-q, --quiet', 'no spinner or progress', false)
+    .option('-q, --quiet', 'no spinner or progress')
     .addHelpText('after', EXAMPLES)
     .showSuggestionAfterError(true)
     .action(async (targets: string[], opts: Record<string, unknown>, command: Command) => {

@@ -8,6 +8,9 @@ export class UsageError extends Error {
 
 /** The candidate closest to `input` by edit distance, when it is close enough to be a typo. */
 export function closestMatch(input: string, candidates: readonly string[]): string | undefined {
+  const lower = input.toLowerCase();
+  const prefixed = lower.length >= 2 ? candidates.filter((c) => c.toLowerCase().startsWith(lower)) : [];
+  if (prefixed.length === 1) return prefixed[0];
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {

@@ -27,6 +27,10 @@ export function verdictLines(results: readonly StrategyResult[]): string[] {
     .map((r) => {
       const ratio = r.speedup!;
       const name = r.strategy === 'bounded' ? `bounded (C=${r.concurrency})` : r.strategy;
+      // Timing failures against failures compares nothing worth a verdict.
+      if (r.ok === 0 || sequential.ok === 0) {
+        return `${name}: no comparison, ${r.ok === 0 ? 'every request failed' : 'every sequential request failed'} (${describeFailures(r.ok === 0 ? r : sequential)})`;
+      }
       const relation = ratio >= 1 ? `${ratio.toFixed(2)}x faster than` : `${(1 / ratio).toFixed(2)}x slower than`;
       const failures = r.failed > 0 ? `; ${describeFailures(r)}` : '';
       return `${name}: ${relation} sequential (${formatSeconds(r.wallMs)} vs ${formatSeconds(sequential.wallMs)})${failures}`;
