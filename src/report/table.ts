@@ -37,6 +37,12 @@ export function verdictLines(results: readonly StrategyResult[]): string[] {
     });
 }
 
+/** Keeps the rule under the header and drops those between body rows: one compact comparison. */
+function withoutRowRules(rendered: string): string {
+  const rows = rendered.split('\n');
+  return rows.filter((row, i) => i <= 2 || i === rows.length - 1 || !row.includes('┼')).join('\n');
+}
+
 /** The "Time taken" table, verdicts and sample line, as one string for stdout. */
 export function renderTable(report: Report, view: TableView): string {
   const { chalk } = view;
@@ -61,7 +67,7 @@ export function renderTable(report: Report, view: TableView): string {
       r.speedup !== null && r.speedup === best && best > 1 ? chalk.green.bold(speed) : speed,
     ]);
   }
-  const lines = [chalk.dim(view.heading), table.toString()];
+  const lines = [chalk.dim(view.heading), withoutRowRules(table.toString())];
   const verdicts = verdictLines(report.results);
   if (verdicts.length > 0) lines.push(...verdicts.map((v) => chalk.cyan(v)));
   for (const r of report.results) {

@@ -39,3 +39,8 @@ export function pickFromBodies<T>(bodies: readonly string[], pick: (value: unkno
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** The text cut to at most `max` characters, with an ellipsis when cut. */
+export function shorten(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
+}

@@ -1,5 +1,5 @@
 import { createRandom, randomInt } from '../../core/random.js';
-import { isRecord, pickFromBodies, type Preset } from '../preset.js';
+import { isRecord, pickFromBodies, shorten, type Preset } from '../preset.js';
 
 /** JSONPlaceholder serves posts 1..100. */
 export const POST_COUNT = 100;
@@ -15,7 +15,7 @@ export const jsonplaceholderPreset: Preset = {
     return Array.from({ length: count }, () => `${baseUrl}/posts/${randomInt(random, 1, POST_COUNT)}`);
   },
   sample(bodies) {
-    const titles = pickFromBodies(bodies, (v) => (isRecord(v) && typeof v.title === 'string' ? `"${v.title}"` : undefined));
+    const titles = pickFromBodies(bodies, (v) => (isRecord(v) && typeof v.title === 'string' ? `"${shorten(v.title, 40)}"` : undefined)).slice(0, 3);
     return titles.length > 0 ? `Posts: ${titles.join(', ')}` : null;
   },
 };
