@@ -18,10 +18,20 @@ function oneLine(text: string): string {
 /** The whole program: parse, run, and turn any error into one stderr line and an exit code. */
 export async function main(argv: readonly string[]): Promise<void> {
   let commanderMessage = '';
-  const program = buildProgram(packageVersion(), async (options) => {
-    // Loaded only when a benchmark runs, so --help and --version start fast.
-    const { runCommand } = await import('./run-command.js');
-    process.exitCode = await runCommand(options);
+  // Each command's module is loaded only when it runs, so --help and --version start fast.
+  const program = buildProgram(packageVersion(), {
+    async run(options) {
+      const { runCommand } = await import('./run-command.js');
+      process.exitCode = await runCommand(options);
+    },
+    async serve(options) {
+      const { serveCommand } = await import('./serve-command.js');
+      process.exitCode = await serveCommand(options);
+    },
+    async presets() {
+      const { presetsCommand } = await import('./presets-command.js');
+      process.exitCode = await presetsCommand();
+    },
   });
   program.exitOverride().configureOutput({
     writeErr: (text) => {

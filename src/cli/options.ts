@@ -7,6 +7,7 @@ export const DEFAULTS = {
   concurrency: [5],
   strategies: [...STRATEGIES] as StrategyName[],
   timeoutMs: 10_000,
+  language: 'en-US',
 } as const;
 
 /** Upper bounds that keep a typo (an extra zero or three) from eating the machine. */
@@ -80,4 +81,33 @@ export function parseHeader(text: string, previous: Record<string, string> = {})
   const value = text.slice(colon + 1).trim();
   if (/[\r\n\0]/.test(value)) throw new UsageError(`--header '${name}' has a line break or NUL in its value`);
   return { ...previous, [name.toLowerCase()]: value };
+}
+
+/** "0.1": share of requests the fixture server answers with 500. */
+export function parseErrorRate(text: string): number {
+  const value = Number(text.trim());
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) {
+    throw new UsageError(`--error-rate must be a number from 0 to 1, got '${text}'`);
+  }
+  return value;
+}
+
+/** "20/s" or "20": requests per second the fixture server allows before answering 429. */
+export function parseRateLimit(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(?:\/\s*s)?\s*$/.exec(text);
+  const value = match ? Number(match[1]) : Number.NaN;
+  if (!(value > 0) || value > 1_000_000) throw new UsageError(`--rate-limit must look like 20/s (more than 0), got '${text}'`);
+  return value;
+}
+
+export const parseMaxInflight = (text: string): number => parseWholeNumber('--max-inflight', text, 1, LIMITS.concurrency);
+export const parsePort = (text: string): number => parseWholeNumber('--port', text, 0, 65_535);
+
+/** "en-US", "ko-KR", "de": a language tag as TMDB takes it. */
+export function parseLanguage(text: string): string {
+  const trimmed = text.trim();
+  if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$/.test(trimmed)) {
+    throw new UsageError(`--language must be a language tag like en-US or ko-KR, got '${text}'`);
+  }
+  return trimmed;
 }

@@ -1,18 +1,35 @@
 import { Command, Option } from 'commander';
-import type { StrategyName, LatencyModel } from '../core/types.js';
+import type { LatencyModel, StrategyName } from '../core/types.js';
+import { NO_FAULTS, type FaultOptions } from '../fixture-server/faults.js';
 import {
   DEFAULTS,
   parseConcurrency,
   parseCount,
+  parseErrorRate,
   parseHeader,
+  parseLanguage,
   parseLatency,
+  parseMaxInflight,
+  parsePort,
+  parseRateLimit,
   parseSeed,
   parseStrategies,
   parseTimeout,
 } from './options.js';
 
+/** How the built-in fixture server behaves: shared by `--offline` runs and `serve`. */
+export interface ServerSettings {
+  /** Null: the preset's own model. */
+  latency: LatencyModel | null;
+  latencyText: string | null;
+  seed: number | null;
+  faults: FaultOptions;
+  /** Whether any fault option was given (they need a fixture server). */
+  faultsGiven: boolean;
+}
+
 /** The run command's options after parsing, before targets are resolved. */
-export interface RunOptions {
+export interface RunOptions extends ServerSettings {
   /** The tool's version, for the report. */
   version: string;
   targets: string[];
@@ -23,10 +40,8 @@ export interface RunOptions {
   concurrency: number[];
   strategies: StrategyName[];
   offline: boolean;
-  /** Null: the preset's own model. */
-  latency: LatencyModel | null;
-  latencyText: string | null;
-  seed: number | null;
+  language: string;
+  languageGiven: boolean;
   timeoutMs: number;
   headers: Record<string, string>;
   json: boolean;
@@ -35,19 +50,56 @@ export interface RunOptions {
   quiet: boolean;
 }
 
-export type RunAction = (options: RunOptions) => Promise<void>;
+export interface ServeOptions extends ServerSettings {
+  preset: string | undefined;
+  port: number;
+}
+
+export interface Actions {
+  run(options: RunOptions): Promise<void>;
+  serve(options: ServeOptions): Promise<void>;
+  presets(): Promise<void>;
+}
 
 const EXAMPLES = `
 Examples:
   $ async-bench pokemon --count 10 --offline      three strategies against the built-in server
   $ async-bench jsonplaceholder -c 1,2,4,8 --offline --seed 42
+  $ TMDB_API_KEY=... async-bench tmdb --count 40
+  $ async-bench pokemon --offline -n 100 --max-inflight 10 -s all,bounded -c 8
   $ async-bench https://example.com/a https://example.com/b --json
   $ async-bench --file urls.txt -s all,bounded -c 20 --fail-on-error
 
 Exit codes: 0 ran, 1 a check failed (--fail-on-error), 2 bad usage or input, 130 interrupted.`;
 
+/** The options that shape the fixture server, added alike to the run command and to `serve`. */
+function addServerOptions(command: Command, latencyHelp: string): Command {
+  return command
+    .option('--latency <ms|min-max>', latencyHelp)
+    .option('--seed <n>', 'make random ids and simulated jitter reproducible', parseSeed)
+    .option('--error-rate <0..1>', 'fixture server: answer this share of requests with 500', parseErrorRate)
+    .option('--rate-limit <n/s>', 'fixture server: allow n requests a second, then 429 with Retry-After', parseRateLimit)
+    .option('--max-inflight <n>', 'fixture server: answer 503 above n requests at once', parseMaxInflight);
+}
+
+function serverSettings(opts: Record<string, unknown>): ServerSettings {
+  const latencyText = (opts.latency as string | undefined) ?? null;
+  const faults: FaultOptions = {
+    errorRate: (opts.errorRate as number | undefined) ?? NO_FAULTS.errorRate,
+    rateLimitPerSec: (opts.rateLimit as number | undefined) ?? null,
+    maxInflight: (opts.maxInflight as number | undefined) ?? null,
+  };
+  return {
+    latency: latencyText === null ? null : parseLatency(latencyText),
+    latencyText: latencyText === null ? null : latencyText.trim(),
+    seed: (opts.seed as number | undefined) ?? null,
+    faults,
+    faultsGiven: opts.errorRate !== undefined || opts.rateLimit !== undefined || opts.maxInflight !== undefined,
+  };
+}
+
 /** The command line (the help text is generated from these definitions, never kept by hand). */
-export function buildProgram(version: string, run: RunAction): Command {
+export function buildProgram(version: string, actions: Actions): Command {
   const program = new Command('async-bench');
   program
     .description('Measure sequential vs Promise.all vs bounded-concurrency HTTP fetching on one event loop.')
@@ -65,9 +117,9 @@ export function buildProgram(version: string, run: RunAction): Command {
         .default([...DEFAULTS.strategies], 'all three'),
     )
     .option('-f, --file <path>', 'read URLs one per line (- for stdin; blank and # lines skipped)')
-    .option('--offline', 'serve the preset from the built-in fixture server on 127.0.0.1')
-    .option('--latency <ms|min-max>', "with --offline: the server's delay (0 = pure overhead; default: the preset's model)")
-    .option('--seed <n>', 'make random ids and simulated jitter reproducible', parseSeed)
+    .option('--offline', 'serve the preset from the built-in fixture server on 127.0.0.1');
+  addServerOptions(program, "with --offline: the server's delay (0 = pure overhead; default: the preset's model)")
+    .option('--language <tag>', 'tmdb: response language', parseLanguage, DEFAULTS.language)
     .option('--timeout <ms>', 'per-request limit, headers and body included', parseTimeout, DEFAULTS.timeoutMs)
     .addOption(new Option('-H, --header <"Name: value">', 'extra request header, repeatable').argParser(parseHeader).default({}, 'none'))
     .option('--json', 'print one JSON document on stdout and nothing else there')
@@ -75,10 +127,11 @@ export function buildProgram(version: string, run: RunAction): Command {
     .option('--no-color', 'no ANSI colour (NO_COLOR and FORCE_COLOR are honoured too)')
     .option('-q, --quiet', 'no spinner or progress')
     .addHelpText('after', EXAMPLES)
+    // Options after a subcommand's name belong to it (serve has its own --seed, --latency …).
+    .enablePositionalOptions()
     .showSuggestionAfterError(true)
     .action(async (targets: string[], opts: Record<string, unknown>, command: Command) => {
-      const latencyText = (opts.latency as string | undefined) ?? null;
-      await run({
+      await actions.run({
         version,
         targets,
         file: opts.file as string | undefined,
@@ -87,9 +140,9 @@ export function buildProgram(version: string, run: RunAction): Command {
         concurrency: opts.concurrency as number[],
         strategies: opts.strategy as StrategyName[],
         offline: opts.offline === true,
-        latency: latencyText === null ? null : parseLatency(latencyText),
-        latencyText,
-        seed: (opts.seed as number | undefined) ?? null,
+        language: opts.language as string,
+        languageGiven: command.getOptionValueSource('language') === 'cli',
+        ...serverSettings(opts),
         timeoutMs: opts.timeout as number,
         headers: opts.header as Record<string, string>,
         json: opts.json === true,
@@ -98,5 +151,22 @@ export function buildProgram(version: string, run: RunAction): Command {
         quiet: opts.quiet === true,
       });
     });
+
+  program
+    .command('presets')
+    .description('list the presets, their live base URL and what they need')
+    .action(() => actions.presets());
+
+  const serve = program
+    .command('serve')
+    .description('run the built-in fixture server in the foreground on 127.0.0.1 (Ctrl-C stops it)')
+    .argument('[preset]', 'whose latency model and example URLs to use (every route is served)')
+    .option('-p, --port <n>', 'port to listen on (0 picks a free one)', parsePort, 0);
+  addServerOptions(serve, "the server's delay (default: the preset's model, 0 without a preset)")
+    .showSuggestionAfterError(true)
+    .action(async (preset: string | undefined, opts: Record<string, unknown>) => {
+      await actions.serve({ preset, port: opts.port as number, ...serverSettings(opts) });
+    });
   return program;
 }
+

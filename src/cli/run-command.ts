@@ -2,82 +2,44 @@ import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Chalk } from 'chalk';
 import { planStrategies, runBenchmark, type StrategyClient } from '../core/benchmark.js';
-import { UsageError } from '../core/errors.js';
 import { newSeed } from '../core/random.js';
 import { summarizeRuns, type Report, type ReportConfig } from '../core/report.js';
-import type { LatencyModel } from '../core/types.js';
-import { formatLatency } from '../fixture-server/latency.js';
-import { startFixtureServer, type FixtureServerHandle } from '../fixture-server/start.js';
+import { hasFaults } from '../fixture-server/faults.js';
 import { createHttpClient } from '../http/client.js';
+import { failureHints } from '../report/hints.js';
 import { renderJson } from '../report/json.js';
+import { redactHeader, scrubSecrets } from '../report/redact.js';
 import { renderTable } from '../report/table.js';
 import { resolveTarget, type Target } from '../targets/resolve.js';
 import { colorLevel } from './color.js';
 import { EXIT } from './exit-codes.js';
 import type { RunOptions } from './program.js';
 import { createProgress, progressEnabled } from './progress.js';
+import { checkCombination, prepareWorkload, type Workload } from './workload.js';
 
-/** How many response bodies the first strategy keeps for the sample line. */
-const SAMPLE_SIZE = 5;
-
-/** Combinations that make no sense, refused before anything starts. */
-function checkCombination(options: RunOptions, target: Target): void {
-  if (target.kind === 'urls') {
-    if (options.offline) throw new UsageError('--offline serves a preset from the built-in server; it does not apply to URLs');
-    if (options.countGiven) throw new UsageError('--count applies to presets; a URL list is used as given');
-  }
-  if (options.latency !== null && !options.offline) {
-    throw new UsageError("--latency sets the built-in server's delay and needs --offline");
-  }
-}
-
-interface Workload {
-  urls: string[];
-  /** Where the requests go, for the heading: "offline (100-400 ms)" or "live pokeapi.co". */
-  where: string;
-  server: FixtureServerHandle | null;
-}
-
-async function prepareWorkload(target: Target, options: RunOptions, seed: number): Promise<Workload> {
-  if (target.kind === 'urls') {
-    const hosts = [...new Set(target.urls.map((u) => new URL(u).host))];
-    return { urls: target.urls, where: `live ${hosts.slice(0, 3).join(', ')}${hosts.length > 3 ? ', …' : ''}`, server: null };
-  }
-  const { preset } = target;
-  let server: FixtureServerHandle | null = null;
-  let baseUrl = preset.liveBaseUrl;
-  let where = `live ${new URL(baseUrl).host}`;
-  if (options.offline) {
-    const latency: LatencyModel = options.latency ?? preset.defaultLatency;
-    server = await startFixtureServer({ latency, seed });
-    baseUrl = server.baseUrl;
-    where = `offline (${formatLatency(latency)})`;
-  }
-  return { urls: preset.buildUrls({ count: options.count, seed, baseUrl }), where, server };
-}
-
-function reportConfig(options: RunOptions, target: Target, count: number, seed: number): ReportConfig {
-  return {
+function reportConfig(options: RunOptions, target: Target, workload: Workload, seed: number): ReportConfig {
+  const config: ReportConfig = {
     target: target.kind === 'preset' ? target.preset.name : 'urls',
-    count,
+    count: workload.urls.length,
     concurrency: options.concurrency,
     strategies: options.strategies,
     timeoutMs: options.timeoutMs,
     offline: options.offline,
-    latency: options.offline ? (options.latencyText === null ? 'default' : options.latencyText.trim()) : null,
+    latency: options.offline ? (options.latencyText ?? 'default') : null,
     seed,
+    headers: Object.entries(options.headers).map(([name, value]) => redactHeader(name, value)),
   };
+  if (target.kind === 'preset' && target.preset.name === 'tmdb') config.language = options.language;
+  if (options.offline && hasFaults(options.faults)) config.faults = { ...options.faults };
+  return config;
 }
 
-/** One hint line when nothing got through because the network is not there. */
-function networkHint(report: Report, target: Target): string | null {
-  const all = report.results;
-  if (all.length === 0 || all.some((r) => r.ok > 0)) return null;
-  const unreachable = all.every((r) => r.errors.dns + r.errors.connect === r.failed && r.failed > 0);
-  if (!unreachable) return null;
-  return target.kind === 'preset'
-    ? `hint: could not reach ${target.preset.liveBaseUrl} (no network?); add --offline to use the built-in fixture server`
-    : 'hint: no request could connect (dns or connect errors): check the URLs and the network';
+/** "stage 1 · now_playing: 2 requests, 40 items in 0.213 s" */
+function setupLine(report: Report): string | null {
+  const s = report.setup;
+  if (!s) return null;
+  const failed = s.failed > 0 ? `, ${s.failed} failed` : '';
+  return `stage 1 · ${s.name}: ${s.requests} request${s.requests === 1 ? '' : 's'}${failed}, ${s.items} items in ${(s.wallMs / 1000).toFixed(3)} s (run once, before the strategies)`;
 }
 
 /** Runs the benchmark and prints its result; returns the exit code. */
@@ -97,21 +59,26 @@ export async function runCommand(options: RunOptions): Promise<number> {
     controller.abort();
   };
   process.on('SIGINT', onSigint);
-
-  progress.start(options.offline ? 'starting the fixture server' : 'starting');
-  const workload = await prepareWorkload(target, options, seed);
+  let workload: Workload | null = null;
   try {
-    const { urls } = workload;
+    progress.start(options.offline ? 'starting the fixture server' : 'preparing');
+    workload = await prepareWorkload(target, options, seed, controller.signal);
+    const { urls, headers, secrets } = workload;
+    // Every byte printed passes here: keys and tokens never reach the terminal or a pipe.
+    const out = (text: string): void => void process.stdout.write(scrubSecrets(text, secrets));
+    const err = (text: string): void => void process.stderr.write(scrubSecrets(text, secrets));
+
+    const sampleSize = target.kind === 'preset' ? target.preset.sampleSize : 0;
     const bodies: string[] = [];
     let firstRun = true;
     const createClient = (): StrategyClient => {
-      const http = createHttpClient({ timeoutMs: options.timeoutMs, headers: options.headers, signal: controller.signal });
-      const keep = firstRun && target.kind === 'preset';
+      const http = createHttpClient({ timeoutMs: options.timeoutMs, headers, signal: controller.signal });
+      const keep = firstRun ? sampleSize : 0;
       firstRun = false;
       return {
-        request: keep
+        request: keep > 0
           ? async (i) => {
-              if (i >= SAMPLE_SIZE) return http.fetch(urls[i]!);
+              if (i >= keep) return http.fetch(urls[i]!);
               const outcome = await http.fetch(urls[i]!, true);
               if (outcome.body !== undefined && outcome.error === null) bodies[i] = outcome.body;
               delete outcome.body;
@@ -121,7 +88,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
         close: () => http.close(),
       };
     };
-    const runs = await runBenchmark(planStrategies(options.strategies, options.concurrency), urls.length, createClient, () => performance.now(), {
+    const specs = urls.length === 0 ? [] : planStrategies(options.strategies, options.concurrency);
+    const runs = await runBenchmark(specs, urls.length, createClient, () => performance.now(), {
       signal: controller.signal,
       onStrategyStart: (spec, count) => progress.strategy(spec, count),
       onRequestDone: (spec, done, count) => progress.request(spec, done, count),
@@ -133,31 +101,43 @@ export async function runCommand(options: RunOptions): Promise<number> {
       tool: { name: 'async-bench', version: options.version },
       startedAt,
       environment: { node: process.version, platform: process.platform, arch: process.arch, cpus: availableParallelism() },
-      config: reportConfig(options, target, urls.length, seed),
+      config: reportConfig(options, target, workload, seed),
       results: summarizeRuns(runs),
     };
+    if (workload.setup) {
+      report.setup = { ...workload.setup, wallMs: Math.round(workload.setup.wallMs * 1000) / 1000 };
+    }
     if (interrupted) report.partial = true;
 
     if (options.json) {
-      process.stdout.write(renderJson(report));
+      out(renderJson(report));
     } else {
       const sample = target.kind === 'preset' ? target.preset.sample(bodies.filter((b) => b !== undefined)) : null;
       const heading = `${report.config.target} · ${workload.where} · ${urls.length} requests per strategy` + (target.kind === 'preset' ? ` · seed ${seed}` : '');
-      process.stdout.write(renderTable(report, { heading, sample, chalk: new Chalk({ level }) }));
+      const chalk = new Chalk({ level });
+      const stage = setupLine(report);
+      if (stage) out(chalk.dim(stage) + '\n');
+      if (runs.length > 0) out(renderTable(report, { heading, sample, chalk }));
     }
-    const hint = networkHint(report, target);
-    if (hint) process.stderr.write(hint + '\n');
+    if (report.setup && urls.length === 0) err('async-bench: the setup stage found nothing to fetch, so no strategy ran\n');
+    for (const hint of failureHints(report, {
+      liveBaseUrl: target.kind === 'preset' && !options.offline ? target.preset.liveBaseUrl : null,
+      offline: options.offline,
+      ...(target.kind === 'preset' && target.preset.unauthorizedHint ? { unauthorizedHint: target.preset.unauthorizedHint } : {}),
+    })) {
+      err(hint + '\n');
+    }
 
     if (interrupted) return EXIT.interrupted;
-    if (options.failOnError && report.results.some((r) => r.failed > 0)) {
-      const failed = report.results.reduce((sum, r) => sum + r.failed, 0);
-      process.stderr.write(`async-bench: --fail-on-error: ${failed} request${failed === 1 ? '' : 's'} failed\n`);
+    const failed = report.results.reduce((sum, r) => sum + r.failed, 0) + (report.setup?.failed ?? 0);
+    if (options.failOnError && failed > 0) {
+      err(`async-bench: --fail-on-error: ${failed} request${failed === 1 ? '' : 's'} failed\n`);
       return EXIT.checkFailed;
     }
     return EXIT.ok;
   } finally {
     progress.stop();
     process.off('SIGINT', onSigint);
-    await workload.server?.stop();
+    await workload?.server?.stop();
   }
 }

@@ -9,9 +9,22 @@ export interface Report {
   startedAt: string;
   environment: { node: string; platform: string; arch: string; cpus: number };
   config: ReportConfig;
+  /** A stage run once before the strategies (tmdb's now-playing list), when the preset has one. */
+  setup?: SetupResult;
   results: StrategyResult[];
   /** Present and true only when the run was interrupted. */
   partial?: true;
+}
+
+export interface SetupResult {
+  name: string;
+  requests: number;
+  ok: number;
+  failed: number;
+  wallMs: number;
+  items: number;
+  errors: ErrorCounts;
+  statusCodes: Record<string, number>;
 }
 
 export interface ReportConfig {
@@ -25,6 +38,12 @@ export interface ReportConfig {
   /** "default" (the preset's model), "N" ms, "MIN-MAX" ms, or null when no fixture server runs. */
   latency: string | null;
   seed: number;
+  /** Extra request headers as sent, secret values shown as ***. */
+  headers: string[];
+  /** tmdb only: the response language. */
+  language?: string;
+  /** Fixture-server faults, when any was asked for. */
+  faults?: { errorRate: number; rateLimitPerSec: number | null; maxInflight: number | null };
 }
 
 export type ErrorCounts = Record<ErrorClass, number>;
@@ -41,6 +60,8 @@ export interface StrategyResult {
   bytes: number;
   maxInFlight: number;
   errors: ErrorCounts;
+  /** Responses by HTTP status, e.g. {"200": 9, "503": 1}; requests with no response are not in it. */
+  statusCodes: Record<string, number>;
   speedup: number | null;
   /** Mean time to first byte, ms (0 when no response arrived). */
   ttfbMs: number;
@@ -69,6 +90,7 @@ export function summarizeRun(run: StrategyRun, sequentialWallMs: number | null):
   let bytes = 0;
   let ttfbSum = 0;
   let ttfbCount = 0;
+  const statusCodes: Record<string, number> = {};
   for (let i = 0; i < samples.count; i++) {
     if (!samples.started(i)) continue;
     requests++;
@@ -79,6 +101,8 @@ export function summarizeRun(run: StrategyRun, sequentialWallMs: number | null):
       errors[error]++;
     }
     if (samples.completed(i)) {
+      const status = samples.status[i]!;
+      if (status > 0) statusCodes[status] = (statusCodes[status] ?? 0) + 1;
       latencies.push(samples.latencyMs(i));
       bytes += samples.bytes[i]!;
       const ttfb = samples.ttfbMs[i]!;
@@ -110,6 +134,7 @@ export function summarizeRun(run: StrategyRun, sequentialWallMs: number | null):
     bytes,
     maxInFlight: run.maxInFlight,
     errors,
+    statusCodes,
     speedup: ratio === null ? null : round(ratio, 3),
     ttfbMs: roundMs(ttfbCount > 0 ? ttfbSum / ttfbCount : 0),
   };

@@ -11,9 +11,28 @@ export interface JsonPlaceholderData {
   comments: Array<{ id: number; postId: number } & Record<string, unknown>>;
 }
 
+export interface TmdbMovie {
+  id: number;
+  title: string;
+  original_title: string;
+  original_language: string;
+  overview: string;
+  popularity: number;
+  release_date: string;
+  vote_average: number;
+  vote_count: number;
+  adult: boolean;
+  video: boolean;
+  revenue: number;
+  runtime: number;
+  budget: number;
+  genres: Array<{ id: number; name: string }>;
+}
+
 export interface FixtureData {
   pokemonNames: string[];
   jsonplaceholder: JsonPlaceholderData;
+  tmdbMovies: TmdbMovie[];
 }
 
 function readJson<T>(name: string, dir: string): T {
@@ -24,5 +43,6 @@ export function loadFixtureData(dir = FIXTURES_DIR): FixtureData {
   return {
     pokemonNames: readJson<string[]>('pokemon-names.json', dir),
     jsonplaceholder: readJson<JsonPlaceholderData>('jsonplaceholder.json', dir),
+    tmdbMovies: readJson<TmdbMovie[]>('tmdb-movies.json', dir),
   };
 }

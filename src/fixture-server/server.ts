@@ -1,14 +1,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { loadFixtureData, type FixtureData } from './data.js';
+import { createFaultGate, NO_FAULTS, type FaultOptions } from './faults.js';
 import { delayFor, type LatencyModel } from './latency.js';
 import { jsonplaceholderRoute } from './routes/jsonplaceholder.js';
 import { pokeapiRoute } from './routes/pokeapi.js';
+import { tmdbRoute } from './routes/tmdb.js';
 import { json, notFound, type FixtureRequest, type FixtureResponse, type Route } from './routes/types.js';
 
 export interface FixtureServerOptions {
   latency: LatencyModel;
   seed: number;
+  faults?: FaultOptions;
 }
 
 export interface ListenOptions extends FixtureServerOptions {
@@ -27,7 +31,7 @@ export interface RunningFixtureServer {
 export const FIXTURE_HOST = '127.0.0.1';
 
 function createRoutes(data: FixtureData): Route[] {
-  return [pokeapiRoute(data.pokemonNames), jsonplaceholderRoute(data.jsonplaceholder)];
+  return [pokeapiRoute(data.pokemonNames), jsonplaceholderRoute(data.jsonplaceholder), tmdbRoute(data.tmdbMovies)];
 }
 
 /** Answers one request from the routes, or the index at "/", or 404. */
@@ -37,31 +41,55 @@ export function answer(routes: readonly Route[], request: FixtureRequest): Fixtu
     if (response) return response;
   }
   if (request.path === '/') {
-    return json({ name: 'async-bench fixture server', routes: ['/api/v2/pokemon/{id}', '/posts/{id}', '/users/{id}', '/todos/{id}', '/comments/{id}'] });
+    return json({ name: 'async-bench fixture server', routes: ['/api/v2/pokemon/{id}', '/posts/{id}', '/users/{id}', '/todos/{id}', '/comments/{id}', '/3/movie/now_playing', '/3/movie/{id}'] });
   }
   return notFound();
 }
 
-/** The request handler: route, wait the modelled delay, then send the whole body. */
+function send(req: IncomingMessage, res: ServerResponse, response: FixtureResponse): void {
+  if (res.destroyed) return;
+  res.writeHead(response.status, { 'content-length': Buffer.byteLength(response.body), ...response.headers });
+  res.end(req.method === 'HEAD' ? undefined : response.body);
+}
+
+/**
+ * The request handler: refuse at once when a fault says so (503 busy, 429 rate limit),
+ * otherwise wait the modelled delay and send the whole body (or an injected 500).
+ */
 export function createFixtureHandler(
   options: FixtureServerOptions,
   data: FixtureData = loadFixtureData(),
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const routes = createRoutes(data);
+  const gate = createFaultGate(options.faults ?? NO_FAULTS, options.seed, () => performance.now());
   return (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://fixture.invalid');
-    const origin = `http://${req.headers.host ?? FIXTURE_HOST}`;
-    const response = req.method === 'GET' || req.method === 'HEAD'
-      ? answer(routes, { path: url.pathname, query: url.searchParams, origin, headers: req.headers })
-      : { status: 405, body: 'Method Not Allowed' };
-    const send = (): void => {
-      if (res.destroyed) return;
-      res.writeHead(response.status, { 'content-length': Buffer.byteLength(response.body), ...response.headers });
-      res.end(req.method === 'HEAD' ? undefined : response.body);
+    const refusal = gate.admit();
+    if (refusal) {
+      send(req, res, refusal);
+      return;
+    }
+    let finished = false;
+    const finish = (): void => {
+      if (!finished) {
+        finished = true;
+        gate.finished();
+      }
     };
-    const delay = delayFor(options.latency, options.seed, url.pathname + url.search);
-    if (delay > 0) setTimeout(send, delay);
-    else send();
+    res.once('close', finish);
+    const url = new URL(req.url ?? '/', 'http://fixture.invalid');
+    const key = url.pathname + url.search;
+    const origin = `http://${req.headers.host ?? FIXTURE_HOST}`;
+    const respond = (): void => {
+      const response: FixtureResponse =
+        req.method !== 'GET' && req.method !== 'HEAD'
+          ? { status: 405, body: 'Method Not Allowed' }
+          : gate.failure(key) ?? answer(routes, { path: url.pathname, query: url.searchParams, origin, headers: req.headers });
+      send(req, res, response);
+      finish();
+    };
+    const delay = delayFor(options.latency, options.seed, key);
+    if (delay > 0) setTimeout(respond, delay);
+    else respond();
   };
 }
 

@@ -14,7 +14,7 @@ export interface HttpClientOptions {
 
 export interface HttpClient {
   /** GETs the URL, drains and counts the body; resolves with the outcome, never rejects. */
-  fetch(url: string, keepBody?: boolean): Promise<RequestOutcome>;
+  fetch(url: string, keepBody?: boolean, extraHeaders?: Record<string, string>): Promise<RequestOutcome>;
   /** Closes the connection pool. */
   close(): Promise<void>;
 }
@@ -42,7 +42,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   };
   outer?.addEventListener('abort', abortAll, { once: true });
 
-  async function fetchOne(url: string, keepBody = false): Promise<RequestOutcome> {
+  async function fetchOne(url: string, keepBody = false, extraHeaders?: Record<string, string>): Promise<RequestOutcome> {
     const started = performance.now();
     let ttfbMs = Number.NaN;
     let status = 0;
@@ -59,7 +59,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const response = await undiciRequest(url, {
         dispatcher: agent,
         method: 'GET',
-        headers,
+        headers: extraHeaders ? { ...headers, ...extraHeaders } : headers,
         signal: controller.signal,
       });
       ttfbMs = performance.now() - started;

@@ -32,3 +32,9 @@ export function formatBytes(bytes: number): string {
   if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${bytes} B`;
 }
+
+/** Keeps the rule under a cli-table3 header and drops those between body rows: one compact table. */
+export function withoutRowRules(rendered: string): string {
+  const rows = rendered.split('\n');
+  return rows.filter((row, i) => i <= 2 || i === rows.length - 1 || !row.includes('┼')).join('\n');
+}

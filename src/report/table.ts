@@ -2,7 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { Report, StrategyResult } from '../core/report.js';
 import { ERROR_CLASSES } from '../core/types.js';
-import { formatMs, formatRate, formatSeconds, formatSpeedup, strategyLabel } from './format.js';
+import { formatMs, formatRate, formatSeconds, formatSpeedup, strategyLabel, withoutRowRules } from './format.js';
 
 export interface TableView {
   /** The line above the table, e.g. "pokemon · offline (100-400 ms) · 10 requests per strategy · seed 42". */
@@ -12,9 +12,12 @@ export interface TableView {
   chalk: ChalkInstance;
 }
 
-/** "3 failed: 2 timeout, 1 http5xx" */
-export function describeFailures(result: StrategyResult): string {
-  const parts = ERROR_CLASSES.filter((c) => result.errors[c] > 0).map((c) => `${result.errors[c]} ${c}`);
+/** "3 failed: 2 timeout, 1 http5xx (503)" */
+export function describeFailures(result: Pick<StrategyResult, 'failed' | 'errors' | 'statusCodes'>): string {
+  const parts = ERROR_CLASSES.filter((c) => result.errors[c] > 0).map((c) => {
+    const statuses = Object.keys(result.statusCodes).filter((s) => (c === 'http4xx' ? /^4/ : c === 'http5xx' ? /^5/ : /^$/).test(s));
+    return `${result.errors[c]} ${c}${statuses.length > 0 ? ` (${statuses.join(', ')})` : ''}`;
+  });
   return `${result.failed} failed: ${parts.join(', ')}`;
 }
 
@@ -35,12 +38,6 @@ export function verdictLines(results: readonly StrategyResult[]): string[] {
       const failures = r.failed > 0 ? `; ${describeFailures(r)}` : '';
       return `${name}: ${relation} sequential (${formatSeconds(r.wallMs)} vs ${formatSeconds(sequential.wallMs)})${failures}`;
     });
-}
-
-/** Keeps the rule under the header and drops those between body rows: one compact comparison. */
-function withoutRowRules(rendered: string): string {
-  const rows = rendered.split('\n');
-  return rows.filter((row, i) => i <= 2 || i === rows.length - 1 || !row.includes('┼')).join('\n');
 }
 
 /** The "Time taken" table, verdicts and sample line, as one string for stdout. */
@@ -70,8 +67,10 @@ export function renderTable(report: Report, view: TableView): string {
   const lines = [chalk.dim(view.heading), withoutRowRules(table.toString())];
   const verdicts = verdictLines(report.results);
   if (verdicts.length > 0) lines.push(...verdicts.map((v) => chalk.cyan(v)));
+  // Failures not already told by a verdict line get a line of their own.
+  const told = new Set(verdicts.length > 0 ? report.results.filter((r) => r.strategy !== 'sequential') : []);
   for (const r of report.results) {
-    if (r.failed > 0 && r.strategy === 'sequential') lines.push(chalk.red(`sequential: ${describeFailures(r)}`));
+    if (r.failed > 0 && !told.has(r)) lines.push(chalk.red(`${strategyLabel(r.strategy, r.concurrency)}: ${describeFailures(r)}`));
   }
   if (view.sample) lines.push(chalk.dim(view.sample));
   if (report.partial) lines.push(chalk.yellow('interrupted: partial results (requests cut off in flight count as aborted)'));

@@ -1,4 +1,5 @@
-import type { LatencyModel } from '../core/types.js';
+import type { ErrorCounts } from '../core/report.js';
+import type { LatencyModel, RequestOutcome } from '../core/types.js';
 
 export interface BuildUrlsInput {
   count: number;
@@ -7,19 +8,63 @@ export interface BuildUrlsInput {
   baseUrl: string;
 }
 
+export interface PlanInput extends BuildUrlsInput {
+  /** The preset's API key or token when it needs one (a placeholder offline). */
+  apiKey: string | null;
+  /** Response language for APIs that have one (tmdb), e.g. "en-US". */
+  language: string;
+  /** GETs one URL with the run's client settings and keeps its body: for a setup stage. */
+  fetchText(url: string, headers: Record<string, string>): Promise<RequestOutcome>;
+}
+
+/** A stage that runs once before the strategies (tmdb's now-playing list). */
+export interface SetupStage {
+  name: string;
+  requests: number;
+  ok: number;
+  failed: number;
+  wallMs: number;
+  /** What it yielded, e.g. movies found. */
+  items: number;
+  errors: ErrorCounts;
+  statusCodes: Record<string, number>;
+}
+
+export interface PresetPlan {
+  /** The URLs each strategy requests, in order (empty when the setup stage failed). */
+  urls: string[];
+  /** Headers the preset needs on every request (e.g. Authorization). */
+  headers: Record<string, string>;
+  setup?: SetupStage;
+}
+
 /** A named, ready-made workload: where it lives, what it fetches, how the offline server models it. */
 export interface Preset {
   name: string;
   liveBaseUrl: string;
   /** What it fetches, in a few words. */
   description: string;
-  needsKey: boolean;
+  /** The environment variable holding its key, when it needs one. */
+  keyVariable: string | null;
   /** The fixture server's delay model when --latency is not given. */
   defaultLatency: LatencyModel;
-  /** The URLs each strategy requests, in order. */
-  buildUrls(input: BuildUrlsInput): string[];
-  /** One line about what came back, from the first response bodies; null when none could be read. */
+  /** How many response bodies (the first ones of the first strategy) the sample line reads. */
+  sampleSize: number;
+  /** Everything the strategies will request, found before they start. */
+  plan(input: PlanInput): Promise<PresetPlan>;
+  /** One line about what came back, from the kept response bodies; null when none could be read. */
   sample(bodies: readonly string[]): string | null;
+  /** One hint line for a 401 from this API. */
+  unauthorizedHint?: string;
+}
+
+/** A preset whose URLs follow from count and seed alone, with no setup stage. */
+export interface SimplePreset extends Preset {
+  buildUrls(input: BuildUrlsInput): string[];
+}
+
+export function simplePreset(definition: Omit<SimplePreset, 'plan'>): SimplePreset {
+  return { ...definition, plan: async (input) => ({ urls: definition.buildUrls(input), headers: {} }) };
 }
 
 /** Parses each body as JSON and keeps what `pick` returns, skipping bodies that do not parse. */

@@ -1,15 +1,16 @@
 import { createRandom, randomInt } from '../../core/random.js';
-import { isRecord, pickFromBodies, shorten, type Preset } from '../preset.js';
+import { isRecord, pickFromBodies, shorten, simplePreset, type SimplePreset } from '../preset.js';
 
 /** JSONPlaceholder serves posts 1..100. */
 export const POST_COUNT = 100;
 
-export const jsonplaceholderPreset: Preset = {
+export const jsonplaceholderPreset: SimplePreset = simplePreset({
   name: 'jsonplaceholder',
   liveBaseUrl: 'https://jsonplaceholder.typicode.com',
-  description: 'random posts by id: GET /posts/{1..100} (also /users, /todos, /comments)',
-  needsKey: false,
+  description: 'GET /posts/{random id 1..100}',
+  keyVariable: null,
   defaultLatency: { minMs: 50, maxMs: 150 },
+  sampleSize: 3,
   buildUrls({ count, seed, baseUrl }) {
     const random = createRandom(seed);
     return Array.from({ length: count }, () => `${baseUrl}/posts/${randomInt(random, 1, POST_COUNT)}`);
@@ -18,4 +19,4 @@ export const jsonplaceholderPreset: Preset = {
     const titles = pickFromBodies(bodies, (v) => (isRecord(v) && typeof v.title === 'string' ? `"${shorten(v.title, 40)}"` : undefined)).slice(0, 3);
     return titles.length > 0 ? `Posts: ${titles.join(', ')}` : null;
   },
-};
+});

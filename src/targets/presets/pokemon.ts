@@ -1,16 +1,17 @@
 import { createRandom, randomInt } from '../../core/random.js';
-import { isRecord, pickFromBodies, type Preset } from '../preset.js';
+import { isRecord, pickFromBodies, simplePreset, type SimplePreset } from '../preset.js';
 
 /** Pokémon in the National Pokédex that PokeAPI serves by number. */
 export const POKEMON_COUNT = 1025;
 
-export const pokemonPreset: Preset = {
+export const pokemonPreset: SimplePreset = simplePreset({
   name: 'pokemon',
   liveBaseUrl: 'https://pokeapi.co',
-  description: 'random Pokémon by id: GET /api/v2/pokemon/{1..1025}',
-  needsKey: false,
+  description: 'GET /api/v2/pokemon/{random id 1..1025}',
+  keyVariable: null,
   // Ten live PokeAPI requests took 0.411 s at once and about 6x that one by one; 100-400 ms reproduces it.
   defaultLatency: { minMs: 100, maxMs: 400 },
+  sampleSize: 5,
   buildUrls({ count, seed, baseUrl }) {
     const random = createRandom(seed);
     return Array.from({ length: count }, () => `${baseUrl}/api/v2/pokemon/${randomInt(random, 1, POKEMON_COUNT)}`);
@@ -19,4 +20,4 @@ export const pokemonPreset: Preset = {
     const names = pickFromBodies(bodies, (v) => (isRecord(v) && typeof v.name === 'string' ? `#${String(v.id)} ${v.name}` : undefined));
     return names.length > 0 ? `Pokémon: ${names.join(', ')}` : null;
   },
-};
+});

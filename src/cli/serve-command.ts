@@ -1,0 +1,54 @@
+import { UsageError } from '../core/errors.js';
+import { newSeed } from '../core/random.js';
+import { describeFaults, hasFaults } from '../fixture-server/faults.js';
+import { formatLatency } from '../fixture-server/latency.js';
+import { listenFixtureServer } from '../fixture-server/server.js';
+import { findPreset } from '../targets/presets/index.js';
+import { OFFLINE_PLACEHOLDER_KEY } from '../targets/presets/tmdb.js';
+import { EXIT } from './exit-codes.js';
+import type { ServeOptions } from './program.js';
+
+/** Example paths per preset, printed so users can point curl or their own code at the server. */
+const EXAMPLES: Record<string, string[]> = {
+  pokemon: ['/api/v2/pokemon/25', '/api/v2/pokemon/pikachu', '/api/v2/pokemon?limit=20&offset=0'],
+  jsonplaceholder: ['/posts/1', '/users', '/todos/5', '/comments?postId=1'],
+  tmdb: ['/3/movie/now_playing?language=en-US&page=1', '/3/movie/550'],
+};
+
+/** `async-bench serve [preset]`: the fixture server in the foreground until Ctrl-C. */
+export async function serveCommand(options: ServeOptions): Promise<number> {
+  const preset = options.preset === undefined ? null : findPreset(options.preset);
+  const latency = options.latency ?? preset?.defaultLatency ?? { minMs: 0, maxMs: 0 };
+  const seed = options.seed ?? newSeed();
+  let running;
+  try {
+    running = await listenFixtureServer({ latency, seed, faults: options.faults, port: options.port });
+  } catch (err) {
+    const { code } = err as NodeJS.ErrnoException;
+    if (code === 'EADDRINUSE') throw new UsageError(`port ${options.port} is already in use on 127.0.0.1; pick another with --port, or 0 for a free one`);
+    if (code === 'EACCES') throw new UsageError(`port ${options.port} needs privileges; pick one above 1023`);
+    throw err;
+  }
+  const { baseUrl } = running;
+  const names = preset ? [preset.name] : Object.keys(EXAMPLES);
+  const lines = [
+    `async-bench fixture server on ${baseUrl}`,
+    `  latency ${formatLatency(latency)}, seed ${seed}${hasFaults(options.faults) ? `, ${describeFaults(options.faults)}` : ''}`,
+    '  try:',
+    ...names.flatMap((name) =>
+      (EXAMPLES[name] ?? []).map((path) =>
+        name === 'tmdb' ? `    curl -H 'Authorization: Bearer ${OFFLINE_PLACEHOLDER_KEY}' '${baseUrl}${path}'` : `    curl '${baseUrl}${path}'`,
+      ),
+    ),
+    '  Ctrl-C to stop.',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await running.close();
+  process.stderr.write('fixture server stopped\n');
+  return EXIT.ok;
+}

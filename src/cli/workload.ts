@@ -1,0 +1,109 @@
+import { UsageError } from '../core/errors.js';
+import type { RequestOutcome } from '../core/types.js';
+import { describeFaults, hasFaults } from '../fixture-server/faults.js';
+import { formatLatency } from '../fixture-server/latency.js';
+import { startFixtureServer, type FixtureServerHandle } from '../fixture-server/start.js';
+import { createHttpClient } from '../http/client.js';
+import type { Preset, SetupStage } from '../targets/preset.js';
+import type { Target } from '../targets/resolve.js';
+import { readApiKey } from './api-key.js';
+import type { RunOptions } from './program.js';
+
+/** What the strategies will fetch, decided before the first of them starts. */
+export interface Workload {
+  urls: string[];
+  /** Headers for every request: the preset's (auth) and the user's. */
+  headers: Record<string, string>;
+  /** Where the requests go, for the heading: "offline (100-400 ms)" or "live pokeapi.co". */
+  where: string;
+  setup?: SetupStage;
+  /** Secret strings (keys, tokens) that must never be printed. */
+  secrets: string[];
+  server: FixtureServerHandle | null;
+}
+
+/** Combinations that make no sense, refused before anything starts. */
+export function checkCombination(options: RunOptions, target: Target): void {
+  if (target.kind === 'urls') {
+    if (options.offline) throw new UsageError('--offline serves a preset from the built-in server; it does not apply to URLs');
+    if (options.countGiven) throw new UsageError('--count applies to presets; a URL list is used as given');
+  }
+  if (!options.offline) {
+    if (options.latency !== null) throw new UsageError("--latency sets the built-in server's delay and needs --offline");
+    if (options.faultsGiven) throw new UsageError('--error-rate, --rate-limit and --max-inflight shape the built-in server and need --offline');
+  }
+  if (options.languageGiven && !(target.kind === 'preset' && target.preset.name === 'tmdb')) {
+    throw new UsageError('--language applies to the tmdb preset only');
+  }
+}
+
+/** The preset's key, or a usage error that says how to set it (never needed offline). */
+function presetKey(preset: Preset, offline: boolean): string | null {
+  if (preset.keyVariable === null) return null;
+  const key = readApiKey(preset.keyVariable);
+  if (key === null && !offline) {
+    throw new UsageError(
+      `${preset.name} needs an API key: set ${preset.keyVariable} (export ${preset.keyVariable}=… or a line in .env), or add --offline to use the built-in server`,
+    );
+  }
+  return key;
+}
+
+/** Secret values among the user's headers. */
+function headerSecrets(headers: Record<string, string>): string[] {
+  const secrets: string[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (/^(authorization|proxy-authorization|cookie|x-api-key|api-key|x-auth-token)$/i.test(name)) {
+      secrets.push(value, value.replace(/^\S+\s+/, '')); // "Bearer xyz": the token alone too
+    }
+  }
+  return secrets.filter((s) => s.length >= 4);
+}
+
+/**
+ * Starts the fixture server when offline and asks the preset for its URLs (running its
+ * setup stage, if it has one). Problems with the user's input surface as usage errors first.
+ */
+export async function prepareWorkload(target: Target, options: RunOptions, seed: number, signal: AbortSignal): Promise<Workload> {
+  const secrets = headerSecrets(options.headers);
+  if (target.kind === 'urls') {
+    const hosts = [...new Set(target.urls.map((u) => new URL(u).host))];
+    const where = `live ${hosts.slice(0, 3).join(', ')}${hosts.length > 3 ? ', …' : ''}`;
+    return { urls: target.urls, headers: options.headers, where, secrets, server: null };
+  }
+  const { preset } = target;
+  const apiKey = presetKey(preset, options.offline);
+  if (apiKey !== null) secrets.push(apiKey);
+  let server: FixtureServerHandle | null = null;
+  let baseUrl = preset.liveBaseUrl;
+  let where = `live ${new URL(baseUrl).host}`;
+  if (options.offline) {
+    const latency = options.latency ?? preset.defaultLatency;
+    server = await startFixtureServer({ latency, seed, faults: options.faults });
+    baseUrl = server.baseUrl;
+    where = `offline (${formatLatency(latency)}${hasFaults(options.faults) ? `; ${describeFaults(options.faults)}` : ''})`;
+  }
+  try {
+    const stageClient = createHttpClient({ timeoutMs: options.timeoutMs, signal });
+    let plan;
+    try {
+      plan = await preset.plan({
+        count: options.count,
+        seed,
+        baseUrl,
+        apiKey,
+        language: options.language,
+        fetchText: (url, headers): Promise<RequestOutcome> =>
+          stageClient.fetch(url, true, { ...headers, ...options.headers }),
+      });
+    } finally {
+      await stageClient.close();
+    }
+    const workload: Workload = { urls: plan.urls, headers: { ...plan.headers, ...options.headers }, where, secrets, server };
+    if (plan.setup) workload.setup = plan.setup;
+    return workload;
+  } catch (err) {
+    await server?.stop();
+    throw err;
+  }
+}

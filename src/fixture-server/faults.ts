@@ -1,0 +1,84 @@
+import { hashString } from '../core/random.js';
+import type { FixtureResponse } from './routes/types.js';
+
+/** Ways the fixture server can say no, like real public APIs under load. */
+export interface FaultOptions {
+  /** Share of requests answered 500, 0..1; the same paths fail for the same seed. */
+  errorRate: number;
+  /** Requests per second allowed (a token bucket of that size); above it, 429 with Retry-After. */
+  rateLimitPerSec: number | null;
+  /** Requests handled at once; above it, an immediate 503. */
+  maxInflight: number | null;
+}
+
+export const NO_FAULTS: FaultOptions = { errorRate: 0, rateLimitPerSec: null, maxInflight: null };
+
+export function hasFaults(faults: FaultOptions): boolean {
+  return faults.errorRate > 0 || faults.rateLimitPerSec !== null || faults.maxInflight !== null;
+}
+
+/** "error rate 0.1, rate limit 20/s, max in flight 10" */
+export function describeFaults(faults: FaultOptions): string {
+  const parts: string[] = [];
+  if (faults.errorRate > 0) parts.push(`error rate ${faults.errorRate}`);
+  if (faults.rateLimitPerSec !== null) parts.push(`rate limit ${faults.rateLimitPerSec}/s`);
+  if (faults.maxInflight !== null) parts.push(`max in flight ${faults.maxInflight}`);
+  return parts.join(', ');
+}
+
+const jsonError = (status: number, body: unknown, headers: Record<string, string> = {}): FixtureResponse => ({
+  status,
+  body: JSON.stringify(body),
+  headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+});
+
+/** Salt so that the error draw is independent of the latency draw for the same path. */
+const ERROR_SALT = 0x5bd1e995;
+
+export interface FaultGate {
+  /** A refusal to send at once (503, 429), or null to go on and handle the request. */
+  admit(): FixtureResponse | null;
+  /** A 500 to send instead of the real answer (after the usual delay), or null. */
+  failure(path: string): FixtureResponse | null;
+  /** Called once a handled request has been answered. */
+  finished(): void;
+  readonly inflight: number;
+}
+
+/** The fault state of one server: in-flight count and a token bucket, on the given clock (ms). */
+export function createFaultGate(faults: FaultOptions, seed: number, now: () => number): FaultGate {
+  let inflight = 0;
+  const rate = faults.rateLimitPerSec;
+  let tokens = rate ?? 0;
+  let refilledAt = now();
+  return {
+    get inflight() {
+      return inflight;
+    },
+    admit() {
+      if (faults.maxInflight !== null && inflight >= faults.maxInflight) {
+        return jsonError(503, { error: 'server busy', maxInflight: faults.maxInflight }, { 'retry-after': '1' });
+      }
+      if (rate !== null) {
+        const t = now();
+        tokens = Math.min(rate, tokens + ((t - refilledAt) / 1000) * rate);
+        refilledAt = t;
+        if (tokens < 1) {
+          const waitSeconds = Math.max(1, Math.ceil((1 - tokens) / rate));
+          return jsonError(429, { error: 'rate limit exceeded', limitPerSecond: rate }, { 'retry-after': String(waitSeconds) });
+        }
+        tokens -= 1;
+      }
+      inflight++;
+      return null;
+    },
+    failure(path) {
+      if (faults.errorRate <= 0) return null;
+      const draw = hashString(path, (seed ^ ERROR_SALT) >>> 0) / 4294967296;
+      return draw < faults.errorRate ? jsonError(500, { error: 'internal server error (injected by --error-rate)' }) : null;
+    },
+    finished() {
+      if (inflight > 0) inflight--;
+    },
+  };
+}

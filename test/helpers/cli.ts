@@ -1,0 +1,115 @@
+/**
+ * Spawns the built CLI (bin/async-bench.js -> dist/cli/main.js) the way a user or a CI job
+ * would, and collects its exit code, stdout and stderr. At most two CLI processes run at once
+ * (the machine has two cores, and the CLI's timings are what some tests compare).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../bin/async-bench.js', import.meta.url));
+export const BUILT_MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+
+export const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Throws a clear message when the CLI was not built (`npm test` builds before vitest). */
+export function assertBuilt(): void {
+  if (!existsSync(BUILT_MAIN)) {
+    throw new Error(`${BUILT_MAIN} is missing: build the CLI first with \`npm run build\` (\`npm test\` does it before vitest)`);
+  }
+}
+
+export interface RunOptions {
+  /** Added to a clean environment (CI=1, no colour variables inherited). */
+  env?: Record<string, string | undefined>;
+  /** Written to the CLI's standard input, which is then closed. Without it stdin is closed at once. */
+  stdin?: string;
+  /** Called once the process is spawned, e.g. to send it a signal later. */
+  onSpawn?: (child: ChildProcess) => void;
+  /** Kills the process (SIGKILL) after this long; the test then fails on the exit code. */
+  killAfterMs?: number;
+}
+
+export interface RunResult {
+  /** Exit code, or null when the process died of a signal. */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** From spawn to exit, ms (for comparisons, never for tight absolute limits). */
+  ms: number;
+}
+
+const MAX_PARALLEL = 2;
+let running = 0;
+const waiting: Array<() => void> = [];
+
+async function acquireSlot(): Promise<void> {
+  if (running < MAX_PARALLEL) {
+    running++;
+    return;
+  }
+  await new Promise<void>((resolve) => waiting.push(resolve));
+}
+
+function releaseSlot(): void {
+  const next = waiting.shift();
+  if (next) next(); // the slot passes straight to the next waiter
+  else running--;
+}
+
+/** The environment the CLI sees: CI set, and none of the caller's colour settings. */
+function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, CI: '1' };
+  for (const name of ['NO_COLOR', 'FORCE_COLOR', 'TMDB_API_KEY', 'NODE_OPTIONS']) delete env[name];
+  for (const [name, value] of Object.entries(extra)) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
+  return env;
+}
+
+/** Runs `async-bench ...args` to its end. */
+export async function run(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  assertBuilt();
+  await acquireSlot();
+  try {
+    return await new Promise<RunResult>((resolve, reject) => {
+      const t0 = performance.now();
+      const child = spawn(process.execPath, [BIN, ...args], {
+        cwd: ROOT,
+        env: cliEnv(options.env),
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      // The CLI may exit before reading all of its input: that is not the test's failure.
+      child.stdin.on('error', () => {});
+      child.stdin.end(options.stdin ?? '');
+      const killer = options.killAfterMs === undefined ? null : setTimeout(() => child.kill('SIGKILL'), options.killAfterMs);
+      child.once('error', (err) => {
+        if (killer) clearTimeout(killer);
+        reject(err);
+      });
+      child.once('close', (code, signal) => {
+        if (killer) clearTimeout(killer);
+        resolve({ code, signal, stdout, stderr, ms: performance.now() - t0 });
+      });
+      options.onSpawn?.(child);
+    });
+  } finally {
+    releaseSlot();
+  }
+}
+
+/** Any ANSI escape sequence (colour, cursor movement). */
+// eslint-disable-next-line no-control-regex
+export const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/;
+
+/** A short description of a run for assertion messages. */
+export function describeRun(result: RunResult): string {
+  return `exit ${result.code}${result.signal ? ` (signal ${result.signal})` : ''}\n--- stdout ---\n${result.stdout}\n--- stderr ---\n${result.stderr}`;
+}
