@@ -278,6 +278,13 @@ describe.concurrent('offline presets', () => {
     ]);
   });
 
+  test('no progress on stderr when it is not a terminal, even without CI', async ({ expect }) => {
+    const result = await run(['pokemon', '--offline', '--count', '3', '--latency', '0'], { env: { CI: undefined } });
+    expectOk(result);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('Time taken');
+  });
+
   test('--strategy picks strategies, -c runs a sweep, and speedup is null without sequential', async ({ expect }) => {
     const result = await run(['pokemon', '--offline', '--latency', '20', '-n', '6', '-s', 'bounded,all', '-c', '1,3', '--json']);
     expectOk(result);
@@ -373,6 +380,24 @@ describe.concurrent('URL lists against a loopback server', () => {
       expect(r).toMatchObject({ requests: 2, ok: 1, failed: 1 });
       expect(r.errors.http5xx).toBe(1);
     }
+  });
+
+  test('latency excludes the wait for a semaphore slot', async ({ expect }) => {
+    const server = await loopback();
+    const urls = Array.from({ length: 5 }, (_, i) => `${server.url}/delay/100?i=${i}`);
+    const result = await run([...urls, '-s', 'all,bounded', '-c', '1', '--json']);
+    expectOk(result);
+    const report = parseReport(result);
+    expectContractInvariants(report);
+    const all = resultAt(report, 0);
+    const bounded = resultAt(report, 1);
+    expect(bounded).toMatchObject({ strategy: 'bounded', concurrency: 1, ok: 5, maxInFlight: 1 });
+    // Five 100 ms requests one at a time: about 500 ms of wall time, yet each request's own
+    // latency is about 100 ms; the last one waited about 400 ms for its slot, which is not latency.
+    expect(bounded.wallMs).toBeGreaterThanOrEqual(450);
+    expect(bounded.latencyMs.max, JSON.stringify(bounded.latencyMs)).toBeLessThan(bounded.wallMs / 2);
+    expect(bounded.latencyMs.min).toBeGreaterThanOrEqual(95);
+    expect(all.latencyMs.min).toBeGreaterThanOrEqual(95);
   });
 
   test('a request past --timeout counts as a timeout, not a crash', async ({ expect }) => {
@@ -520,6 +545,16 @@ describe('bad usage: exit 2, one line on stderr, nothing on stdout, no request s
 });
 
 describe.concurrent('help and version', () => {
+  // `async-bench ... | head -1`: the reader goes away early; the CLI must end quietly, not crash.
+  test.each([['--help'], ['--version'], ['pokemon', '--offline', '--count', '3', '--latency', '0', '--json']])(
+    'a closed stdout (as with | head) ends without a stack trace: %s',
+    async (...args) => {
+      const result = await run(args, { closeStdout: true });
+      expect(result.stderr, describeRun(result)).not.toMatch(/Unhandled 'error' event|EPIPE|\n\s+at /);
+      expect(result.code, describeRun(result)).not.toBe(70); // not an internal error either
+    },
+  );
+
   test.each([['--help'], ['-h']])('%s prints the usage on stdout and exits 0', async (flag) => {
     const result = await run([flag]);
     expectOk(result);
@@ -550,6 +585,18 @@ describe.concurrent('live mode without a network', () => {
     expect(sequential.errors.dns + sequential.errors.connect).toBe(2);
     expect(result.stderr).toMatch(/^hint: .*--offline/m);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  test('TMDB_API_KEY never appears in the output', async ({ expect }) => {
+    const key = 'k3y-s3cr3t-4711';
+    const [table, json] = await Promise.all([
+      run(['tmdb', '--count', '2', '-s', 'sequential', '--timeout', '5000'], { env: { TMDB_API_KEY: key }, killAfterMs: 25_000 }),
+      run(['tmdb', '--count', '2', '-s', 'sequential', '--timeout', '5000', '--json'], { env: { TMDB_API_KEY: key }, killAfterMs: 25_000 }),
+    ]);
+    for (const r of [table, json]) {
+      expect(r.code, describeRun(r)).not.toBeNull();
+      expect(r.stdout + r.stderr).not.toContain(key);
+    }
   });
 
   test('a URL whose name cannot resolve is a dns failure, with a hint', async ({ expect }) => {

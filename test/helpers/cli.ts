@@ -4,7 +4,9 @@
  * (the machine has two cores, and the CLI's timings are what some tests compare).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -29,6 +31,10 @@ export interface RunOptions {
   onSpawn?: (child: ChildProcess) => void;
   /** Kills the process (SIGKILL) after this long; the test then fails on the exit code. */
   killAfterMs?: number;
+  /** Closes the read end of stdout at once, as `| head` does once it has read enough. */
+  closeStdout?: boolean;
+  /** Working directory; by default an empty temporary one, so that no stray .env is read. */
+  cwd?: string;
 }
 
 export interface RunResult {
@@ -59,6 +65,13 @@ function releaseSlot(): void {
   else running--;
 }
 
+let emptyDir: string | undefined;
+/** An empty directory to run the CLI in (created once per test process). */
+function neutralCwd(): string {
+  emptyDir ??= mkdtempSync(join(tmpdir(), 'async-bench-cwd-'));
+  return emptyDir;
+}
+
 /** The environment the CLI sees: CI set, and none of the caller's colour settings. */
 function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, CI: '1' };
@@ -78,13 +91,14 @@ export async function run(args: readonly string[], options: RunOptions = {}): Pr
     return await new Promise<RunResult>((resolve, reject) => {
       const t0 = performance.now();
       const child = spawn(process.execPath, [BIN, ...args], {
-        cwd: ROOT,
+        cwd: options.cwd ?? neutralCwd(),
         env: cliEnv(options.env),
         stdio: ['pipe', 'pipe', 'pipe'],
       });
       let stdout = '';
       let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      if (options.closeStdout) child.stdout.destroy();
+      else child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
       child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
       // The CLI may exit before reading all of its input: that is not the test's failure.
       child.stdin.on('error', () => {});
