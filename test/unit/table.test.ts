@@ -57,6 +57,9 @@ function report(results: StrategyResult[], partial = false): Report {
   };
 }
 
+/** The lines below the table's bottom border. */
+const afterTable = (lines: string[]): string[] => lines.slice(lines.findIndex((l) => l.startsWith('└')) + 1);
+
 const HEADING = 'pokemon · offline (100-400 ms) · 10 requests per strategy · seed 42';
 
 describe('renderTable', () => {
@@ -107,7 +110,7 @@ describe('renderTable', () => {
     expect(lines.find((l) => l.includes('sequential (partial)'))).toMatch(/│\s+10 │\s+8 │\s+2 │/);
     // A partial sequential run is no baseline: no verdicts, so each failure gets its own line.
     expect(out).not.toContain('faster than');
-    expect(lines.slice(6)).toEqual([
+    expect(afterTable(lines)).toEqual([
       'sequential: 2 failed: 1 timeout, 1 http5xx (503)',
       'bounded (C=5): 1 failed: 1 reset',
       'interrupted: partial results (requests cut off in flight count as aborted)',
@@ -118,7 +121,7 @@ describe('renderTable', () => {
   it('does not repeat a failure a verdict line already told', () => {
     const failedAll = { ...ALL, ok: 9, failed: 1, errors: { ...emptyErrorCounts(), http4xx: 1 }, statusCodes: { '200': 9, '404': 1 } };
     const out = renderTable(report([SEQUENTIAL, failedAll]), { heading: HEADING, sample: null, chalk: plain });
-    expect(out.split('\n').slice(6)).toEqual([
+    expect(afterTable(out.split('\n'))).toEqual([
       'all: 6.04x faster than sequential (0.411 s vs 2.483 s); 1 failed: 1 http4xx (404)',
       '',
     ]);
