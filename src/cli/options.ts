@@ -76,7 +76,8 @@ export function parseHeader(text: string, previous: Record<string, string> = {})
   const colon = text.indexOf(':');
   const name = colon === -1 ? '' : text.slice(0, colon).trim();
   if (colon === -1 || !HEADER_NAME.test(name)) {
-    throw new UsageError(`--header must look like "Name: value", got '${colon === -1 ? text : name + ': …'}'`);
+    // The value may be a secret: the message never repeats what was typed.
+    throw new UsageError('--header must look like "Name: value" (a header name, a colon, then the value)');
   }
   const value = text.slice(colon + 1).trim();
   if (/[\r\n\0]/.test(value)) throw new UsageError(`--header '${name}' has a line break or NUL in its value`);

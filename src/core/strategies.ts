@@ -52,8 +52,8 @@ export async function runSchedule(
       break;
     case 'all': {
       // Every request is started before any is awaited.
-      const pending: Array<Promise<void>> = new Array(count);
-      for (let i = 0; i < count; i++) pending[i] = tracked(i);
+      const pending: Array<Promise<void>> = [];
+      for (let i = 0; i < count && !stopped(); i++) pending.push(tracked(i));
       await Promise.all(pending);
       break;
     }

@@ -21,32 +21,17 @@ export function isSecretParam(name: string): boolean {
   return SECRET_PARAMS.has(name.toLowerCase());
 }
 
-/** The URL with user info and secret query values replaced by ***; unparseable text is cut to its scheme and host-like part. */
+/**
+ * The URL as typed, with user info (user:password@, with or without a scheme) and the values
+ * of secret query or fragment parameters replaced by ***. Works on text, so even a malformed
+ * URL never shows its secrets.
+ */
 export function redactUrl(text: string): string {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    // Not a URL: still hide anything that looks like user:password@ or a secret parameter.
-    return text
-      .replace(/\/\/[^/@\s]*@/, `//${REDACTED}@`)
-      .replace(/([?&])([^=&#\s]+)=([^&#\s]*)/g, (m, sep: string, k: string) => (isSecretParam(k) ? `${sep}${k}=${REDACTED}` : m));
-  }
-  if (url.username) url.username = REDACTED;
-  if (url.password) url.password = REDACTED;
-  let query = '';
-  if (url.search) {
-    // Rebuilt by hand so that *** stays readable instead of being percent-encoded.
-    query = '?' + url.search.slice(1).split('&').map((pair) => {
-      const eq = pair.indexOf('=');
-      const key = safeDecode(eq === -1 ? pair : pair.slice(0, eq));
-      return eq !== -1 && isSecretParam(key) ? `${pair.slice(0, eq)}=${REDACTED}` : pair;
-    }).join('&');
-    url.search = '';
-  }
-  const base = url.href.replace(/%2A%2A%2A/g, REDACTED);
-  const hashAt = base.indexOf('#');
-  return hashAt === -1 ? base + query : base.slice(0, hashAt) + query + base.slice(hashAt);
+  return text
+    .replace(/^(\s*(?:[a-z][a-z0-9+.-]*:)?\/\/)?([^/?#@\s]+)@/i, (_m, scheme: string | undefined) => `${scheme ?? ''}${REDACTED}@`)
+    .replace(/([?&#;])([^=&#;\s]+)=([^&#;\s]*)/g, (m, sep: string, key: string) =>
+      isSecretParam(safeDecode(key)) ? `${sep}${key}=${REDACTED}` : m,
+    );
 }
 
 /** A header line as it may be shown: secret values become ***. */

@@ -21,12 +21,18 @@ export function describeFailures(result: Pick<StrategyResult, 'failed' | 'errors
   return `${result.failed} failed: ${parts.join(', ')}`;
 }
 
+/** The concurrent results that get a verdict line: there is a complete sequential run to compare with. */
+function judged(results: readonly StrategyResult[]): StrategyResult[] {
+  const sequential = results.find((r) => r.strategy === 'sequential');
+  if (!sequential || sequential.partial) return [];
+  return results.filter((r) => r.strategy !== 'sequential' && r.speedup !== null);
+}
+
 /** "all: 6.04x faster than sequential (0.411 s vs 2.483 s)", one per concurrent strategy. */
 export function verdictLines(results: readonly StrategyResult[]): string[] {
   const sequential = results.find((r) => r.strategy === 'sequential');
-  if (!sequential || sequential.partial) return [];
-  return results
-    .filter((r) => r.strategy !== 'sequential' && r.speedup !== null)
+  if (!sequential) return [];
+  return judged(results)
     .map((r) => {
       const ratio = r.speedup!;
       const name = r.strategy === 'bounded' ? `bounded (C=${r.concurrency})` : r.strategy;
@@ -68,7 +74,7 @@ export function renderTable(report: Report, view: TableView): string {
   const verdicts = verdictLines(report.results);
   if (verdicts.length > 0) lines.push(...verdicts.map((v) => chalk.cyan(v)));
   // Failures not already told by a verdict line get a line of their own.
-  const told = new Set(verdicts.length > 0 ? report.results.filter((r) => r.strategy !== 'sequential') : []);
+  const told = new Set(judged(report.results));
   for (const r of report.results) {
     if (r.failed > 0 && !told.has(r)) lines.push(chalk.red(`${strategyLabel(r.strategy, r.concurrency)}: ${describeFailures(r)}`));
   }

@@ -28,15 +28,15 @@ describe('redactUrl', () => {
     expect(out).toBe('https://x.example/?api%5Fkey=***');
   });
 
-  it('hides user and password', () => {
-    expect(redactUrl(`https://user:${SECRET}@x.example/p`)).toBe('https://***:***@x.example/p');
+  it('hides the whole user info (user, password, or a token used as user)', () => {
+    expect(redactUrl(`https://user:${SECRET}@x.example/p`)).toBe('https://***@x.example/p');
     expect(redactUrl(`https://${SECRET}@x.example/p`)).toBe('https://***@x.example/p');
-    expect(redactUrl(`https://:${SECRET}@x.example/p`)).toBe('https://:***@x.example/p');
+    expect(redactUrl(`https://:${SECRET}@x.example/p`)).toBe('https://***@x.example/p');
   });
 
   it('hides user info and a secret parameter together and keeps the fragment', () => {
     expect(redactUrl(`https://user:pass@example.com/p?api_key=${SECRET}&x=1#frag`)).toBe(
-      'https://***:***@example.com/p?api_key=***&x=1#frag',
+      'https://***@example.com/p?api_key=***&x=1#frag',
     );
   });
 
