@@ -17,6 +17,13 @@ function oneLine(text: string): string {
 
 /** The whole program: parse, run, and turn any error into one stderr line and an exit code. */
 export async function main(argv: readonly string[]): Promise<void> {
+  // A reader that stops early (| head) closes the pipe: that ends the output, it is no error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+      throw err;
+    });
+  }
   let commanderMessage = '';
   // Each command's module is loaded only when it runs, so --help and --version start fast.
   const program = buildProgram(packageVersion(), {

@@ -13,8 +13,12 @@ const SILENT: Progress = { start() {}, strategy() {}, request() {}, stop() {} };
 /** Text updates at most this often: ora redraws on its own timer, strings cost per request. */
 const UPDATE_EVERY_MS = 50;
 
-export function progressEnabled(quiet: boolean, env: NodeJS.ProcessEnv, stderrIsTTY: boolean): boolean {
-  return !quiet && stderrIsTTY && !env.CI;
+/**
+ * Progress only for a person watching a real terminal. A pseudo-terminal that reports no
+ * width (as under `script`) makes the spinner's line arithmetic divide by zero, so it needs one.
+ */
+export function progressEnabled(quiet: boolean, env: NodeJS.ProcessEnv, stderrIsTTY: boolean, columns = 80): boolean {
+  return !quiet && stderrIsTTY && !env.CI && columns >= 20;
 }
 
 export async function createProgress(enabled: boolean, color: boolean): Promise<Progress> {

@@ -5,7 +5,9 @@ import { planStrategies, runBenchmark, type StrategyClient } from '../core/bench
 import { newSeed } from '../core/random.js';
 import { summarizeRuns, type Report, type ReportConfig } from '../core/report.js';
 import { hasFaults } from '../fixture-server/faults.js';
+import { HEALTH_PATH } from '../fixture-server/server.js';
 import { createHttpClient } from '../http/client.js';
+import { primeHttpClient } from '../http/prime.js';
 import { failureHints } from '../report/hints.js';
 import { renderJson } from '../report/json.js';
 import { redactHeader, scrubSecrets } from '../report/redact.js';
@@ -42,20 +44,6 @@ function setupLine(report: Report): string | null {
   return `stage 1 · ${s.name}: ${s.requests} request${s.requests === 1 ? '' : 's'}${failed}, ${s.items} items in ${(s.wallMs / 1000).toFixed(3)} s (run once, before the strategies)`;
 }
 
-/**
- * One untimed request on a pool of its own before the strategies: the first request in a
- * process compiles undici's HTTP parser and warms the JIT (about 20 ms here), a cost that
- * would otherwise land on whichever strategy runs first.
- */
-async function primeClient(url: string, headers: Record<string, string>, timeoutMs: number, signal: AbortSignal): Promise<void> {
-  const http = createHttpClient({ timeoutMs, headers, signal });
-  try {
-    await http.fetch(url);
-  } finally {
-    await http.close();
-  }
-}
-
 /** Runs the benchmark and prints its result; returns the exit code. */
 export async function runCommand(options: RunOptions): Promise<number> {
   const target = await resolveTarget(options.targets, options.file);
@@ -63,7 +51,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const seed = options.seed ?? newSeed();
   const startedAt = new Date().toISOString();
   const level = colorLevel(options.color, process.env, process.stdout.isTTY === true);
-  const progress = await createProgress(progressEnabled(options.quiet, process.env, process.stderr.isTTY === true), level > 0);
+  const progress = await createProgress(progressEnabled(options.quiet, process.env, process.stderr.isTTY === true, process.stderr.columns), level > 0);
 
   const controller = new AbortController();
   let interrupted = false;
@@ -103,7 +91,9 @@ export async function runCommand(options: RunOptions): Promise<number> {
       };
     };
     const specs = urls.length === 0 ? [] : planStrategies(options.strategies, options.concurrency);
-    if (specs.length > 0 && !workload.setup) await primeClient(urls[0]!, headers, options.timeoutMs, controller.signal);
+    // The first request in a process compiles undici's parser and warms the JIT (about 20 ms
+    // here); paid on our own server, it lands on no strategy and on no user's target.
+    if (specs.length > 0 && !workload.setup) await primeHttpClient(workload.server ? `${workload.server.baseUrl}${HEALTH_PATH}` : undefined);
     const runs = await runBenchmark(specs, urls.length, createClient, () => performance.now(), {
       signal: controller.signal,
       onStrategyStart: (spec, count) => progress.strategy(spec, count),
@@ -132,7 +122,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
       const chalk = new Chalk({ level });
       const stage = setupLine(report);
       if (stage) out(chalk.dim(stage) + '\n');
-      if (runs.length > 0) out(renderTable(report, { heading, sample, chalk }));
+      if (runs.length > 0 || interrupted) out(renderTable(report, { heading, sample, chalk }));
     }
     if (report.setup && urls.length === 0) err('async-bench: the setup stage found nothing to fetch, so no strategy ran\n');
     for (const hint of failureHints(report, {

@@ -27,6 +27,9 @@ export interface RunningFixtureServer {
   close(): Promise<void>;
 }
 
+/** Answered at once, outside the latency model and the faults. */
+export const HEALTH_PATH = '/__health';
+
 /** The fixture server binds loopback only: it is never reachable from another machine. */
 export const FIXTURE_HOST = '127.0.0.1';
 
@@ -63,6 +66,10 @@ export function createFixtureHandler(
   const routes = createRoutes(data);
   const gate = createFaultGate(options.faults ?? NO_FAULTS, options.seed, () => performance.now());
   return (req, res) => {
+    if (req.url === HEALTH_PATH) {
+      send(req, res, { status: 200, body: 'ok' }); // no delay, no faults: for readiness and priming
+      return;
+    }
     const refusal = gate.admit();
     if (refusal) {
       send(req, res, refusal);

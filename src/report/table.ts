@@ -70,7 +70,8 @@ export function renderTable(report: Report, view: TableView): string {
       r.speedup !== null && r.speedup === best && best > 1 ? chalk.green.bold(speed) : speed,
     ]);
   }
-  const lines = [chalk.dim(view.heading), withoutRowRules(table.toString())];
+  const lines = [chalk.dim(view.heading)];
+  if (report.results.length > 0) lines.push(withoutRowRules(table.toString()));
   const verdicts = verdictLines(report.results);
   if (verdicts.length > 0) lines.push(...verdicts.map((v) => chalk.cyan(v)));
   // Failures not already told by a verdict line get a line of their own.
@@ -79,6 +80,8 @@ export function renderTable(report: Report, view: TableView): string {
     if (r.failed > 0 && !told.has(r)) lines.push(chalk.red(`${strategyLabel(r.strategy, r.concurrency)}: ${describeFailures(r)}`));
   }
   if (view.sample) lines.push(chalk.dim(view.sample));
-  if (report.partial) lines.push(chalk.yellow('interrupted: partial results (requests cut off in flight count as aborted)'));
+  if (report.partial) {
+    lines.push(chalk.yellow(report.results.length > 0 ? 'interrupted: partial results (requests cut off in flight count as aborted)' : 'interrupted before any strategy started: no results'));
+  }
   return lines.join('\n') + '\n';
 }

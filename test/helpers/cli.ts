@@ -4,7 +4,7 @@
  * (the machine has two cores, and the CLI's timings are what some tests compare).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,6 +70,12 @@ let emptyDir: string | undefined;
 function neutralCwd(): string {
   emptyDir ??= mkdtempSync(join(tmpdir(), 'async-bench-cwd-'));
   return emptyDir;
+}
+
+/** Removes the temporary working directory; call it from afterAll. */
+export function cleanupCli(): void {
+  if (emptyDir !== undefined) rmSync(emptyDir, { recursive: true, force: true });
+  emptyDir = undefined;
 }
 
 /** The environment the CLI sees: CI set, and none of the caller's colour settings. */

@@ -2,7 +2,7 @@
  * A node:http test server on 127.0.0.1 (port 0) whose behaviour is chosen by the request path:
  *
  *   /ok?bytes=N           200 with a body of exactly N bytes (default 2: "ok")
- *   /status/CODE          that status, body "status CODE"
+ *   /status/CODE          that status, body "status CODE" (no body for 204 and 304)
  *   /delay/MS?bytes=N     200 after a fixed delay of MS ms
  *   /hang                 never answers (the socket stays open until the client gives up or close())
  *   /trickle?every=MS     headers at once, then one byte every MS ms (default 50), forever
