@@ -16,12 +16,14 @@ export interface Report {
   partial?: true;
 }
 
+/** A stage run once before the strategies (tmdb's now-playing list). */
 export interface SetupResult {
   name: string;
   requests: number;
   ok: number;
   failed: number;
   wallMs: number;
+  /** What it yielded, e.g. movies found. */
   items: number;
   errors: ErrorCounts;
   statusCodes: Record<string, number>;

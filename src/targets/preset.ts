@@ -1,4 +1,5 @@
-import type { ErrorCounts } from '../core/report.js';
+import { createRandom, randomInt } from '../core/random.js';
+import type { SetupResult } from '../core/report.js';
 import type { LatencyModel, RequestOutcome } from '../core/types.js';
 
 export interface BuildUrlsInput {
@@ -18,17 +19,7 @@ export interface PlanInput extends BuildUrlsInput {
 }
 
 /** A stage that runs once before the strategies (tmdb's now-playing list). */
-export interface SetupStage {
-  name: string;
-  requests: number;
-  ok: number;
-  failed: number;
-  wallMs: number;
-  /** What it yielded, e.g. movies found. */
-  items: number;
-  errors: ErrorCounts;
-  statusCodes: Record<string, number>;
-}
+export type SetupStage = SetupResult;
 
 export interface PresetPlan {
   /** The URLs each strategy requests, in order (empty when the setup stage failed). */
@@ -61,6 +52,12 @@ export interface Preset {
 /** A preset whose URLs follow from count and seed alone, with no setup stage. */
 export interface SimplePreset extends Preset {
   buildUrls(input: BuildUrlsInput): string[];
+}
+
+/** `count` ids drawn uniformly from 1..max, the same for the same seed. */
+export function randomIds(count: number, seed: number, max: number): number[] {
+  const random = createRandom(seed);
+  return Array.from({ length: count }, () => randomInt(random, 1, max));
 }
 
 export function simplePreset(definition: Omit<SimplePreset, 'plan'>): SimplePreset {

@@ -1,5 +1,4 @@
-import { createRandom, randomInt } from '../../core/random.js';
-import { isRecord, pickFromBodies, shorten, simplePreset, type SimplePreset } from '../preset.js';
+import { isRecord, pickFromBodies, randomIds, shorten, simplePreset, type SimplePreset } from '../preset.js';
 
 /** JSONPlaceholder serves posts 1..100. */
 export const POST_COUNT = 100;
@@ -12,8 +11,7 @@ export const jsonplaceholderPreset: SimplePreset = simplePreset({
   defaultLatency: { minMs: 50, maxMs: 150 },
   sampleSize: 3,
   buildUrls({ count, seed, baseUrl }) {
-    const random = createRandom(seed);
-    return Array.from({ length: count }, () => `${baseUrl}/posts/${randomInt(random, 1, POST_COUNT)}`);
+    return randomIds(count, seed, POST_COUNT).map((id) => `${baseUrl}/posts/${id}`);
   },
   sample(bodies) {
     const titles = pickFromBodies(bodies, (v) => (isRecord(v) && typeof v.title === 'string' ? `"${shorten(v.title, 40)}"` : undefined)).slice(0, 3);

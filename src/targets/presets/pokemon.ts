@@ -1,5 +1,4 @@
-import { createRandom, randomInt } from '../../core/random.js';
-import { isRecord, pickFromBodies, simplePreset, type SimplePreset } from '../preset.js';
+import { isRecord, pickFromBodies, randomIds, simplePreset, type SimplePreset } from '../preset.js';
 
 /** Pokémon in the National Pokédex that PokeAPI serves by number. */
 export const POKEMON_COUNT = 1025;
@@ -13,8 +12,7 @@ export const pokemonPreset: SimplePreset = simplePreset({
   defaultLatency: { minMs: 100, maxMs: 400 },
   sampleSize: 5,
   buildUrls({ count, seed, baseUrl }) {
-    const random = createRandom(seed);
-    return Array.from({ length: count }, () => `${baseUrl}/api/v2/pokemon/${randomInt(random, 1, POKEMON_COUNT)}`);
+    return randomIds(count, seed, POKEMON_COUNT).map((id) => `${baseUrl}/api/v2/pokemon/${id}`);
   },
   sample(bodies) {
     const names = pickFromBodies(bodies, (v) => (isRecord(v) && typeof v.name === 'string' ? `#${String(v.id)} ${v.name}` : undefined));
