@@ -1,0 +1,10 @@
+// Every row of the bench, in the order they run and print.
+import * as efficiency40 from './efficiency-40.js';
+import * as latencyBound from './latency-bound.js';
+import * as fanOut from './fan-out.js';
+import * as overhead from './overhead.js';
+import * as startUp from './start-up.js';
+import * as memory from './memory.js';
+import * as aiohttpPeer from './aiohttp-peer.js';
+
+export const ROWS = [efficiency40, latencyBound, fanOut, overhead, startUp, memory, aiohttpPeer];
