@@ -49,7 +49,9 @@ export interface FaultGate {
 export function createFaultGate(faults: FaultOptions, seed: number, now: () => number): FaultGate {
   let inflight = 0;
   const rate = faults.rateLimitPerSec;
-  let tokens = rate ?? 0;
+  // The bucket holds at least one token, so that a rate below 1/s still lets requests through.
+  const capacity = rate === null ? 0 : Math.max(1, rate);
+  let tokens = capacity;
   let refilledAt = now();
   return {
     get inflight() {
@@ -61,7 +63,7 @@ export function createFaultGate(faults: FaultOptions, seed: number, now: () => n
       }
       if (rate !== null) {
         const t = now();
-        tokens = Math.min(rate, tokens + ((t - refilledAt) / 1000) * rate);
+        tokens = Math.min(capacity, tokens + ((t - refilledAt) / 1000) * rate);
         refilledAt = t;
         if (tokens < 1) {
           const waitSeconds = Math.max(1, Math.ceil((1 - tokens) / rate));

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { Agent, request as undiciRequest } from 'undici';
-import type { RequestOutcome } from '../core/types.js';
+import { Agent, type Dispatcher } from 'undici';
+import type { ErrorClass, RequestOutcome } from '../core/types.js';
 import { classifyError, classifyStatus } from './classify.js';
 
 export interface HttpClientOptions {
@@ -15,15 +15,32 @@ export interface HttpClientOptions {
 export interface HttpClient {
   /** GETs the URL, drains and counts the body; resolves with the outcome, never rejects. */
   fetch(url: string, keepBody?: boolean, extraHeaders?: Record<string, string>): Promise<RequestOutcome>;
+  /** Connections this client's pool has opened so far. */
+  readonly socketsOpened: number;
   /** Closes the connection pool. */
   close(): Promise<void>;
 }
 
 const USER_AGENT = 'async-bench';
 
+/** "https://host:8080/a/b?c" → ["https://host:8080", "/a/b?c"]; URLs here are already validated. */
+export function splitUrl(url: string): [origin: string, path: string] {
+  const slash = url.indexOf('/', url.indexOf('//') + 2);
+  return slash === -1 ? [url, '/'] : [url.slice(0, slash), url.slice(slash)];
+}
+
+/** One request in flight: settles once, whichever of response end, error, timeout or abort comes first. */
+interface InFlight {
+  abort(cls: ErrorClass): void;
+}
+
 /**
  * A client with its own undici connection pool (no limit on connections per origin, so that
  * the strategy, not the pool, decides how many requests are in flight).
+ *
+ * It speaks undici's handler API directly: no stream, no promise chain, no AbortSignal
+ * listener per request. Measured here, that takes a third off the client's CPU per request
+ * compared with `request()` and its body stream, which matters at 20,000 requests a second.
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const { timeoutMs } = options;
@@ -34,55 +51,90 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
   });
+  let socketsOpened = 0;
+  agent.on('connect', () => {
+    socketsOpened++;
+  });
   const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...options.headers };
-  const inFlight = new Set<AbortController>();
+  const inFlight = new Set<InFlight>();
   const outer = options.signal;
   const abortAll = (): void => {
-    for (const controller of inFlight) controller.abort();
+    for (const request of inFlight) request.abort('aborted');
   };
   outer?.addEventListener('abort', abortAll, { once: true });
 
-  async function fetchOne(url: string, keepBody = false, extraHeaders?: Record<string, string>): Promise<RequestOutcome> {
-    const started = performance.now();
-    let ttfbMs = Number.NaN;
-    let status = 0;
-    let bytes = 0;
-    if (outer?.aborted) return { status, bytes, ttfbMs, error: 'aborted' };
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    inFlight.add(controller);
-    try {
-      const response = await undiciRequest(url, {
-        dispatcher: agent,
-        method: 'GET',
-        headers: extraHeaders ? { ...headers, ...extraHeaders } : headers,
-        signal: controller.signal,
-      });
-      ttfbMs = performance.now() - started;
-      status = response.statusCode;
-      const chunks: Buffer[] | null = keepBody ? [] : null;
-      for await (const chunk of response.body as AsyncIterable<Buffer>) {
-        bytes += chunk.length;
-        chunks?.push(chunk);
+  function fetchOne(url: string, keepBody = false, extraHeaders?: Record<string, string>): Promise<RequestOutcome> {
+    if (outer?.aborted) return Promise.resolve({ status: 0, bytes: 0, ttfbMs: Number.NaN, error: 'aborted' });
+    return new Promise<RequestOutcome>((resolve) => {
+      const started = performance.now();
+      let ttfbMs = Number.NaN;
+      let status = 0;
+      let bytes = 0;
+      let chunks: Buffer[] | null = keepBody ? [] : null;
+      let controller: Dispatcher.DispatchController | null = null;
+      /** Set when we cut the request off ourselves: that, not undici's error, names the class. */
+      let cutOff: ErrorClass | null = null;
+      let settled = false;
+
+      const settle = (error: ErrorClass | null): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        inFlight.delete(request);
+        const outcome: RequestOutcome = { status, bytes, ttfbMs, error };
+        if (chunks && error === null) outcome.body = Buffer.concat(chunks).toString('utf8');
+        chunks = null;
+        resolve(outcome);
+      };
+      const request: InFlight = {
+        abort(cls) {
+          if (settled) return;
+          cutOff = cls;
+          // Before the pool hands the request a socket there is no controller yet: settle now,
+          // and abort as soon as it arrives.
+          if (controller) controller.abort(new Error(cls));
+          else settle(cls);
+        },
+      };
+      const timer = setTimeout(() => request.abort('timeout'), timeoutMs);
+      inFlight.add(request);
+
+      const [origin, path] = splitUrl(url);
+      try {
+        agent.dispatch(
+          { origin, path, method: 'GET', headers: extraHeaders ? { ...headers, ...extraHeaders } : headers },
+          {
+            onRequestStart(c) {
+              controller = c;
+              if (cutOff) c.abort(new Error(cutOff));
+            },
+            onResponseStart(_c, statusCode) {
+              ttfbMs = performance.now() - started;
+              status = statusCode;
+            },
+            onResponseData(_c, chunk) {
+              bytes += chunk.length;
+              chunks?.push(chunk);
+            },
+            onResponseEnd() {
+              settle(classifyStatus(status));
+            },
+            onResponseError(_c, err) {
+              settle(cutOff ?? classifyError(err));
+            },
+          },
+        );
+      } catch (err) {
+        settle(classifyError(err)); // invalid request options: a failed request, not a crash
       }
-      const outcome: RequestOutcome = { status, bytes, ttfbMs, error: classifyStatus(status) };
-      if (chunks) outcome.body = Buffer.concat(chunks).toString('utf8');
-      return outcome;
-    } catch (err) {
-      const error = timedOut ? 'timeout' : outer?.aborted ? 'aborted' : classifyError(err);
-      return { status, bytes, ttfbMs, error };
-    } finally {
-      clearTimeout(timer);
-      inFlight.delete(controller);
-    }
+    });
   }
 
   return {
     fetch: fetchOne,
+    get socketsOpened() {
+      return socketsOpened;
+    },
     async close() {
       outer?.removeEventListener('abort', abortAll);
       await agent.close().catch(() => agent.destroy());

@@ -27,11 +27,22 @@ export function isSecretParam(name: string): boolean {
  * URL never shows its secrets.
  */
 export function redactUrl(text: string): string {
-  return text
-    .replace(/^(\s*(?:[a-z][a-z0-9+.-]*:)?\/\/)?([^/?#@\s]+)@/i, (_m, scheme: string | undefined) => `${scheme ?? ''}${REDACTED}@`)
-    .replace(/([?&#;])([^=&#;\s]+)=([^&#;\s]*)/g, (m, sep: string, key: string) =>
-      isSecretParam(safeDecode(key)) ? `${sep}${key}=${REDACTED}` : m,
-    );
+  return hideUserInfo(text).replace(/([?&#;])([^=&#;\s]+)=([^&#;\s]*)/g, (m, sep: string, key: string) =>
+    isSecretParam(safeDecode(key)) ? `${sep}${key}=${REDACTED}` : m,
+  );
+}
+
+/**
+ * Everything before the last "@" of the authority becomes ***: URL parsers take the last one
+ * as the end of the user info, so a password may itself contain "@" (and one slash, or none,
+ * after the scheme still counts).
+ */
+function hideUserInfo(text: string): string {
+  const prefix = /^\s*(?:[a-z][a-z0-9+.-]*:)?\/*/i.exec(text)?.[0] ?? '';
+  const rest = text.slice(prefix.length);
+  const end = rest.search(/[/?#\\]/);
+  const at = (end === -1 ? rest : rest.slice(0, end)).lastIndexOf('@');
+  return at === -1 ? text : `${prefix}${REDACTED}${rest.slice(at)}`;
 }
 
 /** A header line as it may be shown: secret values become ***. */

@@ -1,0 +1,165 @@
+/**
+ * Faults of the built-in fixture server, in this process on 127.0.0.1, seen through raw HTTP
+ * requests (node:http, no connection reuse): 429 with Retry-After, 503 above the in-flight
+ * limit, seeded 500s. Counts are exact where the server's clock cannot matter.
+ */
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { NO_FAULTS, createFaultGate, type FaultOptions } from '../../src/fixture-server/faults.js';
+import { HEALTH_PATH, listenFixtureServer, type RunningFixtureServer } from '../../src/fixture-server/server.js';
+import { pokemonPreset } from '../../src/targets/presets/pokemon.js';
+
+interface Raw {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** One GET on its own connection (agent: false), read to the end. */
+function rawGet(baseUrl: string, path: string, options: { headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<Raw> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${baseUrl}${path}`, { method: 'GET', agent: false, headers: options.headers, signal: options.signal }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const servers: RunningFixtureServer[] = [];
+async function serve(faults: Partial<FaultOptions>, latencyMs = 0, seed = 1): Promise<RunningFixtureServer> {
+  const server = await listenFixtureServer({ latency: { minMs: latencyMs, maxMs: latencyMs }, seed, faults: { ...NO_FAULTS, ...faults } });
+  servers.push(server);
+  return server;
+}
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+const countBy = (responses: readonly Raw[]): Record<number, number> => {
+  const counts: Record<number, number> = {};
+  for (const r of responses) counts[r.status] = (counts[r.status] ?? 0) + 1;
+  return counts;
+};
+
+describe('fixture server faults: --rate-limit', () => {
+  it('a burst gets the bucket size of 200s, then 429 with Retry-After and a JSON body', async () => {
+    const server = await serve({ rateLimitPerSec: 3 });
+    const responses = await Promise.all(Array.from({ length: 12 }, (_, i) => rawGet(server.baseUrl, `/posts/${i + 1}`)));
+    const counts = countBy(responses);
+    // The bucket holds 3; a 4th token would need 333 ms of refill during a burst of a few ms.
+    expect(counts[200], JSON.stringify(counts)).toBeGreaterThanOrEqual(3);
+    expect(counts[200], JSON.stringify(counts)).toBeLessThanOrEqual(4);
+    expect((counts[200] ?? 0) + (counts[429] ?? 0)).toBe(12);
+    for (const r of responses.filter((x) => x.status === 429)) {
+      expect(r.headers['retry-after']).toMatch(/^[1-9]\d*$/);
+      expect(Number(r.headers['retry-after'])).toBe(1);
+      expect(r.headers['content-type']).toMatch(/application\/json/);
+      expect(JSON.parse(r.body)).toEqual({ error: 'rate limit exceeded', limitPerSecond: 3 });
+    }
+  });
+
+  it('waiting what Retry-After says is enough to be served again', async () => {
+    const server = await serve({ rateLimitPerSec: 2 });
+    await Promise.all([rawGet(server.baseUrl, '/posts/1'), rawGet(server.baseUrl, '/posts/2')]);
+    let refused: Raw | undefined;
+    for (let i = 0; i < 5 && !refused; i++) {
+      const r = await rawGet(server.baseUrl, '/posts/3');
+      if (r.status === 429) refused = r;
+    }
+    expect(refused, 'no 429 after the bucket was drained').toBeDefined();
+    const seconds = Number(refused!.headers['retry-after']);
+    expect(seconds).toBeGreaterThanOrEqual(1);
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    expect((await rawGet(server.baseUrl, '/posts/3')).status).toBe(200);
+  });
+
+  it('the health path is outside the faults', async () => {
+    const server = await serve({ rateLimitPerSec: 1, maxInflight: 1, errorRate: 1 });
+    const responses = await Promise.all(Array.from({ length: 10 }, () => rawGet(server.baseUrl, HEALTH_PATH)));
+    expect(responses.map((r) => r.status)).toEqual(Array(10).fill(200));
+    // ... and it spent no token: the first real request is still admitted (then fails by --error-rate 1).
+    expect((await rawGet(server.baseUrl, '/posts/1')).status).toBe(500);
+  });
+});
+
+describe('fixture server faults: --max-inflight', () => {
+  it('answers 503 at once above the limit, and serves again once requests finish', async () => {
+    const server = await serve({ maxInflight: 2 }, 200);
+    const t0 = performance.now();
+    const timed = Array.from({ length: 6 }, (_, i) =>
+      rawGet(server.baseUrl, `/api/v2/pokemon/${i + 1}`).then((r) => ({ ...r, ms: performance.now() - t0 })),
+    );
+    const responses = await Promise.all(timed);
+    expect(countBy(responses)).toEqual({ 200: 2, 503: 4 });
+    const busy = responses.filter((r) => r.status === 503);
+    const served = responses.filter((r) => r.status === 200);
+    for (const r of busy) {
+      expect(r.headers['retry-after']).toBe('1');
+      expect(JSON.parse(r.body)).toEqual({ error: 'server busy', maxInflight: 2 });
+    }
+    // "At once": every 503 came before any delayed 200 (order only, no absolute time).
+    expect(Math.max(...busy.map((r) => r.ms))).toBeLessThan(Math.min(...served.map((r) => r.ms)));
+    // Slots are free again.
+    expect(countBy(await Promise.all([rawGet(server.baseUrl, '/posts/1'), rawGet(server.baseUrl, '/posts/2')]))).toEqual({ 200: 2 });
+  });
+
+  it('a client that gives up frees its slot', async () => {
+    const server = await serve({ maxInflight: 1 }, 250);
+    const controller = new AbortController();
+    const abandoned = rawGet(server.baseUrl, '/posts/1', { signal: controller.signal }).catch((err: Error) => err);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    controller.abort();
+    expect(await abandoned).toBeInstanceOf(Error);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the server sees the socket close
+    expect((await rawGet(server.baseUrl, '/posts/2')).status).toBe(200);
+  });
+});
+
+describe('fixture server faults: --error-rate', () => {
+  const urls = pokemonPreset.buildUrls({ count: 50, seed: 9, baseUrl: 'http://fixture.invalid' });
+  const paths = urls.map((u) => new URL(u).pathname);
+  const gate = createFaultGate({ ...NO_FAULTS, errorRate: 0.3 }, 9, () => 0);
+  const expected = paths.map((p) => (gate.failure(p) === null ? 200 : 500));
+
+  it('fails exactly the paths the seeded draw picks, the same on every pass and server', async () => {
+    expect(expected.filter((s) => s === 500).length, 'the seed-9 URL list has some failures to compare').toBeGreaterThan(5);
+    const a = await serve({ errorRate: 0.3 }, 0, 9);
+    const b = await serve({ errorRate: 0.3 }, 0, 9);
+    const pass = async (server: RunningFixtureServer): Promise<number[]> =>
+      (await Promise.all(paths.map((p) => rawGet(server.baseUrl, p)))).map((r) => r.status);
+    const [first, second, other] = [await pass(a), await pass(a), await pass(b)];
+    expect(first).toEqual(expected);
+    expect(second).toEqual(expected);
+    expect(other).toEqual(expected);
+  });
+
+  it('the injected 500 is JSON; a failing path fails for every client and header', async () => {
+    const server = await serve({ errorRate: 0.3 }, 0, 9);
+    const failing = paths[expected.indexOf(500)]!;
+    const r = await rawGet(server.baseUrl, failing, { headers: { 'x-anything': '1' } });
+    expect(r.status).toBe(500);
+    expect(r.headers['content-type']).toMatch(/application\/json/);
+    expect(JSON.parse(r.body)).toEqual({ error: 'internal server error (injected by --error-rate)' });
+  });
+
+  it('another seed fails other paths', async () => {
+    const server = await serve({ errorRate: 0.3 }, 0, 10);
+    const statuses = (await Promise.all(paths.map((p) => rawGet(server.baseUrl, p)))).map((r) => r.status);
+    const gate10 = createFaultGate({ ...NO_FAULTS, errorRate: 0.3 }, 10, () => 0);
+    expect(statuses).toEqual(paths.map((p) => (gate10.failure(p) === null ? 200 : 500)));
+    expect(statuses).not.toEqual(expected);
+  });
+
+  it('error rate 1 fails every route, 0 none', async () => {
+    const all = await serve({ errorRate: 1 });
+    const none = await serve({ errorRate: 0 });
+    const sample = ['/api/v2/pokemon/25', '/posts/1', '/users/1', '/todos/5', '/nope'];
+    expect((await Promise.all(sample.map((p) => rawGet(all.baseUrl, p)))).map((r) => r.status)).toEqual([500, 500, 500, 500, 500]);
+    expect((await Promise.all(sample.map((p) => rawGet(none.baseUrl, p)))).map((r) => r.status)).toEqual([200, 200, 200, 200, 404]);
+  });
+});
