@@ -8,6 +8,8 @@ export const DEFAULTS = {
   strategies: [...STRATEGIES] as StrategyName[],
   timeoutMs: 10_000,
   language: 'en-US',
+  runs: 1,
+  warmup: 0,
 } as const;
 
 /** Upper bounds that keep a typo (an extra zero or three) from eating the machine. */
@@ -17,6 +19,7 @@ export const LIMITS = {
   timeoutMs: 3_600_000,
   latencyMs: 60_000,
   seed: 2 ** 32 - 1,
+  runs: 1_000,
 } as const;
 
 const WHOLE = /^\d+$/;
@@ -36,6 +39,8 @@ export function parseWholeNumber(option: string, text: string, min: number, max:
 export const parseCount = (text: string): number => parseWholeNumber('--count', text, 1, LIMITS.count);
 export const parseTimeout = (text: string): number => parseWholeNumber('--timeout', text, 1, LIMITS.timeoutMs);
 export const parseSeed = (text: string): number => parseWholeNumber('--seed', text, 0, LIMITS.seed);
+export const parseRuns = (text: string): number => parseWholeNumber('--runs', text, 1, LIMITS.runs);
+export const parseWarmup = (text: string): number => parseWholeNumber('--warmup', text, 0, LIMITS.runs);
 
 /** "5" or "1,2,4,8": limits of the bounded strategy, duplicates dropped, order kept. */
 export function parseConcurrency(text: string): number[] {
@@ -111,4 +116,18 @@ export function parseLanguage(text: string): string {
     throw new UsageError(`--language must be a language tag like en-US or ko-KR, got '${text}'`);
   }
   return trimmed;
+}
+
+/** A positive number such as 3 or 2.5 (for --min-speedup). */
+export function parsePositiveNumber(option: string, text: string): number {
+  const value = Number(text.trim());
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0) throw new UsageError(`${option} must be a number above 0, got '${text}'`);
+  return value;
+}
+
+/** A percentage from 0 up (for --max-regression). */
+export function parsePercent(option: string, text: string): number {
+  const value = Number(text.trim().replace(/%$/, ''));
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > 10_000) throw new UsageError(`${option} must be a percentage such as 10, got '${text}'`);
+  return value;
 }

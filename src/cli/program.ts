@@ -1,6 +1,9 @@
 import { Command, Option } from 'commander';
+import { parseThreshold, type Threshold } from '../core/thresholds.js';
 import type { LatencyModel, StrategyName } from '../core/types.js';
+import type { Format } from '../report/exporters.js';
 import { NO_FAULTS, type FaultOptions } from '../fixture-server/faults.js';
+import { parseFormat } from './outputs.js';
 import {
   DEFAULTS,
   parseConcurrency,
@@ -10,9 +13,13 @@ import {
   parseLanguage,
   parseLatency,
   parseMaxInflight,
+  parsePercent,
+  parsePositiveNumber,
   parsePort,
   parseRateLimit,
+  parseRuns,
   parseSeed,
+  parseWarmup,
   parseStrategies,
   parseTimeout,
 } from './options.js';
@@ -39,12 +46,21 @@ export interface RunOptions extends ServerSettings {
   countGiven: boolean;
   concurrency: number[];
   strategies: StrategyName[];
+  /** Measured rounds and warm-up rounds; each round runs every strategy once. */
+  runs: number;
+  warmup: number;
   offline: boolean;
   language: string;
   languageGiven: boolean;
   timeoutMs: number;
   headers: Record<string, string>;
   json: boolean;
+  format?: Format;
+  output?: string;
+  thresholds: Threshold[];
+  minSpeedup?: number;
+  baseline?: string;
+  maxRegressionPct?: number;
   failOnError: boolean;
   color: boolean;
   quiet: boolean;
@@ -70,7 +86,10 @@ Examples:
   $ async-bench https://example.com/a https://example.com/b --json
   $ async-bench --file urls.txt -s all,bounded -c 20 --fail-on-error
 
-Exit codes: 0 ran, 1 a check failed (--fail-on-error), 2 bad usage or input, 130 interrupted.`;
+  $ async-bench pokemon --offline --runs 5 --warmup 1 --min-speedup 3 --format markdown -o summary.md
+  $ async-bench pokemon --offline -n 100 -c 1,2,4,8,16,32 --max-inflight 10
+
+Exit codes: 0 ran, 1 a check failed (--fail-on-error, thresholds, baseline), 2 bad usage or input, 130 interrupted.`;
 
 /** The options that shape the fixture server, added alike to the run command and to `serve`. */
 function addServerOptions(command: Command, latencyHelp: string): Command {
@@ -98,6 +117,10 @@ function serverSettings(opts: Record<string, unknown>): ServerSettings {
   };
 }
 
+function collectThreshold(expr: string, previous: Threshold[]): Threshold[] {
+  return [...previous, parseThreshold(expr)];
+}
+
 /** The command line (the help text is generated from these definitions, never kept by hand). */
 export function buildProgram(version: string, actions: Actions): Command {
   const program = new Command('async-bench');
@@ -116,6 +139,8 @@ export function buildProgram(version: string, actions: Actions): Command {
         .argParser(parseStrategies)
         .default([...DEFAULTS.strategies], 'all three'),
     )
+    .option('-r, --runs <n>', 'measured rounds; strategies are interleaved round by round', parseRuns, DEFAULTS.runs)
+    .option('-w, --warmup <n>', 'rounds to run first and discard', parseWarmup, DEFAULTS.warmup)
     .option('-f, --file <path>', 'read URLs one per line (- for stdin; blank and # lines skipped)')
     .option('--offline', 'serve the preset from the built-in fixture server on 127.0.0.1');
   addServerOptions(program, "with --offline: the server's delay (0 = pure overhead; default: the preset's model)")
@@ -123,6 +148,12 @@ export function buildProgram(version: string, actions: Actions): Command {
     .option('--timeout <ms>', 'per-request limit, headers and body included', parseTimeout, DEFAULTS.timeoutMs)
     .addOption(new Option('-H, --header <"Name: value">', 'extra request header, repeatable').argParser(parseHeader).default({}, 'none'))
     .option('--json', 'print one JSON document on stdout and nothing else there')
+    .option('--format <name>', 'table, json, markdown, csv or junit (with -o: the file\'s format)', parseFormat)
+    .option('-o, --output <file>', 'write the result to a file (format from --format or the extension; - is stdout)')
+    .option('--threshold <expr>', "check, e.g. 'speedup>=3', 'bounded.p95<300', 'all.errorRate==0'; repeatable; a failure exits 1", collectThreshold, [])
+    .option('--min-speedup <x>', 'shorthand for --threshold speedup>=x on every concurrent strategy', (v: string) => parsePositiveNumber('--min-speedup', v))
+    .option('--baseline <file>', 'compare wall times with a saved --json result')
+    .option('--max-regression <pct>', 'with --baseline: fail (exit 1) when slower by more than this % even at the favourable end of the spread', (v: string) => parsePercent('--max-regression', v))
     .option('--fail-on-error', 'exit 1 when any request failed')
     .option('--no-color', 'no ANSI colour (NO_COLOR and FORCE_COLOR are honoured too)')
     .option('-q, --quiet', 'no spinner or progress')
@@ -139,6 +170,8 @@ export function buildProgram(version: string, actions: Actions): Command {
         countGiven: command.getOptionValueSource('count') === 'cli',
         concurrency: opts.concurrency as number[],
         strategies: opts.strategy as StrategyName[],
+        runs: opts.runs as number,
+        warmup: opts.warmup as number,
         offline: opts.offline === true,
         language: opts.language as string,
         languageGiven: command.getOptionValueSource('language') === 'cli',
@@ -146,6 +179,12 @@ export function buildProgram(version: string, actions: Actions): Command {
         timeoutMs: opts.timeout as number,
         headers: opts.header as Record<string, string>,
         json: opts.json === true,
+        format: opts.format as Format | undefined,
+        output: opts.output as string | undefined,
+        thresholds: opts.threshold as Threshold[],
+        minSpeedup: opts.minSpeedup as number | undefined,
+        baseline: opts.baseline as string | undefined,
+        maxRegressionPct: opts.maxRegression as number | undefined,
         failOnError: opts.failOnError === true,
         color: opts.color !== false,
         quiet: opts.quiet === true,

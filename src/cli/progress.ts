@@ -1,10 +1,10 @@
-import type { StrategySpec } from '../core/benchmark.js';
+import type { RunPosition, StrategySpec } from '../core/benchmark.js';
 import { strategyLabel } from '../report/format.js';
 
 /** Live progress on stderr; silent when stderr is not a terminal, under CI, or with --quiet. */
 export interface Progress {
   start(text: string): void;
-  strategy(spec: StrategySpec, count: number): void;
+  strategy(spec: StrategySpec, count: number, position?: RunPosition): void;
   request(spec: StrategySpec, done: number, count: number): void;
   stop(): void;
 }
@@ -27,18 +27,20 @@ export async function createProgress(enabled: boolean, color: boolean): Promise<
   const spinner = ora({ stream: process.stderr, color: 'cyan', isEnabled: true, discardStdin: false });
   if (!color) spinner.spinner = 'line';
   let lastUpdate = 0;
+  let prefix = '';
   return {
     start(text) {
       spinner.start(text);
     },
-    strategy(spec, count) {
-      spinner.text = `${strategyLabel(spec.strategy, spec.concurrency)}  0/${count}`;
+    strategy(spec, count, position) {
+      prefix = position && (position.rounds > 1 || position.warmup) ? `${position.warmup ? 'warm-up' : 'round'} ${position.round}/${position.rounds} · ` : '';
+      spinner.text = `${prefix}${strategyLabel(spec.strategy, spec.concurrency)}  0/${count}`;
     },
     request(spec, done, count) {
       const now = Date.now();
       if (done < count && now - lastUpdate < UPDATE_EVERY_MS) return;
       lastUpdate = now;
-      spinner.text = `${strategyLabel(spec.strategy, spec.concurrency)}  ${done}/${count}`;
+      spinner.text = `${prefix}${strategyLabel(spec.strategy, spec.concurrency)}  ${done}/${count}`;
     },
     stop() {
       spinner.stop();

@@ -1,21 +1,26 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Chalk } from 'chalk';
-import { planStrategies, runBenchmark, type StrategyClient } from '../core/benchmark.js';
-import { newSeed } from '../core/random.js';
-import { summarizeRuns, type Report, type ReportConfig } from '../core/report.js';
+import { planStrategies, runRounds, type StrategyClient } from '../core/benchmark.js';
+import { asSavedReport, compareWithBaseline, type SavedReport } from '../core/baseline.js';
+import { UsageError } from '../core/errors.js';
+import { createRandom, newSeed } from '../core/random.js';
+import { recommendConcurrency } from '../core/recommend.js';
+import { checkThresholdsApply, evaluateThresholds, minSpeedupThreshold } from '../core/thresholds.js';
+import { summarizeGroups, type Report, type ReportConfig } from '../core/report.js';
 import { hasFaults } from '../fixture-server/faults.js';
 import { HEALTH_PATH } from '../fixture-server/server.js';
 import { createHttpClient } from '../http/client.js';
 import { primeHttpClient } from '../http/prime.js';
 import { failureHints } from '../report/hints.js';
-import { renderJson } from '../report/json.js';
+import { loadExporter, type ExportContext } from '../report/exporters.js';
 import { redactHeader, scrubSecrets } from '../report/redact.js';
-import { renderTable } from '../report/table.js';
 import { resolveTarget, type Target } from '../targets/resolve.js';
 import { colorLevel } from './color.js';
 import { EXIT } from './exit-codes.js';
 import type { RunOptions } from './program.js';
+import { planOutputs } from './outputs.js';
 import { createProgress, progressEnabled } from './progress.js';
 import { checkCombination, prepareWorkload, type Workload } from './workload.js';
 
@@ -30,24 +35,66 @@ function reportConfig(options: RunOptions, target: Target, workload: Workload, s
     latency: options.offline ? (options.latencyText ?? 'default') : null,
     seed,
     headers: Object.entries(options.headers).map(([name, value]) => redactHeader(name, value)),
+    runs: options.runs,
+    warmup: options.warmup,
   };
   if (target.kind === 'preset' && target.preset.name === 'tmdb') config.language = options.language;
   if (options.offline && hasFaults(options.faults)) config.faults = { ...options.faults };
   return config;
 }
 
-/** "stage 1 · now_playing: 2 requests, 40 items in 0.213 s" */
-function setupLine(report: Report): string | null {
-  const s = report.setup;
-  if (!s) return null;
-  const failed = s.failed > 0 ? `, ${s.failed} failed` : '';
-  return `stage 1 · ${s.name}: ${s.requests} request${s.requests === 1 ? '' : 's'}${failed}, ${s.items} items in ${(s.wallMs / 1000).toFixed(3)} s (run once, before the strategies)`;
+const ROUND_ORDER_SALT = 0x2545f491;
+const BOOTSTRAP_SALT = 0x68e31da4;
+
+/** The event-loop probe's sampling interval, ms: fine enough to see a stall, cheap when idle. */
+const LOOP_SAMPLE_MS = 2;
+
+/**
+ * Starts watching the event loop's delay; the returned function stops and gives its p99, ms.
+ * The histogram records whole sampling intervals, so the interval itself is taken off.
+ */
+function startLoopDelay(): () => number {
+  const histogram = monitorEventLoopDelay({ resolution: LOOP_SAMPLE_MS });
+  histogram.enable();
+  return () => {
+    histogram.disable();
+    return histogram.count > 0 ? Math.max(0, histogram.percentile(99) / 1e6 - LOOP_SAMPLE_MS) : 0;
+  };
+}
+
+/** With --max-regression left out, a baseline fails beyond this slowdown. */
+const DEFAULT_MAX_REGRESSION_PCT = 10;
+
+/** The saved report named by --baseline, checked before any request is sent. */
+function readBaseline(options: RunOptions): SavedReport | null {
+  if (options.baseline === undefined) {
+    if (options.maxRegressionPct !== undefined) throw new UsageError('--max-regression needs --baseline <saved.json>');
+    return null;
+  }
+  let text: string;
+  try {
+    text = readFileSync(options.baseline, 'utf8');
+  } catch (e) {
+    const { code } = e as NodeJS.ErrnoException;
+    throw new UsageError(`cannot read --baseline '${options.baseline}': ${code === 'ENOENT' ? 'no such file' : code ?? String(e)}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new UsageError(`--baseline '${options.baseline}' is not JSON; save a run with --json > file or -o file.json`);
+  }
+  return asSavedReport(parsed, options.baseline);
 }
 
 /** Runs the benchmark and prints its result; returns the exit code. */
 export async function runCommand(options: RunOptions): Promise<number> {
   const target = await resolveTarget(options.targets, options.file);
   checkCombination(options, target);
+  const outputs = planOutputs(options.json, options.format, options.output);
+  const thresholds = [...options.thresholds, ...(options.minSpeedup === undefined ? [] : [minSpeedupThreshold(options.minSpeedup)])];
+  checkThresholdsApply(thresholds, options.strategies, options.concurrency);
+  const saved = readBaseline(options);
   const seed = options.seed ?? newSeed();
   const startedAt = new Date().toISOString();
   const level = colorLevel(options.color, process.env, process.stdout.isTTY === true);
@@ -88,17 +135,27 @@ export async function runCommand(options: RunOptions): Promise<number> {
             }
           : (i) => http.fetch(urls[i]!),
         close: () => http.close(),
+        poolStats: () => http.poolStats(),
       };
     };
     const specs = urls.length === 0 ? [] : planStrategies(options.strategies, options.concurrency);
     // The first request in a process compiles undici's parser and warms the JIT (about 20 ms
     // here); paid on our own server, it lands on no strategy and on no user's target.
     if (specs.length > 0 && !workload.setup) await primeHttpClient(workload.server ? `${workload.server.baseUrl}${HEALTH_PATH}` : undefined);
-    const runs = await runBenchmark(specs, urls.length, createClient, () => performance.now(), {
-      signal: controller.signal,
-      onStrategyStart: (spec, count) => progress.strategy(spec, count),
-      onRequestDone: (spec, done, count) => progress.request(spec, done, count),
-    });
+    // Salted: the round order and the bootstrap draw numbers of their own, not the URLs'.
+    const groups = await runRounds(
+      specs,
+      urls.length,
+      createClient,
+      () => performance.now(),
+      { runs: options.runs, warmup: options.warmup, random: createRandom(seed ^ ROUND_ORDER_SALT) },
+      {
+        signal: controller.signal,
+        onStrategyStart: (spec, count, position) => progress.strategy(spec, count, position),
+        onRequestDone: (spec, done, count) => progress.request(spec, done, count),
+        measureLoopDelay: startLoopDelay,
+      },
+    );
     progress.stop();
 
     const report: Report = {
@@ -107,22 +164,27 @@ export async function runCommand(options: RunOptions): Promise<number> {
       startedAt,
       environment: { node: process.version, platform: process.platform, arch: process.arch, cpus: availableParallelism() },
       config: reportConfig(options, target, workload, seed),
-      results: summarizeRuns(runs),
+      results: summarizeGroups(groups, createRandom(seed ^ BOOTSTRAP_SALT)),
     };
     if (workload.setup) {
       report.setup = { ...workload.setup, wallMs: Math.round(workload.setup.wallMs * 1000) / 1000 };
     }
+    const recommendation = recommendConcurrency(report.results);
+    if (recommendation) report.recommendation = recommendation;
+    if (thresholds.length > 0) report.thresholds = evaluateThresholds(thresholds, report.results);
+    if (saved) report.baseline = compareWithBaseline(report.results, saved, options.maxRegressionPct ?? DEFAULT_MAX_REGRESSION_PCT);
     if (interrupted) report.partial = true;
 
-    if (options.json) {
-      out(renderJson(report));
-    } else {
-      const sample = target.kind === 'preset' ? target.preset.sample(bodies.filter((b) => b !== undefined)) : null;
-      const heading = `${report.config.target} · ${workload.where} · ${urls.length} requests per strategy` + (target.kind === 'preset' ? ` · seed ${seed}` : '');
-      const chalk = new Chalk({ level });
-      const stage = setupLine(report);
-      if (stage) out(chalk.dim(stage) + '\n');
-      if (runs.length > 0 || interrupted) out(renderTable(report, { heading, sample, chalk }));
+    const context: ExportContext = {
+      heading: `${report.config.target} · ${workload.where} · ${urls.length} requests per strategy` + (target.kind === 'preset' ? ` · seed ${seed}` : ''),
+      sample: target.kind === 'preset' ? target.preset.sample(bodies.filter((b) => b !== undefined)) : null,
+      chalk: new Chalk({ level }),
+    };
+    if (process.stdout.isTTY && process.stdout.columns) context.columns = process.stdout.columns;
+    if (groups.length > 0 || interrupted || outputs.stdout !== 'table') out((await loadExporter(outputs.stdout))(report, context));
+    if (outputs.file) {
+      const text = (await loadExporter(outputs.file.format))(report, { ...context, chalk: new Chalk({ level: 0 }), columns: undefined });
+      writeFileSync(outputs.file.path, scrubSecrets(text, secrets));
     }
     if (report.setup && urls.length === 0) err('async-bench: the setup stage found nothing to fetch, so no strategy ran\n');
     for (const hint of failureHints(report, {
@@ -134,6 +196,11 @@ export async function runCommand(options: RunOptions): Promise<number> {
     }
 
     if (interrupted) return EXIT.interrupted;
+    const failedChecks = (report.thresholds ?? []).filter((t) => !t.pass).length + (report.baseline?.comparisons ?? []).filter((c) => !c.pass).length;
+    if (failedChecks > 0) {
+      err(`async-bench: ${failedChecks} check${failedChecks === 1 ? '' : 's'} failed (thresholds or baseline)\n`);
+      return EXIT.checkFailed;
+    }
     const failed = report.results.reduce((sum, r) => sum + r.failed, 0) + (report.setup?.failed ?? 0);
     if (options.failOnError && failed > 0) {
       err(`async-bench: --fail-on-error: ${failed} request${failed === 1 ? '' : 's'} failed\n`);

@@ -8,10 +8,19 @@ export interface StrategySpec {
   concurrency: number | null;
 }
 
+/** What the connection pool did during one run. */
+export interface PoolStats {
+  /** Connections opened. */
+  opened: number;
+  /** Most connections open at once. */
+  peak: number;
+}
+
 /** A fresh HTTP client (its own connection pool) for one strategy run. */
 export interface StrategyClient {
   request: RequestFn;
   close(): Promise<void>;
+  poolStats?(): PoolStats;
 }
 
 export interface StrategyRun extends StrategySpec {
@@ -21,14 +30,26 @@ export interface StrategyRun extends StrategySpec {
   maxInFlight: number;
   /** True when the run was stopped before every request finished. */
   partial: boolean;
+  pool: PoolStats | null;
+  /** p99 of the event loop's delay during the run, ms; null when not measured. */
+  eventLoopDelayP99Ms: number | null;
+}
+
+/** Where a run stands: round r of the warm-up or of the measured rounds. */
+export interface RunPosition {
+  round: number;
+  rounds: number;
+  warmup: boolean;
 }
 
 export interface BenchmarkHooks {
   /** Once aborted, no strategy or request starts; requests in flight are aborted by the client. */
   signal?: AbortSignal;
-  onStrategyStart?(spec: StrategySpec, count: number): void;
+  onStrategyStart?(spec: StrategySpec, count: number, position?: RunPosition): void;
   onRequestDone?(spec: StrategySpec, done: number, count: number): void;
   onStrategyEnd?(run: StrategyRun): void;
+  /** Starts measuring the event loop's delay; the returned function stops and gives its p99 in ms. */
+  measureLoopDelay?(): () => number;
 }
 
 /** The strategies to run, in report order: sequential, all, then bounded at each limit. */
@@ -72,7 +93,28 @@ export async function runStrategy(
   });
   const wallMs = clock() - t0;
   const partial = started < count || signal.aborted;
-  return { ...spec, samples, wallMs, maxInFlight, partial };
+  return { ...spec, samples, wallMs, maxInFlight, partial, pool: null, eventLoopDelayP99Ms: null };
+}
+
+/** Runs one strategy with a fresh client, measuring the loop delay and the pool around it. */
+async function measuredRun(
+  spec: StrategySpec,
+  count: number,
+  createClient: () => StrategyClient,
+  clock: Clock,
+  hooks: BenchmarkHooks,
+): Promise<StrategyRun> {
+  const client = createClient();
+  try {
+    const stopLoopDelay = hooks.measureLoopDelay?.();
+    const run = await runStrategy(spec, count, client, clock, hooks);
+    if (stopLoopDelay) run.eventLoopDelayP99Ms = stopLoopDelay();
+    run.pool = client.poolStats?.() ?? null;
+    hooks.onStrategyEnd?.(run);
+    return run;
+  } finally {
+    await client.close();
+  }
 }
 
 /**
@@ -90,14 +132,71 @@ export async function runBenchmark(
   for (const spec of specs) {
     if (hooks.signal?.aborted) break;
     hooks.onStrategyStart?.(spec, count);
-    const client = createClient();
-    try {
-      const run = await runStrategy(spec, count, client, clock, hooks);
-      runs.push(run);
-      hooks.onStrategyEnd?.(run);
-    } finally {
-      await client.close();
-    }
+    runs.push(await measuredRun(spec, count, createClient, clock, hooks));
   }
   return runs;
+}
+
+export interface RoundsPlan {
+  /** Measured rounds. */
+  runs: number;
+  /** Rounds run first and thrown away. */
+  warmup: number;
+  /** Shuffles the order of every round after the first. */
+  random: () => number;
+}
+
+/** The measured runs of one strategy, in the order they ran. */
+export interface StrategyRuns {
+  spec: StrategySpec;
+  runs: StrategyRun[];
+}
+
+/**
+ * The order of the strategies in each round: the first as given, the others shuffled, so
+ * that drift (a server warming up, a neighbour's load) hits every strategy alike.
+ */
+export function roundOrders(strategies: number, rounds: number, random: () => number): number[][] {
+  const orders: number[][] = [];
+  for (let r = 0; r < rounds; r++) {
+    const order = Array.from({ length: strategies }, (_, i) => i);
+    if (r > 0) {
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+    }
+    orders.push(order);
+  }
+  return orders;
+}
+
+/**
+ * Warm-up rounds, then measured rounds, each running every strategy once (interleaved:
+ * seq, all, bounded, then again in a shuffled order). Returns the measured runs per strategy.
+ */
+export async function runRounds(
+  specs: readonly StrategySpec[],
+  count: number,
+  createClient: () => StrategyClient,
+  clock: Clock,
+  plan: RoundsPlan,
+  hooks: BenchmarkHooks = {},
+): Promise<StrategyRuns[]> {
+  const results: StrategyRuns[] = specs.map((spec) => ({ spec, runs: [] }));
+  const total = plan.warmup + plan.runs;
+  const orders = roundOrders(specs.length, total, plan.random);
+  for (let r = 0; r < total; r++) {
+    const warmup = r < plan.warmup;
+    const position: RunPosition = warmup ? { round: r + 1, rounds: plan.warmup, warmup } : { round: r - plan.warmup + 1, rounds: plan.runs, warmup };
+    for (const index of orders[r]!) {
+      if (hooks.signal?.aborted) return results.filter((g) => g.runs.length > 0);
+      const spec = specs[index]!;
+      hooks.onStrategyStart?.(spec, count, position);
+      const run = await measuredRun(spec, count, createClient, clock, hooks);
+      // An interrupted warm-up run is still reported: it is all there is to show.
+      if (!warmup || run.partial) results[index]!.runs.push(run);
+    }
+  }
+  return results.filter((g) => g.runs.length > 0);
 }

@@ -1,5 +1,15 @@
-import type { StrategyRun } from './benchmark.js';
-import { speedup, summarizeLatencies, throughput, type LatencySummary } from './stats.js';
+import type { PoolStats, StrategyRun, StrategyRuns } from './benchmark.js';
+import {
+  bootstrapRatioCI,
+  percentile,
+  ratioStddev,
+  speedup,
+  summarizeLatencies,
+  summarizeSpread,
+  throughput,
+  type LatencySummary,
+  type SpreadSummary,
+} from './stats.js';
 import { ERROR_CLASSES, type ErrorClass, type StrategyName } from './types.js';
 
 /** The JSON document of the contract, schemaVersion 1. */
@@ -12,8 +22,49 @@ export interface Report {
   /** A stage run once before the strategies (tmdb's now-playing list), when the preset has one. */
   setup?: SetupResult;
   results: StrategyResult[];
+  /** With a concurrency sweep (two or more bounded limits): the limit to use. */
+  recommendation?: Recommendation;
+  /** With --threshold / --min-speedup: each check, per result it applies to. */
+  thresholds?: ThresholdResult[];
+  /** With --baseline: each strategy's wall time against the saved run. */
+  baseline?: BaselineComparison;
   /** Present and true only when the run was interrupted. */
   partial?: true;
+}
+
+export interface Recommendation {
+  concurrency: number;
+  reqPerSec: number;
+  /** Why this limit, in a sentence. */
+  reason: string;
+}
+
+export interface ThresholdResult {
+  /** The expression as given, e.g. "bounded.p95<300" or "speedup>=3". */
+  expr: string;
+  /** The result it was checked against, e.g. "all" or "bounded@8". */
+  strategy: string;
+  /** The measured value; null when the result is missing (an interrupted run). */
+  actual: number | null;
+  pass: boolean;
+}
+
+export interface BaselineComparison {
+  /** The saved report's startedAt, to tell which run it was. */
+  startedAt: string;
+  maxRegressionPct: number;
+  comparisons: BaselineEntry[];
+}
+
+export interface BaselineEntry {
+  strategy: string;
+  baselineWallMs: number;
+  wallMs: number;
+  /** Change of the median wall time, % (positive is slower). */
+  changePct: number;
+  /** The change at the favourable end of both spreads: what must exceed the limit to fail. */
+  favourableChangePct: number;
+  pass: boolean;
 }
 
 /** A stage run once before the strategies (tmdb's now-playing list). */
@@ -46,6 +97,25 @@ export interface ReportConfig {
   language?: string;
   /** Fixture-server faults, when any was asked for. */
   faults?: { errorRate: number; rateLimitPerSec: number | null; maxInflight: number | null };
+  /** Measured rounds and warm-up rounds (each round runs every strategy once). */
+  runs: number;
+  warmup: number;
+}
+
+/** How a concurrent strategy compares with sequential: the 95% interval decides when there is one. */
+export type Verdict = 'faster' | 'slower' | 'inconclusive';
+
+export interface RunSummary {
+  wallMs: number;
+  ok: number;
+  failed: number;
+}
+
+export interface QueueWaitSummary {
+  mean: number;
+  p50: number;
+  p95: number;
+  max: number;
 }
 
 export type ErrorCounts = Record<ErrorClass, number>;
@@ -67,6 +137,22 @@ export interface StrategyResult {
   speedup: number | null;
   /** Mean time to first byte, ms (0 when no response arrived). */
   ttfbMs: number;
+  /** Every measured run of this strategy (one per round), in the order they ran. */
+  runs: RunSummary[];
+  /** Spread of the runs' wall times; `wallMs` is their median. */
+  wallMsStats: SpreadSummary;
+  /** Uncertainty of `speedup` propagated from the two spreads; null with fewer than two runs. */
+  speedupStddev: number | null;
+  /** Bootstrap 95% interval of the ratio of median wall times; null with fewer than two runs. */
+  speedupCI95: [number, number] | null;
+  /** Against sequential; null for sequential itself or when it did not run. */
+  verdict: Verdict | null;
+  /** bounded only: time requests waited for a semaphore slot before being sent (not latency). */
+  queueWaitMs: QueueWaitSummary | null;
+  /** Connections the pool opened, and most open at once. */
+  pool: PoolStats | null;
+  /** p99 of the event loop's delay while the strategy ran (worst run), ms. */
+  eventLoopDelayP99Ms: number | null;
   partial?: true;
 }
 
@@ -81,49 +167,110 @@ const round = (value: number, digits: number): number => {
   return Math.round(value * f) / f;
 };
 const roundMs = (ms: number): number => round(ms, 3);
+const roundSpread = (s: SpreadSummary): SpreadSummary => ({
+  median: roundMs(s.median),
+  mean: roundMs(s.mean),
+  stddev: roundMs(s.stddev),
+  min: roundMs(s.min),
+  max: roundMs(s.max),
+});
 
-/** Turns one strategy run into its contract result (speedup against the sequential wall time). */
-export function summarizeRun(run: StrategyRun, sequentialWallMs: number | null): StrategyResult {
-  const { samples } = run;
-  const errors = emptyErrorCounts();
-  const latencies: number[] = [];
-  let requests = 0;
-  let failed = 0;
-  let bytes = 0;
-  let ttfbSum = 0;
-  let ttfbCount = 0;
-  const statusCodes: Record<string, number> = {};
-  for (let i = 0; i < samples.count; i++) {
-    if (!samples.started(i)) continue;
-    requests++;
-    // A request still in flight when the run stopped was cut off: it counts as aborted.
-    const error = samples.completed(i) ? samples.error(i) : 'aborted';
-    if (error !== null) {
-      failed++;
-      errors[error]++;
-    }
-    if (samples.completed(i)) {
+/** Everything counted over the requests of one or more runs. */
+interface Tally {
+  requests: number;
+  failed: number;
+  bytes: number;
+  errors: ErrorCounts;
+  statusCodes: Record<string, number>;
+  latencies: number[];
+  queueWaits: number[];
+  ttfbSum: number;
+  ttfbCount: number;
+}
+
+function tally(runs: readonly StrategyRun[]): Tally {
+  const t: Tally = { requests: 0, failed: 0, bytes: 0, errors: emptyErrorCounts(), statusCodes: {}, latencies: [], queueWaits: [], ttfbSum: 0, ttfbCount: 0 };
+  for (const { samples } of runs) {
+    for (let i = 0; i < samples.count; i++) {
+      if (!samples.started(i)) continue;
+      t.requests++;
+      // Every request is ready at the start: the time before it was sent is time spent queued.
+      t.queueWaits.push(samples.startMs[i]!);
+      // A request still in flight when the run stopped was cut off: it counts as aborted.
+      const error = samples.completed(i) ? samples.error(i) : 'aborted';
+      if (error !== null) {
+        t.failed++;
+        t.errors[error]++;
+      }
+      if (!samples.completed(i)) continue;
       const status = samples.status[i]!;
-      if (status > 0) statusCodes[status] = (statusCodes[status] ?? 0) + 1;
-      latencies.push(samples.latencyMs(i));
-      bytes += samples.bytes[i]!;
+      if (status > 0) t.statusCodes[status] = (t.statusCodes[status] ?? 0) + 1;
+      t.latencies.push(samples.latencyMs(i));
+      t.bytes += samples.bytes[i]!;
       const ttfb = samples.ttfbMs[i]!;
       if (!Number.isNaN(ttfb)) {
-        ttfbSum += ttfb;
-        ttfbCount++;
+        t.ttfbSum += ttfb;
+        t.ttfbCount++;
       }
     }
   }
-  const latency = summarizeLatencies(Float64Array.from(latencies));
-  const ratio = run.strategy === 'sequential' ? (sequentialWallMs === null ? null : 1) : speedup(sequentialWallMs, run.wallMs);
+  return t;
+}
+
+function queueWaitSummary(waits: number[]): QueueWaitSummary {
+  if (waits.length === 0) return { mean: 0, p50: 0, p95: 0, max: 0 };
+  const sorted = Float64Array.from(waits).sort();
+  let sum = 0;
+  for (const w of sorted) sum += w;
+  return {
+    mean: roundMs(sum / sorted.length),
+    p50: roundMs(percentile(sorted, 50)),
+    p95: roundMs(percentile(sorted, 95)),
+    max: roundMs(sorted[sorted.length - 1]!),
+  };
+}
+
+function verdictOf(ratio: number | null, ci: [number, number] | null): Verdict | null {
+  if (ratio === null) return null;
+  if (ci) return ci[0] > 1 ? 'faster' : ci[1] < 1 ? 'slower' : 'inconclusive';
+  return ratio >= 1 ? 'faster' : 'slower';
+}
+
+/**
+ * The result of one strategy over its measured runs, compared with the sequential runs'
+ * wall times (`baselineWalls`, null when sequential did not run). `random` drives the
+ * bootstrap, so the same seed gives the same interval.
+ */
+export function summarizeGroup(runs: readonly StrategyRun[], baselineWalls: readonly number[] | null, random: () => number = Math.random): StrategyResult {
+  const first = runs[0];
+  if (!first) throw new Error('summarizeGroup needs at least one run');
+  const t = tally(runs);
+  const walls = runs.map((r) => r.wallMs);
+  const spread = summarizeSpread(walls);
+  const isSequential = first.strategy === 'sequential';
+  let ratio: number | null = null;
+  let ratioSd: number | null = null;
+  let ci: [number, number] | null = null;
+  if (baselineWalls !== null && baselineWalls.length > 0) {
+    const base = summarizeSpread([...baselineWalls]);
+    ratio = isSequential ? 1 : speedup(base.median, spread.median);
+    if (ratio !== null && !isSequential && walls.length >= 2 && baselineWalls.length >= 2) {
+      ratioSd = ratioStddev(ratio, base, spread);
+      ci = bootstrapRatioCI(baselineWalls, walls, random);
+    }
+  }
+  const latency = summarizeLatencies(Float64Array.from(t.latencies));
+  const perRun = t.requests / runs.length;
+  const pools = runs.map((r) => r.pool).filter((p): p is PoolStats => p !== null);
+  const loopDelays = runs.map((r) => r.eventLoopDelayP99Ms).filter((d): d is number => d !== null);
   const result: StrategyResult = {
-    strategy: run.strategy,
-    concurrency: run.strategy === 'all' ? null : run.strategy === 'sequential' ? 1 : run.concurrency,
-    wallMs: roundMs(run.wallMs),
-    requests,
-    ok: requests - failed,
-    failed,
-    reqPerSec: round(throughput(requests, run.wallMs), 2),
+    strategy: first.strategy,
+    concurrency: first.strategy === 'all' ? null : isSequential ? 1 : first.concurrency,
+    wallMs: roundMs(spread.median),
+    requests: t.requests,
+    ok: t.requests - t.failed,
+    failed: t.failed,
+    reqPerSec: round(throughput(perRun, spread.median), 2),
     latencyMs: {
       min: roundMs(latency.min),
       mean: roundMs(latency.mean),
@@ -133,20 +280,42 @@ export function summarizeRun(run: StrategyRun, sequentialWallMs: number | null):
       p99: roundMs(latency.p99),
       max: roundMs(latency.max),
     },
-    bytes,
-    maxInFlight: run.maxInFlight,
-    errors,
-    statusCodes,
+    bytes: t.bytes,
+    maxInFlight: Math.max(...runs.map((r) => r.maxInFlight)),
+    errors: t.errors,
+    statusCodes: t.statusCodes,
     speedup: ratio === null ? null : round(ratio, 3),
-    ttfbMs: roundMs(ttfbCount > 0 ? ttfbSum / ttfbCount : 0),
+    ttfbMs: roundMs(t.ttfbCount > 0 ? t.ttfbSum / t.ttfbCount : 0),
+    runs: runs.map((r) => {
+      const one = tally([r]);
+      return { wallMs: roundMs(r.wallMs), ok: one.requests - one.failed, failed: one.failed };
+    }),
+    wallMsStats: roundSpread(spread),
+    speedupStddev: ratioSd === null ? null : round(ratioSd, 3),
+    speedupCI95: ci === null ? null : [round(ci[0], 3), round(ci[1], 3)],
+    verdict: isSequential ? null : verdictOf(ratio, ci),
+    queueWaitMs: first.strategy === 'bounded' ? queueWaitSummary(t.queueWaits) : null,
+    pool: pools.length === 0 ? null : { opened: Math.max(...pools.map((p) => p.opened)), peak: Math.max(...pools.map((p) => p.peak)) },
+    eventLoopDelayP99Ms: loopDelays.length === 0 ? null : roundMs(Math.max(...loopDelays)),
   };
-  if (run.partial) result.partial = true;
+  if (runs.some((r) => r.partial)) result.partial = true;
   return result;
 }
 
-/** Results of all runs, each compared with the sequential run when there is one. */
+/** Results of all strategies, each compared with the complete sequential runs when there are any. */
+export function summarizeGroups(groups: readonly StrategyRuns[], random: () => number = Math.random): StrategyResult[] {
+  const sequential = groups.find((g) => g.spec.strategy === 'sequential');
+  const complete = sequential ? sequential.runs.filter((r) => !r.partial).map((r) => r.wallMs) : [];
+  const baseline = complete.length > 0 ? complete : null;
+  return groups.map((g) => summarizeGroup(g.runs, baseline, random));
+}
+
+/** One run's result against a sequential wall time (a single-run benchmark). */
+export function summarizeRun(run: StrategyRun, sequentialWallMs: number | null): StrategyResult {
+  return summarizeGroup([run], sequentialWallMs === null ? null : [sequentialWallMs]);
+}
+
+/** Results of single runs, each compared with the sequential run when there is one. */
 export function summarizeRuns(runs: readonly StrategyRun[]): StrategyResult[] {
-  const sequential = runs.find((r) => r.strategy === 'sequential' && !r.partial);
-  const baseline = sequential ? sequential.wallMs : null;
-  return runs.map((run) => summarizeRun(run, baseline));
+  return summarizeGroups(runs.map((run) => ({ spec: { strategy: run.strategy, concurrency: run.concurrency }, runs: [run] })));
 }

@@ -61,3 +61,67 @@ export function speedup(baselineMs: number | null | undefined, wallMs: number): 
 export function throughput(requests: number, wallMs: number): number {
   return wallMs > 0 ? (requests * 1000) / wallMs : 0;
 }
+
+/** The middle value (the mean of the two middle ones for an even count); NaN for none. */
+export function median(values: ArrayLike<number>): number {
+  const sorted = Float64Array.from(values as ArrayLike<number>).sort();
+  return percentile(sorted, 50);
+}
+
+/** Sample standard deviation (n - 1); 0 for fewer than two values. */
+export function stddev(values: ArrayLike<number>): number {
+  const n = values.length;
+  if (n < 2) return 0;
+  const m = mean(values);
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += (values[i]! - m) ** 2;
+  return Math.sqrt(sum / (n - 1));
+}
+
+export interface SpreadSummary {
+  median: number;
+  mean: number;
+  stddev: number;
+  min: number;
+  max: number;
+}
+
+/** Median, mean ± sample standard deviation, min and max of repeated measurements. */
+export function summarizeSpread(values: readonly number[]): SpreadSummary {
+  if (values.length === 0) return { median: 0, mean: 0, stddev: 0, min: 0, max: 0 };
+  return { median: median(values), mean: mean(values), stddev: stddev(values), min: Math.min(...values), max: Math.max(...values) };
+}
+
+/**
+ * Standard deviation of a ratio a/b from the two spreads, by first-order error propagation
+ * (as hyperfine does): the relative errors add in quadrature.
+ */
+export function ratioStddev(ratio: number, a: { mean: number; stddev: number }, b: { mean: number; stddev: number }): number {
+  if (!(a.mean > 0) || !(b.mean > 0)) return 0;
+  return ratio * Math.sqrt((a.stddev / a.mean) ** 2 + (b.stddev / b.mean) ** 2);
+}
+
+/**
+ * A bootstrap 95% interval for median(baseline) / median(candidate): both samples are
+ * resampled with replacement `rounds` times with the given generator (seeded, so the interval
+ * is reproducible), and the 2.5th and 97.5th percentiles of the ratios are returned.
+ * Null when either sample has fewer than two values: one run has no spread to resample.
+ */
+export function bootstrapRatioCI(
+  baseline: readonly number[],
+  candidate: readonly number[],
+  random: () => number,
+  rounds = 2000,
+): [number, number] | null {
+  if (baseline.length < 2 || candidate.length < 2) return null;
+  const ratios = new Float64Array(rounds);
+  const a = new Float64Array(baseline.length);
+  const b = new Float64Array(candidate.length);
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < a.length; i++) a[i] = baseline[Math.floor(random() * baseline.length)]!;
+    for (let i = 0; i < b.length; i++) b[i] = candidate[Math.floor(random() * candidate.length)]!;
+    ratios[r] = median(a) / median(b);
+  }
+  ratios.sort();
+  return [percentile(ratios, 2.5), percentile(ratios, 97.5)];
+}

@@ -15,8 +15,8 @@ export interface HttpClientOptions {
 export interface HttpClient {
   /** GETs the URL, drains and counts the body; resolves with the outcome, never rejects. */
   fetch(url: string, keepBody?: boolean, extraHeaders?: Record<string, string>): Promise<RequestOutcome>;
-  /** Connections this client's pool has opened so far. */
-  readonly socketsOpened: number;
+  /** Connections this client's pool has opened so far, and the most open at once. */
+  poolStats(): { opened: number; peak: number };
   /** Closes the connection pool. */
   close(): Promise<void>;
 }
@@ -51,9 +51,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
   });
-  let socketsOpened = 0;
+  let opened = 0;
+  let open = 0;
+  let peak = 0;
   agent.on('connect', () => {
-    socketsOpened++;
+    opened++;
+    open++;
+    if (open > peak) peak = open;
+  });
+  agent.on('disconnect', () => {
+    open--;
   });
   const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...options.headers };
   const inFlight = new Set<InFlight>();
@@ -132,9 +139,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   return {
     fetch: fetchOne,
-    get socketsOpened() {
-      return socketsOpened;
-    },
+    poolStats: () => ({ opened, peak }),
     async close() {
       outer?.removeEventListener('abort', abortAll);
       await agent.close().catch(() => agent.destroy());

@@ -1,6 +1,7 @@
 import type { Report } from '../core/report.js';
 
 /** The contract's JSON document, pretty-printed, one trailing newline. */
-export function renderJson(report: Report): string {
+export function renderJson(report: Report, _context?: unknown): string {
+  void _context;
   return JSON.stringify(report, null, 2) + '\n';
 }

@@ -13,7 +13,7 @@ function uniformRun(strategy: StrategyName, concurrency: number | null, wallMs: 
     samples.markStart(i, 0);
     samples.record(i, 10, ok(10));
   }
-  return { strategy, concurrency, samples, wallMs, maxInFlight: strategy === 'sequential' ? 1 : count, partial };
+  return { strategy, concurrency, samples, wallMs, maxInFlight: strategy === 'sequential' ? 1 : count, partial, pool: null, eventLoopDelayP99Ms: null };
 }
 
 const sum = (counts: Record<string, number>): number => Object.values(counts).reduce((a, b) => a + b, 0);
@@ -29,7 +29,7 @@ describe('summarizeRun', () => {
     samples.record(2, 60, { status: 0, bytes: 0, ttfbMs: Number.NaN, error: 'timeout' });
     samples.record(0, 100, ok(10, 5));
     samples.record(1, 200, { status: 503, bytes: 3, ttfbMs: 7, error: 'http5xx' });
-    return { strategy: 'bounded', concurrency: 3, samples, wallMs: 250, maxInFlight: 3, partial: true };
+    return { strategy: 'bounded', concurrency: 3, samples, wallMs: 250, maxInFlight: 3, partial: true, pool: null, eventLoopDelayP99Ms: null };
   }
 
   it('counts started requests only; in flight at stop is aborted; requests == ok + failed', () => {

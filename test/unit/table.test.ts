@@ -25,6 +25,14 @@ function result(overrides: Partial<StrategyResult>): StrategyResult {
     statusCodes: { '200': 10 },
     speedup: null,
     ttfbMs: 0,
+    runs: [{ wallMs: overrides.wallMs ?? 1000, ok: overrides.ok ?? 10, failed: overrides.failed ?? 0 }],
+    wallMsStats: { median: overrides.wallMs ?? 1000, mean: overrides.wallMs ?? 1000, stddev: 0, min: overrides.wallMs ?? 1000, max: overrides.wallMs ?? 1000 },
+    speedupStddev: null,
+    speedupCI95: null,
+    verdict: null,
+    queueWaitMs: null,
+    pool: null,
+    eventLoopDelayP99Ms: null,
     ...overrides,
   };
 }
@@ -50,7 +58,7 @@ function report(results: StrategyResult[], partial = false): Report {
     environment: { node: 'v20.20.2', platform: 'linux', arch: 'x64', cpus: 2 },
     config: {
       target: 'pokemon', count: 10, concurrency: [5], strategies: ['sequential', 'all', 'bounded'],
-      timeoutMs: 10000, offline: true, latency: 'default', seed: 42, headers: [],
+      timeoutMs: 10000, offline: true, latency: 'default', seed: 42, headers: [], runs: 1, warmup: 0,
     },
     results,
     ...(partial ? { partial: true as const } : {}),
@@ -67,13 +75,13 @@ describe('renderTable', () => {
     const out = renderTable(report([SEQUENTIAL, ALL, BOUNDED]), { heading: HEADING, sample: 'Pokémon: #25 pikachu, #1 bulbasaur', chalk: plain });
     expect(out.split('\n')).toEqual([
       'pokemon · offline (100-400 ms) · 10 requests per strategy · seed 42',
-      '┌───────────────────┬──────────┬────┬────────┬────────────┬───────┬────────┬────────┬────────┬─────────┐',
-      '│ Strategy          │ Requests │ OK │ Failed │ Time taken │ Req/s │    p50 │    p95 │    max │ Speedup │',
-      '├───────────────────┼──────────┼────┼────────┼────────────┼───────┼────────┼────────┼────────┼─────────┤',
-      '│ sequential        │       10 │ 10 │      0 │    2.483 s │   4.0 │ 252 ms │ 392 ms │ 400 ms │   1.00x │',
-      '│ all (Promise.all) │       10 │ 10 │      0 │    0.411 s │  24.3 │ 250 ms │ 401 ms │ 411 ms │   6.04x │',
-      '│ bounded (C=5)     │       10 │ 10 │      0 │    0.512 s │  19.5 │ 249 ms │ 385 ms │ 398 ms │   4.85x │',
-      '└───────────────────┴──────────┴────┴────────┴────────────┴───────┴────────┴────────┴────────┴─────────┘',
+      '┌───────────────────┬──────────┬────┬────────┬────────────┬───────┬────────┬────────┬────────┬─────────┬─────────┬──────────┐',
+      '│ Strategy          │ Requests │ OK │ Failed │ Time taken │ Req/s │    p50 │    p95 │    max │ Speedup │ Sockets │ Loop p99 │',
+      '├───────────────────┼──────────┼────┼────────┼────────────┼───────┼────────┼────────┼────────┼─────────┼─────────┼──────────┤',
+      '│ sequential        │       10 │ 10 │      0 │    2.483 s │   4.0 │ 252 ms │ 392 ms │ 400 ms │   1.00x │       – │        – │',
+      '│ all (Promise.all) │       10 │ 10 │      0 │    0.411 s │  24.3 │ 250 ms │ 401 ms │ 411 ms │   6.04x │       – │        – │',
+      '│ bounded (C=5)     │       10 │ 10 │      0 │    0.512 s │  19.5 │ 249 ms │ 385 ms │ 398 ms │   4.85x │       – │        – │',
+      '└───────────────────┴──────────┴────┴────────┴────────────┴───────┴────────┴────────┴────────┴─────────┴─────────┴──────────┘',
       'all: 6.04x faster than sequential (0.411 s vs 2.483 s)',
       'bounded (C=5): 4.85x faster than sequential (0.512 s vs 2.483 s)',
       'Pokémon: #25 pikachu, #1 bulbasaur',
@@ -96,7 +104,7 @@ describe('renderTable', () => {
     const lines = out.split('\n');
     expect(lines[0]).toBe('h');
     expect(lines.at(-2)).toMatch(/^└/);
-    expect(lines.find((l) => l.includes('all (Promise.all)'))).toMatch(/│\s+– │$/);
+    expect(lines.find((l) => l.includes('all (Promise.all)'))).toMatch(/│\s+– │\s+– │\s+– │$/);
   });
 
   it('marks partial results and tells failures no verdict told', () => {
@@ -208,7 +216,7 @@ describe('renderJson', () => {
     samples.markStart(0, 0);
     samples.record(0, 5, { status: 0, bytes: 0, ttfbMs: Number.NaN, error: 'connect' });
     samples.markStart(1, 0);
-    const run: StrategyRun = { strategy: 'all', concurrency: null, samples, wallMs: 5, maxInFlight: 2, partial: true };
+    const run: StrategyRun = { strategy: 'all', concurrency: null, samples, wallMs: 5, maxInFlight: 2, partial: true, pool: null, eventLoopDelayP99Ms: null };
     const r = report(summarizeRuns([run]), true);
     expect(JSON.parse(renderJson(r))).toEqual(r);
   });

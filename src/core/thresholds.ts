@@ -1,0 +1,140 @@
+import { UsageError, closestMatch } from './errors.js';
+import type { StrategyResult, ThresholdResult } from './report.js';
+import { resultKey } from './result-label.js';
+import { STRATEGIES, type StrategyName } from './types.js';
+
+export const THRESHOLD_METRICS = ['speedup', 'wallMs', 'reqPerSec', 'p50', 'p90', 'p95', 'p99', 'failed', 'errorRate'] as const;
+export type ThresholdMetric = (typeof THRESHOLD_METRICS)[number];
+const OPS = ['<=', '>=', '==', '<', '>'] as const;
+export type ThresholdOp = (typeof OPS)[number];
+
+/** A pass/fail check on the results: `[strategy[@C].]metric op number`. */
+export interface Threshold {
+  expr: string;
+  /** Null: every result the metric applies to. */
+  strategy: StrategyName | null;
+  /** With "bounded@8": only that limit. */
+  concurrency: number | null;
+  metric: ThresholdMetric;
+  op: ThresholdOp;
+  value: number;
+}
+
+const EXPR = /^\s*(?:([A-Za-z]+)(?:@(\d+))?\s*\.\s*)?([A-Za-z0-9]+)\s*(<=|>=|==|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/;
+
+/** Parses one expression; a typo (unknown metric or strategy) is a usage error, never a silent pass. */
+export function parseThreshold(expr: string): Threshold {
+  const match = EXPR.exec(expr);
+  if (!match) {
+    throw new UsageError(`--threshold '${expr}' does not parse: expected [strategy.]metric op number, e.g. 'speedup>=3' or 'bounded.p95<300'`);
+  }
+  const [, strategyText, concurrencyText, metricText, op, valueText] = match;
+  const metric = THRESHOLD_METRICS.find((m) => m.toLowerCase() === metricText!.toLowerCase());
+  if (!metric) {
+    const suggestion = closestMatch(metricText!, THRESHOLD_METRICS);
+    throw new UsageError(
+      `--threshold '${expr}': unknown metric '${metricText}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; metrics are ${THRESHOLD_METRICS.join(', ')}`,
+    );
+  }
+  let strategy: StrategyName | null = null;
+  if (strategyText !== undefined) {
+    const name = STRATEGIES.find((s) => s === strategyText.toLowerCase());
+    if (!name) {
+      const suggestion = closestMatch(strategyText, STRATEGIES);
+      throw new UsageError(
+        `--threshold '${expr}': unknown strategy '${strategyText}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; strategies are ${STRATEGIES.join(', ')}`,
+      );
+    }
+    strategy = name;
+  }
+  if (concurrencyText !== undefined && strategy !== 'bounded') {
+    throw new UsageError(`--threshold '${expr}': only bounded takes a limit (bounded@8)`);
+  }
+  return { expr: expr.trim(), strategy, concurrency: concurrencyText === undefined ? null : Number(concurrencyText), metric: metric, op: op as ThresholdOp, value: Number(valueText) };
+}
+
+/**
+ * Refuses thresholds that could never be checked in this run: a strategy or limit that will
+ * not run, or a speedup without sequential to compare with.
+ */
+export function checkThresholdsApply(thresholds: readonly Threshold[], strategies: readonly StrategyName[], concurrency: readonly number[]): void {
+  for (const t of thresholds) {
+    if (t.strategy !== null && !strategies.includes(t.strategy)) {
+      throw new UsageError(`--threshold '${t.expr}' names ${t.strategy}, which is not among the strategies run (${strategies.join(', ')})`);
+    }
+    if (t.concurrency !== null && !concurrency.includes(t.concurrency)) {
+      throw new UsageError(`--threshold '${t.expr}' names bounded@${t.concurrency}, but -c is ${concurrency.join(',')}`);
+    }
+    if (t.metric === 'speedup' && !strategies.includes('sequential')) {
+      throw new UsageError(`--threshold '${t.expr}': speedup is measured against sequential, which is not among the strategies run`);
+    }
+    if (t.metric === 'speedup' && t.strategy === null && !strategies.some((s) => s !== 'sequential')) {
+      throw new UsageError(`--threshold '${t.expr}': speedup applies to all and bounded, and neither is among the strategies run`);
+    }
+    if (t.metric === 'speedup' && t.strategy === 'sequential') {
+      throw new UsageError(`--threshold '${t.expr}': sequential's speedup is 1 by definition; name all or bounded`);
+    }
+  }
+}
+
+/** The value of a metric for one result; null when it has none (speedup without sequential). */
+export function metricValue(result: StrategyResult, metric: ThresholdMetric): number | null {
+  switch (metric) {
+    case 'speedup':
+      return result.speedup;
+    case 'wallMs':
+      return result.wallMs;
+    case 'reqPerSec':
+      return result.reqPerSec;
+    case 'failed':
+      return result.failed;
+    case 'errorRate':
+      return result.requests > 0 ? result.failed / result.requests : 0;
+    default:
+      return result.latencyMs[metric];
+  }
+}
+
+function compare(actual: number, op: ThresholdOp, value: number): boolean {
+  switch (op) {
+    case '<':
+      return actual < value;
+    case '<=':
+      return actual <= value;
+    case '>':
+      return actual > value;
+    case '>=':
+      return actual >= value;
+    case '==':
+      return actual === value;
+  }
+}
+
+/** Whether a threshold applies to a result: its strategy and limit, and speedup only to concurrent ones. */
+function applies(t: Threshold, r: StrategyResult): boolean {
+  if (t.strategy !== null && t.strategy !== r.strategy) return false;
+  if (t.concurrency !== null && t.concurrency !== r.concurrency) return false;
+  return !(t.metric === 'speedup' && r.strategy === 'sequential');
+}
+
+/** Every threshold against every result it applies to; a threshold with nothing to check fails. */
+export function evaluateThresholds(thresholds: readonly Threshold[], results: readonly StrategyResult[]): ThresholdResult[] {
+  const out: ThresholdResult[] = [];
+  for (const t of thresholds) {
+    const targets = results.filter((r) => applies(t, r));
+    if (targets.length === 0) {
+      out.push({ expr: t.expr, strategy: t.strategy ?? 'any', actual: null, pass: false });
+      continue;
+    }
+    for (const r of targets) {
+      const actual = metricValue(r, t.metric);
+      out.push({ expr: t.expr, strategy: resultKey(r), actual: actual === null ? null : Math.round(actual * 1e6) / 1e6, pass: actual !== null && compare(actual, t.op, t.value) });
+    }
+  }
+  return out;
+}
+
+/** --min-speedup x: speedup >= x for every concurrent strategy. */
+export function minSpeedupThreshold(x: number): Threshold {
+  return { expr: `speedup>=${x}`, strategy: null, concurrency: null, metric: 'speedup', op: '>=', value: x };
+}
