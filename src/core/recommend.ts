@@ -21,7 +21,7 @@ export function recommendConcurrency(results: readonly StrategyResult[]): Recomm
   const pick = candidates[0] ?? best;
   const share = best.reqPerSec > 0 ? Math.round((pick.reqPerSec / best.reqPerSec) * 100) : 100;
   const reason =
-    pick === best
+    pick === best || pick.reqPerSec >= best.reqPerSec
       ? `C=${pick.concurrency} has the best throughput${fewestFailed > 0 || bounded.some((r) => r.failed > 0) ? ' among the limits with the fewest failures' : ''} (${pick.reqPerSec} req/s)`
       : `C=${pick.concurrency} reaches ${share}% of the best throughput (C=${best.concurrency}, ${best.reqPerSec} req/s) with no more failures`;
   return { concurrency: pick.concurrency!, reqPerSec: pick.reqPerSec, reason };

@@ -123,7 +123,8 @@ export function evaluateThresholds(thresholds: readonly Threshold[], results: re
   for (const t of thresholds) {
     const targets = results.filter((r) => applies(t, r));
     if (targets.length === 0) {
-      out.push({ expr: t.expr, strategy: t.strategy ?? 'any', actual: null, pass: false });
+      const label = t.strategy === null ? 'any' : t.concurrency === null ? t.strategy : `${t.strategy}@${t.concurrency}`;
+      out.push({ expr: t.expr, strategy: label, actual: null, pass: false });
       continue;
     }
     for (const r of targets) {

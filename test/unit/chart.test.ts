@@ -1,0 +1,104 @@
+/** The sweep chart: req/s per bounded limit, as plain text fitted to the terminal's width. */
+import { Chalk } from 'chalk';
+import { describe, expect, it } from 'vitest';
+import { emptyErrorCounts, type Recommendation, type StrategyResult } from '../../src/core/report.js';
+import type { StrategyName } from '../../src/core/types.js';
+import { renderSweepChart } from '../../src/report/chart.js';
+
+const plain = new Chalk({ level: 0 });
+
+function result(strategy: StrategyName, concurrency: number | null, reqPerSec: number, failed = 0): StrategyResult {
+  return {
+    strategy,
+    concurrency,
+    wallMs: 1000,
+    requests: 100,
+    ok: 100 - failed,
+    failed,
+    reqPerSec,
+    latencyMs: { min: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0 },
+    bytes: 0,
+    maxInFlight: 1,
+    errors: { ...emptyErrorCounts(), http5xx: failed },
+    statusCodes: {},
+    speedup: null,
+    ttfbMs: 0,
+    runs: [],
+    wallMsStats: { median: 0, mean: 0, stddev: 0, min: 0, max: 0 },
+    speedupStddev: null,
+    speedupCI95: null,
+    verdict: null,
+    queueWaitMs: null,
+    pool: null,
+    eventLoopDelayP99Ms: null,
+  };
+}
+
+const bar = (filled: number, width: number): string => '#'.repeat(filled) + ' '.repeat(width - filled);
+const rec = (concurrency: number, reqPerSec: number): Recommendation => ({ concurrency, reqPerSec, reason: 'test' });
+
+const SWEEP = [result('sequential', 1, 12.5), result('all', null, 900), result('bounded', 1, 25), result('bounded', 2, 50), result('bounded', 4, 100), result('bounded', 8, 100)];
+
+describe('renderSweepChart', () => {
+  it('draws one bar per bounded limit, scaled to the best, exactly', () => {
+    // Labels 3 wide, values up to 10 ("25.0 req/s"): bars of 60 − 3 − 10 − 6 = 41.
+    const chart = renderSweepChart(SWEEP, 60, plain, rec(4, 100));
+    expect(chart.split('\n')).toEqual([
+      'req/s by concurrency limit',
+      `C=1 |${bar(10, 41)}| 25.0 req/s`, // 25 / 100 × 41 = 10.25
+      `C=2 |${bar(21, 41)}| 50.0 req/s`, // 20.5 rounds up
+      `C=4 |${bar(41, 41)}| 100 req/s <`,
+      `C=8 |${bar(41, 41)}| 100 req/s`,
+    ]);
+  });
+
+  it('keeps every line within the width it was given', () => {
+    for (const columns of [40, 60, 80, 100]) {
+      const lines = renderSweepChart(SWEEP, columns, plain, rec(1, 25)).split('\n');
+      for (const line of lines) expect(line.length, `${columns} columns: '${line}'`).toBeLessThanOrEqual(columns);
+      // The marked line with the widest value fills the width exactly, until bars reach their 60 maximum.
+      expect(lines[1]!.length).toBe(Math.min(columns, 3 + 2 + 60 + 2 + 10 + 2));
+    }
+  });
+
+  it('keeps bars between 10 and 60 characters', () => {
+    const narrow = renderSweepChart(SWEEP, 20, plain).split('\n');
+    expect(narrow[1]).toBe(`C=1 |${bar(3, 10)}| 25.0 req/s`); // 2.5 rounds up to 3
+    expect(narrow[3]).toBe(`C=4 |${bar(10, 10)}| 100 req/s`);
+    const wide = renderSweepChart(SWEEP, 300, plain).split('\n');
+    expect(wide[3]).toBe(`C=4 |${bar(60, 60)}| 100 req/s`);
+    expect(wide[1]).toBe(`C=1 |${bar(15, 60)}| 25.0 req/s`);
+  });
+
+  it('marks only the recommended limit, and none without a recommendation', () => {
+    const marked = renderSweepChart(SWEEP, 60, plain, rec(2, 50)).split('\n');
+    expect(marked.filter((l) => l.endsWith(' <'))).toEqual([`C=2 |${bar(21, 41)}| 50.0 req/s <`]);
+    expect(renderSweepChart(SWEEP, 60, plain)).not.toContain(' <');
+  });
+
+  it('tells failures next to the rate, pads labels, and draws at least one # per limit', () => {
+    const chart = renderSweepChart([result('bounded', 8, 141.47), result('bounded', 16, 1118.94, 50), result('bounded', 1, 0)], 80, plain, rec(8, 141.47));
+    // Labels 4 wide, values up to 21 ("1119 req/s, 50 failed"): bars of 80 − 4 − 21 − 6 = 49.
+    expect(chart.split('\n')).toEqual([
+      'req/s by concurrency limit',
+      ` C=8 |${bar(6, 49)}| 141 req/s <`, // 141.47 / 1118.94 × 49 = 6.2
+      `C=16 |${bar(49, 49)}| 1119 req/s, 50 failed`,
+      ` C=1 |${bar(1, 49)}| 0.0 req/s`,
+    ]);
+  });
+
+  it('is empty without a sweep', () => {
+    expect(renderSweepChart([], 80, plain)).toBe('');
+    expect(renderSweepChart([result('sequential', 1, 10), result('all', null, 50), result('bounded', 5, 40)], 80, plain)).toBe('');
+  });
+
+  it('reads without colour; with colour, failing bars are red and the recommended one green', () => {
+    const chart = renderSweepChart(SWEEP, 60, plain, rec(4, 100));
+    // eslint-disable-next-line no-control-regex
+    expect(chart).not.toMatch(/\u001b\[/);
+    const coloured = renderSweepChart([result('bounded', 2, 50), result('bounded', 4, 100), result('bounded', 8, 120, 3)], 60, new Chalk({ level: 1 }), rec(4, 100)).split('\n');
+    expect(coloured[1]).toContain('\u001b[36m'); // cyan
+    expect(coloured[2]).toContain('\u001b[32m'); // green: recommended
+    expect(coloured[3]).toContain('\u001b[31m'); // red: failures
+  });
+});
