@@ -103,14 +103,16 @@ function addServerOptions(command: Command, latencyHelp: string): Command {
 
 function serverSettings(opts: Record<string, unknown>): ServerSettings {
   const latencyText = (opts.latency as string | undefined) ?? null;
+  const latency = latencyText === null ? null : parseLatency(latencyText);
   const faults: FaultOptions = {
     errorRate: (opts.errorRate as number | undefined) ?? NO_FAULTS.errorRate,
     rateLimitPerSec: (opts.rateLimit as number | undefined) ?? null,
     maxInflight: (opts.maxInflight as number | undefined) ?? null,
   };
   return {
-    latency: latencyText === null ? null : parseLatency(latencyText),
-    latencyText: latencyText === null ? null : latencyText.trim(),
+    latency,
+    // As the report states it: "N" or "MIN-MAX" ms, whatever spacing or unit was typed.
+    latencyText: latency === null ? null : latency.minMs === latency.maxMs ? String(latency.minMs) : `${latency.minMs}-${latency.maxMs}`,
     seed: (opts.seed as number | undefined) ?? null,
     faults,
     faultsGiven: opts.errorRate !== undefined || opts.rateLimit !== undefined || opts.maxInflight !== undefined,

@@ -28,6 +28,8 @@ export interface RequestOutcome {
   error: ErrorClass | null;
   /** The body text, only when the caller asked to keep it (for the sample line). */
   body?: string;
+  /** A 429 or 503's Retry-After, in ms, when the server sent one. */
+  retryAfterMs?: number;
 }
 
 /** Sends request number `index`; must resolve (never reject) with its outcome. */

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { Agent, type Dispatcher } from 'undici';
+import { Agent, interceptors, type Dispatcher } from 'undici';
 import type { ErrorClass, RequestOutcome } from '../core/types.js';
 import { classifyError, classifyStatus } from './classify.js';
 
@@ -10,6 +10,19 @@ export interface HttpClientOptions {
   headers?: Record<string, string>;
   /** Aborting it cuts off every request in flight (they fail as `aborted`). */
   signal?: AbortSignal;
+  /** Redirects followed per request; a loop, or more than this many, is a failure. 0 follows none. */
+  maxRedirects?: number;
+}
+
+export const DEFAULT_MAX_REDIRECTS = 5;
+
+/** Retry-After as ms: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (text === undefined || text.trim() === '') return undefined;
+  if (/^\s*\d+\s*$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 export interface HttpClient {
@@ -46,6 +59,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
   });
+  const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
+  const dispatcher: Dispatcher = maxRedirects > 0 ? agent.compose(interceptors.redirect({ maxRedirections: maxRedirects })) : agent;
   let opened = 0;
   let open = 0;
   let peak = 0;
@@ -74,6 +89,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       let ttfbMs = Number.NaN;
       let status = 0;
       let bytes = 0;
+      let retryAfterMs: number | undefined;
+      let redirectedTooOften = false;
       let chunks: Buffer[] | null = keepBody ? [] : null;
       let controller: Dispatcher.DispatchController | null = null;
       /** Set when we cut the request off ourselves: that, not undici's error, names the class. */
@@ -85,6 +102,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         settled = true;
         clearTimeout(timer);
         const outcome: RequestOutcome = { status, bytes, ttfbMs, error };
+        if (retryAfterMs !== undefined) outcome.retryAfterMs = retryAfterMs;
         if (chunks && error === null) outcome.body = Buffer.concat(chunks).toString('utf8');
         chunks = null;
         resolve(outcome);
@@ -100,23 +118,26 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
       const [origin, path] = splitUrl(url);
       try {
-        agent.dispatch(
+        dispatcher.dispatch(
           { origin, path, method: 'GET', headers: extraHeaders ? { ...headers, ...extraHeaders } : headers },
           {
             onRequestStart(c) {
               controller = c;
               if (cutOff) c.abort(new Error(cutOff));
             },
-            onResponseStart(_c, statusCode) {
+            onResponseStart(_c, statusCode, responseHeaders) {
               ttfbMs = performance.now() - started;
               status = statusCode;
+              if (statusCode === 429 || statusCode === 503) retryAfterMs = parseRetryAfter(responseHeaders['retry-after']);
+              // Still a redirect after following the limit: a chain too long to count as an answer.
+              redirectedTooOften = maxRedirects > 0 && statusCode >= 300 && statusCode < 400 && responseHeaders.location !== undefined;
             },
             onResponseData(_c, chunk) {
               bytes += chunk.length;
               chunks?.push(chunk);
             },
             onResponseEnd() {
-              settle(classifyStatus(status));
+              settle(redirectedTooOften ? 'other' : classifyStatus(status));
             },
             onResponseError(_c, err) {
               settle(cutOff ?? (outer?.aborted ? 'aborted' : classifyError(err)));

@@ -16,6 +16,7 @@ import { pokemonPreset } from '../../src/targets/presets/pokemon.js';
 import { tmdbPreset } from '../../src/targets/presets/tmdb.js';
 import { assertBuilt, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
 import { startLoopbackServer, type LoopbackServer } from '../helpers/loopback-server.js';
+import { expectValidReport } from '../helpers/schema.js';
 
 // ---------------------------------------------------------------------------------------------
 // The parts of the JSON document these tests read.
@@ -45,11 +46,14 @@ interface Doc {
 }
 
 function parse(result: RunResult): Doc {
+  let doc: unknown;
   try {
-    return JSON.parse(result.stdout) as Doc;
+    doc = JSON.parse(result.stdout);
   } catch (err) {
     throw new Error(`stdout is not one JSON document (${(err as Error).message})\n${describeRun(result)}`);
   }
+  expectValidReport(doc);
+  return doc as Doc;
 }
 
 function expectOk(result: RunResult): void {
