@@ -15,14 +15,18 @@ export function recommendConcurrency(results: readonly StrategyResult[]): Recomm
   if (bounded.length < 2) return null;
   const fewestFailed = Math.min(...bounded.map((r) => r.failed));
   const best = bounded.filter((r) => r.failed === fewestFailed).reduce((a, b) => (b.reqPerSec > a.reqPerSec ? b : a));
+  // A limit above the requests in flight never binds: C=16 over 10 requests is C=10.
+  const effective = (r: StrategyResult): number => Math.min(r.concurrency!, Math.max(1, r.maxInFlight));
   const candidates = bounded
     .filter((r) => r.reqPerSec >= NEAR_BEST * best.reqPerSec && r.failed <= best.failed)
-    .sort((a, b) => a.concurrency! - b.concurrency!);
+    .sort((a, b) => effective(a) - effective(b) || a.concurrency! - b.concurrency!);
   const pick = candidates[0] ?? best;
+  const limit = effective(pick);
+  const unbound = limit < pick.concurrency! ? `; C=${pick.concurrency} never had more than ${limit} in flight` : '';
   const share = best.reqPerSec > 0 ? Math.round((pick.reqPerSec / best.reqPerSec) * 100) : 100;
   const reason =
     pick === best || pick.reqPerSec >= best.reqPerSec
       ? `C=${pick.concurrency} has the best throughput${fewestFailed > 0 || bounded.some((r) => r.failed > 0) ? ' among the limits with the fewest failures' : ''} (${pick.reqPerSec} req/s)`
       : `C=${pick.concurrency} reaches ${share}% of the best throughput (C=${best.concurrency}, ${best.reqPerSec} req/s) with no more failures`;
-  return { concurrency: pick.concurrency!, reqPerSec: pick.reqPerSec, reason };
+  return { concurrency: limit, reqPerSec: pick.reqPerSec, reason: reason + unbound };
 }
