@@ -39,6 +39,8 @@ export function parseWholeNumber(option: string, text: string, min: number, max:
 export const parseCount = (text: string): number => parseWholeNumber('--count', text, 1, LIMITS.count);
 export const parseTimeout = (text: string): number => parseWholeNumber('--timeout', text, 1, LIMITS.timeoutMs);
 export const parseSeed = (text: string): number => parseWholeNumber('--seed', text, 0, LIMITS.seed);
+export const parseRetries = (text: string): number => parseWholeNumber('--retries', text, 0, 10);
+export const parseMaxRedirects = (text: string): number => parseWholeNumber('--max-redirects', text, 0, 20);
 export const parseRuns = (text: string): number => parseWholeNumber('--runs', text, 1, LIMITS.runs);
 export const parseWarmup = (text: string): number => parseWholeNumber('--warmup', text, 0, LIMITS.runs);
 
@@ -98,13 +100,18 @@ export function parseErrorRate(text: string): number {
   return value;
 }
 
-/** "20/s" or "20": requests per second the fixture server allows before answering 429. */
-export function parseRateLimit(text: string): number {
+/** "20/s" or "20": a rate in requests per second, for the option named. */
+export function parsePerSecond(option: string, text: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(?:\/\s*s)?\s*$/.exec(text);
   const value = match ? Number(match[1]) : Number.NaN;
-  if (!(value > 0) || value > 1_000_000) throw new UsageError(`--rate-limit must look like 20/s (more than 0), got '${text}'`);
+  if (!(value > 0) || value > 1_000_000) throw new UsageError(`${option} must look like 20/s (more than 0), got '${text}'`);
   return value;
 }
+
+/** Requests per second the fixture server allows before answering 429. */
+export const parseRateLimit = (text: string): number => parsePerSecond('--rate-limit', text);
+/** Requests per second every strategy may send (--rate). */
+export const parseRate = (text: string): number => parsePerSecond('--rate', text);
 
 export const parseMaxInflight = (text: string): number => parseWholeNumber('--max-inflight', text, 1, LIMITS.concurrency);
 export const parsePort = (text: string): number => parseWholeNumber('--port', text, 0, 65_535);

@@ -16,7 +16,10 @@ import {
   parsePercent,
   parsePositiveNumber,
   parsePort,
+  parseMaxRedirects,
+  parseRate,
   parseRateLimit,
+  parseRetries,
   parseRuns,
   parseSeed,
   parseWarmup,
@@ -53,6 +56,11 @@ export interface RunOptions extends ServerSettings {
   language: string;
   languageGiven: boolean;
   timeoutMs: number;
+  /** Further attempts per request for retryable failures, with backoff. */
+  retries: number;
+  /** Requests per second every strategy obeys; null for no limit. */
+  ratePerSec: number | null;
+  maxRedirects: number;
   headers: Record<string, string>;
   json: boolean;
   format?: Format;
@@ -148,6 +156,9 @@ export function buildProgram(version: string, actions: Actions): Command {
   addServerOptions(program, "with --offline: the server's delay (0 = pure overhead; default: the preset's model)")
     .option('--language <tag>', 'tmdb: response language', parseLanguage, DEFAULTS.language)
     .option('--timeout <ms>', 'per-request limit, headers and body included', parseTimeout, DEFAULTS.timeoutMs)
+    .option('--retries <n>', 'retry 429, 5xx, timeouts and broken connections up to n times (backoff with jitter, Retry-After honoured)', parseRetries, 0)
+    .option('--rate <n/s>', 'send at most n requests a second, whatever the strategy (bounded also keeps its limit)', parseRate)
+    .option('--max-redirects <n>', 'redirects followed per request; a loop or a longer chain fails', parseMaxRedirects, 5)
     .addOption(new Option('-H, --header <"Name: value">', 'extra request header, repeatable').argParser(parseHeader).default({}, 'none'))
     .option('--json', 'print one JSON document on stdout and nothing else there')
     .option('--format <name>', 'table, json, markdown, csv or junit (with -o: the file\'s format)', parseFormat)
@@ -179,6 +190,9 @@ export function buildProgram(version: string, actions: Actions): Command {
         languageGiven: command.getOptionValueSource('language') === 'cli',
         ...serverSettings(opts),
         timeoutMs: opts.timeout as number,
+        retries: opts.retries as number,
+        ratePerSec: (opts.rate as number | undefined) ?? null,
+        maxRedirects: opts.maxRedirects as number,
         headers: opts.header as Record<string, string>,
         json: opts.json === true,
         format: opts.format as Format | undefined,

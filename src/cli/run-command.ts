@@ -6,11 +6,14 @@ import { planStrategies, runRounds, type StrategyClient } from '../core/benchmar
 import { asSavedReport, compareWithBaseline, type SavedReport } from '../core/baseline.js';
 import { UsageError } from '../core/errors.js';
 import { createRandom, newSeed } from '../core/random.js';
+import { createRateLimiter } from '../core/rate-limit.js';
+import { RETRY_DEFAULTS, withRetries } from '../core/retry.js';
 import { recommendConcurrency } from '../core/recommend.js';
 import { checkThresholdsApply, evaluateThresholds, minSpeedupThreshold } from '../core/thresholds.js';
 import { summarizeGroups, type Report, type ReportConfig } from '../core/report.js';
+import type { RequestOutcome } from '../core/types.js';
 import { hasFaults } from '../fixture-server/faults.js';
-import { HEALTH_PATH } from '../fixture-server/server.js';
+import { ATTEMPT_HEADER, HEALTH_PATH } from '../fixture-server/server.js';
 import { createHttpClient } from '../http/client.js';
 import { primeHttpClient } from '../http/prime.js';
 import { failureHints } from '../report/hints.js';
@@ -21,6 +24,7 @@ import { colorLevel } from './color.js';
 import { EXIT } from './exit-codes.js';
 import type { RunOptions } from './program.js';
 import { planOutputs } from './outputs.js';
+import { createSleeper } from './sleep.js';
 import { createProgress, progressEnabled } from './progress.js';
 import { checkCombination, prepareWorkload, type Workload } from './workload.js';
 
@@ -37,6 +41,9 @@ function reportConfig(options: RunOptions, target: Target, workload: Workload, s
     headers: Object.entries(options.headers).map(([name, value]) => redactHeader(name, value)),
     runs: options.runs,
     warmup: options.warmup,
+    retries: options.retries,
+    ratePerSec: options.ratePerSec,
+    maxRedirects: options.maxRedirects,
   };
   if (target.kind === 'preset' && target.preset.name === 'tmdb') config.language = options.language;
   if (options.offline && hasFaults(options.faults)) config.faults = { ...options.faults };
@@ -45,6 +52,9 @@ function reportConfig(options: RunOptions, target: Target, workload: Workload, s
 
 const ROUND_ORDER_SALT = 0x2545f491;
 const BOOTSTRAP_SALT = 0x68e31da4;
+const RETRY_JITTER_SALT = 0x1b873593;
+/** Above this many requests, `all` gets a warning before it starts. */
+const ALL_FAN_OUT_WARNING = 5_000;
 
 /** The event-loop probe's sampling interval, ms: fine enough to see a stall, cheap when idle. */
 const LOOP_SAMPLE_MS = 2;
@@ -120,25 +130,41 @@ export async function runCommand(options: RunOptions): Promise<number> {
     const sampleSize = target.kind === 'preset' ? target.preset.sampleSize : 0;
     const bodies: string[] = [];
     let firstRun = true;
+    const clock = (): number => performance.now();
+    const sleep = createSleeper(controller.signal);
+    const retryRandom = createRandom(seed ^ RETRY_JITTER_SALT);
     const createClient = (): StrategyClient => {
-      const http = createHttpClient({ timeoutMs: options.timeoutMs, headers, signal: controller.signal });
+      const http = createHttpClient({ timeoutMs: options.timeoutMs, headers, signal: controller.signal, maxRedirects: options.maxRedirects });
       const keep = firstRun ? sampleSize : 0;
       firstRun = false;
-      return {
-        request: keep > 0
-          ? async (i) => {
-              if (i >= keep) return http.fetch(urls[i]!);
-              const outcome = await http.fetch(urls[i]!, true);
-              if (outcome.body !== undefined && outcome.error === null) bodies[i] = outcome.body;
-              delete outcome.body;
-              return outcome;
-            }
-          : (i) => http.fetch(urls[i]!),
+      // Only our own fixture server hears which attempt this is.
+      const attemptHeader = (attempt = 1): Record<string, string> | undefined =>
+        attempt > 1 && workload?.server ? { [ATTEMPT_HEADER]: String(attempt) } : undefined;
+      const fetchOne = keep > 0
+        ? async (i: number, attempt?: number): Promise<RequestOutcome> => {
+            if (i >= keep) return http.fetch(urls[i]!, false, attemptHeader(attempt));
+            const outcome = await http.fetch(urls[i]!, true, attemptHeader(attempt));
+            if (outcome.body !== undefined && outcome.error === null) bodies[i] = outcome.body;
+            delete outcome.body;
+            return outcome;
+          }
+        : (i: number, attempt?: number): Promise<RequestOutcome> => http.fetch(urls[i]!, false, attemptHeader(attempt));
+      // A fresh limiter per run: one strategy's pace never carries over to the next.
+      const rate = options.ratePerSec === null ? undefined : createRateLimiter(options.ratePerSec, clock, sleep);
+      const client: StrategyClient = {
+        request: options.retries > 0
+          ? withRetries(fetchOne, { ...RETRY_DEFAULTS, retries: options.retries, random: retryRandom, sleep, clock, signal: controller.signal, ...(rate ? { rate } : {}) })
+          : fetchOne,
         close: () => http.close(),
         poolStats: () => http.poolStats(),
       };
+      if (rate) client.rate = rate;
+      return client;
     };
     const specs = urls.length === 0 ? [] : planStrategies(options.strategies, options.concurrency);
+    if (urls.length > ALL_FAN_OUT_WARNING && specs.some((s) => s.strategy === 'all')) {
+      err(`warning: all starts ${urls.length.toLocaleString('en-US')} requests at once, each on its own connection; the system may refuse some (counted as failures). bounded (-s bounded -c 100) is the polite way.\n`);
+    }
     // The first request in a process compiles undici's parser and warms the JIT (about 20 ms
     // here); paid on our own server, it lands on no strategy and on no user's target.
     if (specs.length > 0 && !workload.setup) await primeHttpClient(workload.server ? `${workload.server.baseUrl}${HEALTH_PATH}` : undefined);
@@ -147,7 +173,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
       specs,
       urls.length,
       createClient,
-      () => performance.now(),
+      clock,
       { runs: options.runs, warmup: options.warmup, random: createRandom(seed ^ ROUND_ORDER_SALT) },
       {
         signal: controller.signal,

@@ -49,6 +49,19 @@ function presetKey(preset: Preset, offline: boolean): string | null {
   return key;
 }
 
+/** "a.example, b.example, …": the first three hosts of a URL list (validated, so cheap to slice). */
+function describeHosts(urls: readonly string[]): string {
+  const hosts = new Set<string>();
+  for (const url of urls) {
+    const start = url.indexOf('//') + 2;
+    const end = url.indexOf('/', start);
+    hosts.add(url.slice(start, end === -1 ? undefined : end).replace(/^.*@/, ''));
+    if (hosts.size > 3) break;
+  }
+  const list = [...hosts];
+  return list.slice(0, 3).join(', ') + (list.length > 3 ? ', …' : '');
+}
+
 /** Secret values among the user's headers. */
 function headerSecrets(headers: Record<string, string>): string[] {
   const secrets: string[] = [];
@@ -67,8 +80,7 @@ function headerSecrets(headers: Record<string, string>): string[] {
 export async function prepareWorkload(target: Target, options: RunOptions, seed: number, signal: AbortSignal): Promise<Workload> {
   const secrets = headerSecrets(options.headers);
   if (target.kind === 'urls') {
-    const hosts = [...new Set(target.urls.map((u) => new URL(u).host))];
-    const where = `live ${hosts.slice(0, 3).join(', ')}${hosts.length > 3 ? ', …' : ''}`;
+    const where = `live ${describeHosts(target.urls)}`;
     return { urls: target.urls, headers: options.headers, where, secrets, server: null };
   }
   const { preset } = target;

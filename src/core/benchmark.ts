@@ -1,3 +1,4 @@
+import type { RateLimiter } from './rate-limit.js';
 import { Samples } from './samples.js';
 import { runSchedule } from './strategies.js';
 import type { Clock, RequestFn, RequestOutcome, StrategyName } from './types.js';
@@ -21,6 +22,8 @@ export interface StrategyClient {
   request: RequestFn;
   close(): Promise<void>;
   poolStats?(): PoolStats;
+  /** Every request waits its turn here before it is sent (--rate); the wait is queueing, not latency. */
+  rate?: RateLimiter;
 }
 
 export interface StrategyRun extends StrategySpec {
@@ -76,6 +79,10 @@ export async function runStrategy(
   let done = 0;
   const t0 = clock();
   const task = async (index: number): Promise<void> => {
+    if (client.rate) {
+      await client.rate.take(signal);
+      if (signal.aborted) return; // stopped while waiting its turn: never sent, not counted
+    }
     samples.markStart(index, clock() - t0);
     let outcome: RequestOutcome;
     try {

@@ -100,6 +100,12 @@ export interface ReportConfig {
   /** Measured rounds and warm-up rounds (each round runs every strategy once). */
   runs: number;
   warmup: number;
+  /** Further attempts allowed per request. */
+  retries: number;
+  /** The --rate every strategy obeyed, requests per second; null for none. */
+  ratePerSec: number | null;
+  /** Redirects followed per request. */
+  maxRedirects: number;
 }
 
 /** How a concurrent strategy compares with sequential: the 95% interval decides when there is one. */
@@ -153,7 +159,20 @@ export interface StrategyResult {
   pool: PoolStats | null;
   /** p99 of the event loop's delay while the strategy ran (worst run), ms. */
   eventLoopDelayP99Ms: number | null;
+  /** What retries (--retries) did: attempts made, requests retried, time they added. */
+  retries: RetrySummary;
   partial?: true;
+}
+
+export interface RetrySummary {
+  /** Attempts over all requests (equal to `requests` when nothing was retried). */
+  attempts: number;
+  /** Requests that needed more than one attempt. */
+  retried: number;
+  /** Time retries added to those requests (waits and further attempts), ms in all. */
+  addedMs: number;
+  /** Latency of the first attempts alone. */
+  firstTryMs: { p50: number; p95: number };
 }
 
 export function emptyErrorCounts(): ErrorCounts {
@@ -186,10 +205,14 @@ interface Tally {
   queueWaits: number[];
   ttfbSum: number;
   ttfbCount: number;
+  attempts: number;
+  retried: number;
+  retryAddedMs: number;
+  firstTries: number[];
 }
 
 function tally(runs: readonly StrategyRun[]): Tally {
-  const t: Tally = { requests: 0, failed: 0, bytes: 0, errors: emptyErrorCounts(), statusCodes: {}, latencies: [], queueWaits: [], ttfbSum: 0, ttfbCount: 0 };
+  const t: Tally = { requests: 0, failed: 0, bytes: 0, errors: emptyErrorCounts(), statusCodes: {}, latencies: [], queueWaits: [], ttfbSum: 0, ttfbCount: 0, attempts: 0, retried: 0, retryAddedMs: 0, firstTries: [] };
   for (const { samples } of runs) {
     for (let i = 0; i < samples.count; i++) {
       if (!samples.started(i)) continue;
@@ -205,7 +228,15 @@ function tally(runs: readonly StrategyRun[]): Tally {
       if (!samples.completed(i)) continue;
       const status = samples.status[i]!;
       if (status > 0) t.statusCodes[status] = (t.statusCodes[status] ?? 0) + 1;
-      t.latencies.push(samples.latencyMs(i));
+      const latency = samples.latencyMs(i);
+      t.latencies.push(latency);
+      const attempts = samples.attempts[i]!;
+      t.attempts += attempts;
+      t.firstTries.push(samples.firstTryMs[i]!);
+      if (attempts > 1) {
+        t.retried++;
+        t.retryAddedMs += latency - samples.firstTryMs[i]!;
+      }
       t.bytes += samples.bytes[i]!;
       const ttfb = samples.ttfbMs[i]!;
       if (!Number.isNaN(ttfb)) {
@@ -228,6 +259,11 @@ function queueWaitSummary(waits: number[]): QueueWaitSummary {
     p95: roundMs(percentile(sorted, 95)),
     max: roundMs(sorted[sorted.length - 1]!),
   };
+}
+
+function firstTrySummary(values: number[]): { p50: number; p95: number } {
+  const sorted = Float64Array.from(values).sort();
+  return sorted.length === 0 ? { p50: 0, p95: 0 } : { p50: roundMs(percentile(sorted, 50)), p95: roundMs(percentile(sorted, 95)) };
 }
 
 function verdictOf(ratio: number | null, ci: [number, number] | null): Verdict | null {
@@ -297,6 +333,13 @@ export function summarizeGroup(runs: readonly StrategyRun[], baselineWalls: read
     queueWaitMs: first.strategy === 'bounded' ? queueWaitSummary(t.queueWaits) : null,
     pool: pools.length === 0 ? null : { opened: Math.max(...pools.map((p) => p.opened)), peak: Math.max(...pools.map((p) => p.peak)) },
     eventLoopDelayP99Ms: loopDelays.length === 0 ? null : roundMs(Math.max(...loopDelays)),
+    retries: {
+      // Requests cut off before an answer made one attempt.
+      attempts: t.attempts + (t.requests - t.latencies.length),
+      retried: t.retried,
+      addedMs: roundMs(t.retryAddedMs),
+      firstTryMs: firstTrySummary(t.firstTries),
+    },
   };
   if (runs.some((r) => r.partial)) result.partial = true;
   return result;

@@ -30,10 +30,13 @@ export interface RequestOutcome {
   body?: string;
   /** A 429 or 503's Retry-After, in ms, when the server sent one. */
   retryAfterMs?: number;
+  /** With retries: attempts made (1 = no retry) and the first attempt's latency. */
+  attempts?: number;
+  firstTryMs?: number;
 }
 
-/** Sends request number `index`; must resolve (never reject) with its outcome. */
-export type RequestFn = (index: number) => Promise<RequestOutcome>;
+/** Sends request number `index` (attempt 1, or a retry's number); must resolve, never reject. */
+export type RequestFn = (index: number, attempt?: number) => Promise<RequestOutcome>;
 
 /** Monotonic milliseconds. */
 export type Clock = () => number;

@@ -27,6 +27,9 @@ export interface RunningFixtureServer {
   close(): Promise<void>;
 }
 
+/** Sent by async-bench on retries to its own fixture server, so that a retry meets a fresh draw. */
+export const ATTEMPT_HEADER = 'x-async-bench-attempt';
+
 /** Answered at once, outside the latency model and the faults. */
 export const HEALTH_PATH = '/__health';
 
@@ -85,12 +88,15 @@ export function createFixtureHandler(
     res.once('close', finish);
     const url = new URL(req.url ?? '/', 'http://fixture.invalid');
     const key = url.pathname + url.search;
+    // A retry draws its fault afresh; first attempts meet the same faults in every strategy.
+    const attempt = req.headers[ATTEMPT_HEADER];
+    const faultKey = typeof attempt === 'string' && attempt !== '1' ? `${key}#${attempt}` : key;
     const origin = `http://${req.headers.host ?? FIXTURE_HOST}`;
     const respond = (): void => {
       const response: FixtureResponse =
         req.method !== 'GET' && req.method !== 'HEAD'
           ? { status: 405, body: 'Method Not Allowed' }
-          : gate.failure(key) ?? answer(routes, { path: url.pathname, query: url.searchParams, origin, headers: req.headers });
+          : gate.failure(faultKey) ?? answer(routes, { path: url.pathname, query: url.searchParams, origin, headers: req.headers });
       send(req, res, response);
       finish();
     };

@@ -77,6 +77,15 @@ function whereTheTimeWent(r: StrategyResult): string | null {
   return `bounded (C=${r.concurrency}): waited ${formatMs(r.queueWaitMs.mean)} for a slot (mean; p95 ${formatMs(r.queueWaitMs.p95)}), then ${formatMs(r.latencyMs.p50)} on the wire (p50)${pool}`;
 }
 
+/** With --retries: what retrying cost each strategy, apart from first-try latency. */
+function retryLines(report: Report): string[] {
+  if (report.config.retries === 0) return [];
+  return report.results.map((r) => {
+    const { attempts, retried, addedMs, firstTryMs } = r.retries;
+    return `${strategyLabel(r.strategy, r.concurrency)}: ${retried} request${retried === 1 ? '' : 's'} retried, ${attempts} attempts, retries added ${formatSeconds(addedMs)} in all; first tries p50 ${formatMs(firstTryMs.p50)}, p95 ${formatMs(firstTryMs.p95)}`;
+  });
+}
+
 function thresholdLines(report: Report, chalk: TableView['chalk']): string[] {
   return (report.thresholds ?? []).map((t) => {
     const mark = t.pass ? chalk.green('pass') : chalk.red.bold('FAIL');
@@ -138,6 +147,7 @@ export function renderTable(report: Report, view: TableView): string {
     const line = whereTheTimeWent(r);
     if (line) lines.push(chalk.dim(line));
   }
+  lines.push(...retryLines(report).map((l) => chalk.dim(l)));
   if (report.recommendation) {
     if (view.columns !== undefined) lines.push(renderSweepChart(report.results, view.columns, chalk, report.recommendation));
     lines.push(chalk.green.bold(`recommended concurrency: ${report.recommendation.concurrency}`) + chalk.dim(` (${report.recommendation.reason})`));

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ANSI, assertBuilt, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
 import { expectValidReport } from '../helpers/schema.js';
+import { parseJsonReport } from '../helpers/expectations.js';
 
 // The parts of the JSON document these tests read (written out here: the test checks the interface).
 interface Spread {
@@ -67,18 +68,6 @@ afterAll(() => {
   cleanupCli();
 });
 
-/** stdout of a --json run, parsed and checked against the schema. */
-function parseDoc(result: RunResult): Doc {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(result.stdout);
-  } catch (err) {
-    throw new Error(`stdout is not one JSON document (${(err as Error).message})\n${describeRun(result)}`);
-  }
-  expectValidReport(doc);
-  return doc as Doc;
-}
-
 const lines = (text: string): string[] => text.split('\n').filter((l) => l !== '');
 
 /** The keyed name of a result: sequential, all, bounded@C. */
@@ -121,7 +110,7 @@ describe.concurrent('repeated runs with checks', SPAWN, () => {
     const result = await runRepeatedJson();
     const context = describeRun(result);
     expect(result.code, context).toBe(0);
-    const doc = parseDoc(result);
+    const doc = parseJsonReport<Doc>(result);
     expect(doc.config).toMatchObject({ runs: 3, warmup: 1, count: 20 });
     expect(doc.results.map(key)).toEqual(['sequential', 'all', 'bounded@5']);
     for (const r of doc.results) {
@@ -167,7 +156,7 @@ describe.concurrent('repeated runs with checks', SPAWN, () => {
   test('--baseline: the same run again passes --max-regression 50; a 10x faster baseline fails', async () => {
     const saved = await runRepeatedJson();
     expect(saved.code, describeRun(saved)).toBe(0);
-    const savedDoc = parseDoc(saved);
+    const savedDoc = parseJsonReport<Doc>(saved);
     const savedPath = join(tmp, 'baseline.json');
     writeFileSync(savedPath, saved.stdout);
     // The same results ten times as fast: this run is ~10x slower, far beyond any noise.
@@ -185,7 +174,7 @@ describe.concurrent('repeated runs with checks', SPAWN, () => {
     ]);
 
     expect(same.code, describeRun(same)).toBe(0);
-    const sameDoc = parseDoc(same);
+    const sameDoc = parseJsonReport<Doc>(same);
     expect(sameDoc.baseline?.startedAt).toBe(savedDoc.startedAt);
     expect(sameDoc.baseline?.maxRegressionPct).toBe(50);
     expect(sameDoc.baseline?.comparisons.map((c) => [c.strategy, c.pass])).toEqual([
@@ -201,7 +190,7 @@ describe.concurrent('repeated runs with checks', SPAWN, () => {
 
     const context = describeRun(slower);
     expect(slower.code, context).toBe(1);
-    const slowerDoc = parseDoc(slower);
+    const slowerDoc = parseJsonReport<Doc>(slower);
     expect(slowerDoc.baseline?.maxRegressionPct).toBe(10); // the default limit
     expect(slowerDoc.baseline?.comparisons.map((c) => [c.strategy, c.pass])).toEqual([
       ['sequential', false],
@@ -217,7 +206,7 @@ describe.concurrent('repeated runs with checks', SPAWN, () => {
     const result = await run(['pokemon', '--offline', '-n', '60', '-c', '1,2,4,8,16,32', '--max-inflight', '10', '--latency', '50', '-s', 'bounded', '--json']);
     const context = describeRun(result);
     expect(result.code, context).toBe(0);
-    const doc = parseDoc(result);
+    const doc = parseJsonReport<Doc>(result);
     expect(doc.results.map(key)).toEqual(['bounded@1', 'bounded@2', 'bounded@4', 'bounded@8', 'bounded@16', 'bounded@32']);
     // Above 10 in flight the server answers 503.
     for (const r of doc.results.filter((x) => x.concurrency! > 10)) expect(r.failed, key(r)).toBeGreaterThan(0);

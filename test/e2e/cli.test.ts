@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { ANSI, PACKAGE_VERSION, assertBuilt, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
 import { startLoopbackServer, type LoopbackServer } from '../helpers/loopback-server.js';
-import { expectValidReport } from '../helpers/schema.js';
+import { expectUsageError, parseJsonReport } from '../helpers/expectations.js';
 
 // ---------------------------------------------------------------------------------------------
 // The JSON document as the contract describes it (schemaVersion 1), written out here on purpose:
@@ -55,18 +55,6 @@ interface ContractReport {
   partial?: boolean;
 }
 
-/** stdout of a --json run, parsed: it must be the one JSON document and nothing else. */
-function parseReport(result: RunResult): ContractReport {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(result.stdout);
-  } catch (err) {
-    throw new Error(`stdout is not one JSON document (${(err as Error).message})\n${describeRun(result)}`);
-  }
-  expectValidReport(doc);
-  return doc as ContractReport;
-}
-
 function resultAt(report: ContractReport, index: number): ContractResult {
   const result = report.results[index];
   if (!result) throw new Error(`no result #${index} in ${JSON.stringify(report.results.map((r) => r.strategy))}`);
@@ -107,16 +95,6 @@ function expectContractInvariants(report: ContractReport): void {
       expect(Math.abs((r.speedup ?? Number.NaN) - expected), where).toBeLessThanOrEqual(tolerance);
     }
   }
-}
-
-/** Exactly one line on stderr, nothing on stdout, exit code 2. */
-function expectUsageError(result: RunResult, message: RegExp): void {
-  const context = describeRun(result);
-  expect(result.code, context).toBe(2);
-  expect(result.stdout, context).toBe('');
-  expect(result.stderr, context).toMatch(/^[^\n]+\n$/);
-  expect(result.stderr, context).toMatch(/^async-bench: /);
-  expect(result.stderr, context).toMatch(message);
 }
 
 function expectOk(result: RunResult): void {
@@ -178,7 +156,7 @@ describe.concurrent('offline presets', SPAWN_OPTIONS, () => {
     const result = await run(['pokemon', '--offline', '--count', '12', '--latency', '50', '--seed', '7', '--json']);
     expectOk(result);
     expect(result.stderr, 'no progress on stderr under CI').toBe('');
-    const report = parseReport(result);
+    const report = parseJsonReport<ContractReport>(result);
     expectContractInvariants(report);
     // toMatchObject: options may add fields to the document, never change these.
     expect(report.config).toMatchObject({
@@ -217,7 +195,7 @@ describe.concurrent('offline presets', SPAWN_OPTIONS, () => {
   test('all and bounded beat sequential on a fixed-delay server', async ({ expect }) => {
     const result = await run(['pokemon', '--offline', '--latency', '100', '--count', '20', '-c', '5', '--seed', '1', '--json']);
     expectOk(result);
-    const report = parseReport(result);
+    const report = parseJsonReport<ContractReport>(result);
     expectContractInvariants(report);
     const [sequential, all, bounded] = [resultAt(report, 0), resultAt(report, 1), resultAt(report, 2)];
     expect(sequential.failed + all.failed + bounded.failed).toBe(0);
@@ -285,7 +263,7 @@ describe.concurrent('offline presets', SPAWN_OPTIONS, () => {
     expect(table.stdout).toMatch(/jsonplaceholder · offline \(0 ms\) · 6 requests per strategy · seed 3/);
     expect(table.stdout).toMatch(/^Posts: "[^"]+"/m);
     expectOk(json);
-    const report = parseReport(json);
+    const report = parseJsonReport<ContractReport>(json);
     expectContractInvariants(report);
     expect(report.config).toMatchObject({ target: 'jsonplaceholder', count: 6, offline: true, latency: '0-20', seed: 3 });
     expect(report.results.map((r) => r.ok)).toEqual([6, 6, 6]);
@@ -294,7 +272,7 @@ describe.concurrent('offline presets', SPAWN_OPTIONS, () => {
   test('tmdb --offline works without an API key', async ({ expect }) => {
     const result = await run(['tmdb', '--offline', '--count', '4', '--latency', '0', '--seed', '2', '--json']);
     expectOk(result);
-    const report = parseReport(result);
+    const report = parseJsonReport<ContractReport>(result);
     expectContractInvariants(report);
     expect(report.config).toMatchObject({ target: 'tmdb', count: 4, offline: true, latency: '0', seed: 2 });
     expect(report.results.map((r) => [r.requests, r.ok])).toEqual([
@@ -314,7 +292,7 @@ describe.concurrent('offline presets', SPAWN_OPTIONS, () => {
   test('--strategy picks strategies, -c runs a sweep, and speedup is null without sequential', async ({ expect }) => {
     const result = await run(['pokemon', '--offline', '--latency', '20', '-n', '6', '-s', 'bounded,all', '-c', '1,3', '--json']);
     expectOk(result);
-    const report = parseReport(result);
+    const report = parseJsonReport<ContractReport>(result);
     expectContractInvariants(report);
     expect(report.config.strategies).toEqual(['all', 'bounded']);
     expect(report.config.concurrency).toEqual([1, 3]);
@@ -335,7 +313,7 @@ describe.concurrent('URL lists against a loopback server', SPAWN_OPTIONS, () => 
     );
     const result = await run([`${server.url}/ok?n=1`, `${server.url}/ok?n=2`, '--file', file, '-s', 'sequential', '--json']);
     expectOk(result);
-    const report = parseReport(result);
+    const report = parseJsonReport<ContractReport>(result);
     expectContractInvariants(report);
     expect(report.config.target).toBe('urls');
     expect(report.config.count).toBe(4);
@@ -351,7 +329,7 @@ describe.concurrent('URL lists against a loopback server', SPAWN_OPTIONS, () => 
     const stdin = `# from stdin\n${server.url}/ok?n=2\n\n${server.url}/ok?n=3\r\n`;
     const result = await run([`${server.url}/ok?n=1`, '--file', '-', '-s', 'sequential', '--json'], { stdin });
     expectOk(result);
-    const report = parseReport(result);
+    const report = parseJsonReport<ContractReport>(result);
     expect(resultAt(report, 0)).toMatchObject({ requests: 3, ok: 3 });
     expect(strategyPaths(server, 3)).toEqual(['/ok?n=1', '/ok?n=2', '/ok?n=3']);
   });
@@ -361,13 +339,13 @@ describe.concurrent('URL lists against a loopback server', SPAWN_OPTIONS, () => 
     const urls = Array.from({ length: 10 }, (_, i) => `${server.url}/delay/150?i=${i}`);
     const bounded = await run([...urls, '-s', 'bounded', '-c', '3', '--json']);
     expectOk(bounded);
-    expect(resultAt(parseReport(bounded), 0)).toMatchObject({ strategy: 'bounded', concurrency: 3, requests: 10, ok: 10, maxInFlight: 3 });
+    expect(resultAt(parseJsonReport<ContractReport>(bounded), 0)).toMatchObject({ strategy: 'bounded', concurrency: 3, requests: 10, ok: 10, maxInFlight: 3 });
     expect(strategyPaths(server, 10).sort()).toEqual(urls.map((u) => u.slice(server.url.length)).sort());
     expect(server.stats.peakConcurrent).toBe(3);
     server.reset();
     const all = await run([...urls, '-s', 'all', '--json']);
     expectOk(all);
-    expect(resultAt(parseReport(all), 0)).toMatchObject({ strategy: 'all', concurrency: null, requests: 10, ok: 10, maxInFlight: 10 });
+    expect(resultAt(parseJsonReport<ContractReport>(all), 0)).toMatchObject({ strategy: 'all', concurrency: null, requests: 10, ok: 10, maxInFlight: 10 });
     expect(server.stats.peakConcurrent).toBe(10);
   });
 
@@ -399,7 +377,7 @@ describe.concurrent('URL lists against a loopback server', SPAWN_OPTIONS, () => 
 
     const json = await run([...urls, '--fail-on-error', '--json']);
     expect(json.code, describeRun(json)).toBe(1);
-    const report = parseReport(json);
+    const report = parseJsonReport<ContractReport>(json);
     expectContractInvariants(report);
     expect(report.results).toHaveLength(3);
     for (const r of report.results) {
@@ -413,7 +391,7 @@ describe.concurrent('URL lists against a loopback server', SPAWN_OPTIONS, () => 
     const urls = Array.from({ length: 5 }, (_, i) => `${server.url}/delay/100?i=${i}`);
     const result = await run([...urls, '-s', 'all,bounded', '-c', '1', '--json']);
     expectOk(result);
-    const report = parseReport(result);
+    const report = parseJsonReport<ContractReport>(result);
     expectContractInvariants(report);
     const all = resultAt(report, 0);
     const bounded = resultAt(report, 1);
@@ -430,7 +408,7 @@ describe.concurrent('URL lists against a loopback server', SPAWN_OPTIONS, () => 
     const server = await loopback();
     const result = await run([`${server.url}/hang`, `${server.url}/ok`, '--timeout', '300', '-s', 'sequential', '--json']);
     expectOk(result);
-    const report = parseReport(result);
+    const report = parseJsonReport<ContractReport>(result);
     expectContractInvariants(report);
     expect(resultAt(report, 0)).toMatchObject({ requests: 2, ok: 1, failed: 1 });
     expect(resultAt(report, 0).errors.timeout).toBe(1);
@@ -445,7 +423,7 @@ describe('Ctrl-C (SIGINT)', SPAWN_OPTIONS, () => {
       killAfterMs: 20_000,
     });
     expect(result.code, describeRun(result)).toBe(130);
-    const report = parseReport(result);
+    const report = parseJsonReport<ContractReport>(result);
     expectContractInvariants(report);
     expect(report.partial).toBe(true);
     // Sequential had its first request in flight; all and bounded never started.
@@ -465,7 +443,7 @@ describe('Ctrl-C (SIGINT)', SPAWN_OPTIONS, () => {
       killAfterMs: 20_000,
     });
     expect(result.code, describeRun(result)).toBe(130);
-    const report = parseReport(result);
+    const report = parseJsonReport<ContractReport>(result);
     expectContractInvariants(report);
     expect(report.partial).toBe(true);
     expect(report.results).toHaveLength(1);
@@ -493,7 +471,7 @@ describe('Ctrl-C (SIGINT)', SPAWN_OPTIONS, () => {
     // Sequential: /ok done, the first /hang in flight, two never started; all never started.
     const sequential = await run([...urls, '-s', 'sequential,all', '--json'], { onSpawn: interruptAfterHangs(1), killAfterMs: 20_000 });
     expect(sequential.code, describeRun(sequential)).toBe(130);
-    const seqReport = parseReport(sequential);
+    const seqReport = parseJsonReport<ContractReport>(sequential);
     expectContractInvariants(seqReport);
     expect(seqReport.partial).toBe(true);
     expect(seqReport.results).toHaveLength(1);
@@ -503,7 +481,7 @@ describe('Ctrl-C (SIGINT)', SPAWN_OPTIONS, () => {
     server.reset();
     const all = await run([...urls, '-s', 'all', '--json'], { onSpawn: interruptAfterHangs(3), killAfterMs: 20_000 });
     expect(all.code, describeRun(all)).toBe(130);
-    const allReport = parseReport(all);
+    const allReport = parseJsonReport<ContractReport>(all);
     expectContractInvariants(allReport);
     expect(allReport.partial).toBe(true);
     expect(resultAt(allReport, 0)).toMatchObject({ strategy: 'all', requests: 4, ok: 1, failed: 3, partial: true });
@@ -645,7 +623,7 @@ describe.concurrent('live mode without a network', SPAWN_OPTIONS, () => {
   test('pokemon without --offline fails every request and hints at --offline', async ({ expect, skip }) => {
     const result = await run(['pokemon', '--count', '2', '-s', 'sequential', '--timeout', '5000', '--json'], { killAfterMs: 25_000 });
     expectOk(result); // failed requests are results, not errors
-    const report = parseReport(result);
+    const report = parseJsonReport<ContractReport>(result);
     expectContractInvariants(report);
     if (report.results.some((r) => r.ok > 0)) skip(); // this machine can reach pokeapi.co: nothing to hint
     const sequential = resultAt(report, 0);
@@ -670,7 +648,7 @@ describe.concurrent('live mode without a network', SPAWN_OPTIONS, () => {
   test('a URL whose name cannot resolve is a dns failure, with a hint', async ({ expect }) => {
     const result = await run(['http://does-not-exist.invalid/', '-s', 'sequential', '--timeout', '5000', '--json'], { killAfterMs: 25_000 });
     expectOk(result);
-    const report = parseReport(result);
+    const report = parseJsonReport<ContractReport>(result);
     expectContractInvariants(report);
     expect(resultAt(report, 0)).toMatchObject({ requests: 1, failed: 1 });
     expect(resultAt(report, 0).errors.dns).toBe(1);

@@ -16,7 +16,7 @@ import { pokemonPreset } from '../../src/targets/presets/pokemon.js';
 import { tmdbPreset } from '../../src/targets/presets/tmdb.js';
 import { assertBuilt, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
 import { startLoopbackServer, type LoopbackServer } from '../helpers/loopback-server.js';
-import { expectValidReport } from '../helpers/schema.js';
+import { expectUsageError, parseJsonReport } from '../helpers/expectations.js';
 
 // ---------------------------------------------------------------------------------------------
 // The parts of the JSON document these tests read.
@@ -45,27 +45,8 @@ interface Doc {
   results: Result[];
 }
 
-function parse(result: RunResult): Doc {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(result.stdout);
-  } catch (err) {
-    throw new Error(`stdout is not one JSON document (${(err as Error).message})\n${describeRun(result)}`);
-  }
-  expectValidReport(doc);
-  return doc as Doc;
-}
-
 function expectOk(result: RunResult): void {
   expect(result.code, describeRun(result)).toBe(0);
-}
-
-function expectUsageError(result: RunResult, message: RegExp): void {
-  const context = describeRun(result);
-  expect(result.code, context).toBe(2);
-  expect(result.stdout, context).toBe('');
-  expect(result.stderr, context).toMatch(/^async-bench: [^\n]+\n$/);
-  expect(result.stderr, context).toMatch(message);
 }
 
 /** The secret appears nowhere in what the CLI printed. */
@@ -117,7 +98,7 @@ describe.concurrent('tmdb --offline, end to end', SPAWN, () => {
     expectOk(result);
     expect(result.stderr).toBe('');
     expectNoSecret(result, V4_TOKEN);
-    const doc = parse(result);
+    const doc = parseJsonReport<Doc>(result);
     expect(doc.config).toMatchObject({ target: 'tmdb', count: 40, offline: true, seed: 5, language: 'en-US', headers: [] });
     expect(doc.setup).toMatchObject({ name: 'now_playing', requests: 2, ok: 2, failed: 0, items: 40, statusCodes: { 200: 2 } });
     expect(Object.values(doc.setup!.errors).every((n) => n === 0)).toBe(true);
@@ -142,7 +123,7 @@ describe.concurrent('tmdb --offline, end to end', SPAWN, () => {
   test('--count 45 needs a third page; --language ko-KR is in the config', async () => {
     const result = await run([...base, '--count', '45', '--language', 'ko-KR', '--json']);
     expectOk(result);
-    const doc = parse(result);
+    const doc = parseJsonReport<Doc>(result);
     expect(doc.config.language).toBe('ko-KR');
     expect(doc.setup).toMatchObject({ requests: 3, ok: 3, failed: 0, items: 60, statusCodes: { 200: 3 } });
     for (const r of doc.results) expect(r).toMatchObject({ requests: 45, ok: 45, failed: 0 });
@@ -151,7 +132,7 @@ describe.concurrent('tmdb --offline, end to end', SPAWN, () => {
   test('without TMDB_API_KEY, --offline still works (placeholder token)', async () => {
     const result = await run([...base, '--count', '5', '--json'], { cwd: dirWith() });
     expectOk(result);
-    const doc = parse(result);
+    const doc = parseJsonReport<Doc>(result);
     expect(doc.setup).toMatchObject({ requests: 1, ok: 1, items: 20 });
     for (const r of doc.results) expect(r).toMatchObject({ requests: 5, ok: 5, failed: 0 });
   });
@@ -165,7 +146,7 @@ describe.concurrent('tmdb --offline, end to end', SPAWN, () => {
       expectOk(r);
       expectNoSecret(r, V3_KEY);
     }
-    for (const r of parse(json).results) expect(r.ok).toBe(5);
+    for (const r of parseJsonReport<Doc>(json).results) expect(r.ok).toBe(5);
   });
 });
 
@@ -188,7 +169,7 @@ describe.concurrent('tmdb live', SPAWN, () => {
     expect(result.code, describeRun(result)).not.toBeNull();
     expectNoSecret(result, V3_KEY);
     // It went on to the setup stage: the key was found (the request itself may fail without a network).
-    expect(parse(result).setup?.requests).toBe(1);
+    expect(parseJsonReport<Doc>(result).setup?.requests).toBe(1);
   });
 
   test('a key from the environment is never printed, also in the failure hints (v3 and v4)', async () => {
@@ -208,7 +189,7 @@ describe.concurrent('a 401 from the tmdb routes, URL mode', SPAWN, () => {
   test('no key: each strategy fails its one request as http4xx 401, with a hint naming 401', async () => {
     const result = await run([`${fixture.baseUrl}/3/movie/550`, '--json']);
     expectOk(result);
-    const doc = parse(result);
+    const doc = parseJsonReport<Doc>(result);
     expect(doc.results).toHaveLength(3);
     for (const r of doc.results) {
       expect(r).toMatchObject({ requests: 1, ok: 0, failed: 1, statusCodes: { 401: 1 } });
@@ -223,7 +204,7 @@ describe.concurrent('a 401 from the tmdb routes, URL mode', SPAWN, () => {
     const result = await run([`${fixture.baseUrl}/3/movie/550`, '-s', 'sequential', '--json', '-H', `Authorization: Bearer ${SECRET}`]);
     expectOk(result);
     expectNoSecret(result, SECRET);
-    const doc = parse(result);
+    const doc = parseJsonReport<Doc>(result);
     expect(doc.results[0]).toMatchObject({ ok: 1, failed: 0, statusCodes: { 200: 1 } });
     expect(doc.config.headers).toEqual(['authorization: ***']);
   });
@@ -320,7 +301,7 @@ describe.concurrent('secrets never printed (URL mode, loopback server)', SPAWN, 
       expectOk(r);
       expectNoSecret(r, SECRET);
     }
-    const doc = parse(json);
+    const doc = parseJsonReport<Doc>(json);
     expect(doc.results[0]).toMatchObject({ ok: 1, failed: 0 });
     expect(doc.config.headers).toEqual(['authorization: ***', 'x-api-key: ***', 'cookie: ***', 'accept: application/json']);
     // The headers really went out: the test is about printing, not about dropping them.
@@ -349,7 +330,7 @@ describe.concurrent('secrets never printed (URL mode, loopback server)', SPAWN, 
       expectOk(r);
       expectNoSecret(r, SECRET);
     }
-    expect(parse(json).results[0]).toMatchObject({ requests: urlCases.length, ok: urlCases.length });
+    expect(parseJsonReport<Doc>(json).results[0]).toMatchObject({ requests: urlCases.length, ok: urlCases.length });
     // The secret-bearing query strings reached the server as given.
     expect(loopback.stats.log.filter((r) => r.path.includes(SECRET)).length).toBeGreaterThanOrEqual(2 * (urlCases.length - 1));
   });
@@ -406,7 +387,7 @@ describe.concurrent('fixture-server faults through the CLI', SPAWN, () => {
     expectOk(b);
     const expected = expectedFailures(50, 9, 0.3);
     expect(expected).toBeGreaterThan(0);
-    const [docA, docB] = [parse(a), parse(b)];
+    const [docA, docB] = [parseJsonReport<Doc>(a), parseJsonReport<Doc>(b)];
     expect(docA.config.faults).toEqual({ errorRate: 0.3, rateLimitPerSec: null, maxInflight: null });
     for (const r of [...docA.results, ...docB.results]) {
       expect(r.failed, r.strategy).toBe(expected);
@@ -421,8 +402,8 @@ describe.concurrent('fixture-server faults through the CLI', SPAWN, () => {
     const [none, all] = await Promise.all([run(args('0')), run(args('1'))]);
     expectOk(none);
     expectOk(all);
-    for (const r of parse(none).results) expect(r).toMatchObject({ ok: 12, failed: 0, statusCodes: { 200: 12 } });
-    for (const r of parse(all).results) {
+    for (const r of parseJsonReport<Doc>(none).results) expect(r).toMatchObject({ ok: 12, failed: 0, statusCodes: { 200: 12 } });
+    for (const r of parseJsonReport<Doc>(all).results) {
       expect(r).toMatchObject({ ok: 0, failed: 12, statusCodes: { 500: 12 } });
       expect(r.errors.http5xx).toBe(12);
     }
@@ -437,7 +418,7 @@ describe.concurrent('fixture-server faults through the CLI', SPAWN, () => {
   test('--max-inflight 10: all overloads the server (503), bounded at 8 does not', async () => {
     const result = await run(['pokemon', '--offline', '--max-inflight', '10', '-n', '100', '-s', 'all,bounded', '-c', '8', '--latency', '100', '--seed', '4', '--json']);
     expectOk(result);
-    const doc = parse(result);
+    const doc = parseJsonReport<Doc>(result);
     expect(doc.config.faults).toEqual({ errorRate: 0, rateLimitPerSec: null, maxInflight: 10 });
     const [all, bounded] = doc.results;
     expect(all?.strategy).toBe('all');
@@ -452,7 +433,7 @@ describe.concurrent('fixture-server faults through the CLI', SPAWN, () => {
   test('--rate-limit 20/s: a burst of 60 gets about 20 through, the rest 429', async () => {
     const result = await run(['pokemon', '--offline', '--rate-limit', '20/s', '-n', '60', '-s', 'all', '--latency', '0', '--seed', '4', '--json']);
     expectOk(result);
-    const doc = parse(result);
+    const doc = parseJsonReport<Doc>(result);
     expect(doc.config.faults).toEqual({ errorRate: 0, rateLimitPerSec: 20, maxInflight: null });
     const all = doc.results[0]!;
     expect(all.ok, JSON.stringify(all)).toBeGreaterThanOrEqual(15);

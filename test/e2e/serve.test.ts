@@ -8,6 +8,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { assertBuilt, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
+import { expectUsageError } from '../helpers/expectations.js';
 
 interface Raw {
   status: number;
@@ -78,14 +79,6 @@ function expectStoppedCleanly(served: Served): void {
   expect(served.result.signal, context).toBeNull();
   expect(served.result.stderr, context).toMatch(/stopped/);
   expect(served.stopMs!, context).toBeLessThan(5_000);
-}
-
-function expectUsageError(result: RunResult, message: RegExp): void {
-  const context = describeRun(result);
-  expect(result.code, context).toBe(2);
-  expect(result.stdout, context).toBe('');
-  expect(result.stderr, context).toMatch(/^async-bench: [^\n]+\n$/);
-  expect(result.stderr, context).toMatch(message);
 }
 
 const SPAWN = { timeout: 60_000 };

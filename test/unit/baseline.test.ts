@@ -2,8 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { asSavedReport, compareWithBaseline, type SavedReport } from '../../src/core/baseline.js';
 import { UsageError } from '../../src/core/errors.js';
-import { emptyErrorCounts, type StrategyResult } from '../../src/core/report.js';
+import type { StrategyResult } from '../../src/core/report.js';
 import type { StrategyName } from '../../src/core/types.js';
+import { makeResult } from '../helpers/report-fixtures.js';
 
 describe('asSavedReport', () => {
   const valid = {
@@ -57,30 +58,7 @@ describe('asSavedReport', () => {
 
 /** A result whose wall time is `wallMs` with the given spread (stddev 0 and min = wallMs by default). */
 function result(strategy: StrategyName, concurrency: number | null, wallMs: number, stddev = 0, min = wallMs): StrategyResult {
-  return {
-    strategy,
-    concurrency,
-    wallMs,
-    requests: 10,
-    ok: 10,
-    failed: 0,
-    reqPerSec: 10_000 / wallMs,
-    latencyMs: { min: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0 },
-    bytes: 0,
-    maxInFlight: 1,
-    errors: emptyErrorCounts(),
-    statusCodes: {},
-    speedup: null,
-    ttfbMs: 0,
-    runs: [],
-    wallMsStats: { median: wallMs, mean: wallMs, stddev, min, max: wallMs + stddev },
-    speedupStddev: null,
-    speedupCI95: null,
-    verdict: null,
-    queueWaitMs: null,
-    pool: null,
-    eventLoopDelayP99Ms: null,
-  };
+  return makeResult({ strategy, concurrency, wallMs, reqPerSec: 10_000 / wallMs, speedup: null, runs: [], wallMsStats: { median: wallMs, mean: wallMs, stddev, min, max: wallMs + stddev } });
 }
 
 const saved = (...results: SavedReport['results']): SavedReport => ({ startedAt: '2026-01-02T03:04:05.000Z', results });

@@ -4,34 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { emptyErrorCounts, type Recommendation, type StrategyResult } from '../../src/core/report.js';
 import type { StrategyName } from '../../src/core/types.js';
 import { renderSweepChart } from '../../src/report/chart.js';
+import { makeResult } from '../helpers/report-fixtures.js';
 
 const plain = new Chalk({ level: 0 });
 
 function result(strategy: StrategyName, concurrency: number | null, reqPerSec: number, failed = 0): StrategyResult {
-  return {
-    strategy,
-    concurrency,
-    wallMs: 1000,
-    requests: 100,
-    ok: 100 - failed,
-    failed,
-    reqPerSec,
-    latencyMs: { min: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0 },
-    bytes: 0,
-    maxInFlight: 1,
-    errors: { ...emptyErrorCounts(), http5xx: failed },
-    statusCodes: {},
-    speedup: null,
-    ttfbMs: 0,
-    runs: [],
-    wallMsStats: { median: 0, mean: 0, stddev: 0, min: 0, max: 0 },
-    speedupStddev: null,
-    speedupCI95: null,
-    verdict: null,
-    queueWaitMs: null,
-    pool: null,
-    eventLoopDelayP99Ms: null,
-  };
+  return makeResult({
+    strategy, concurrency, requests: 100, failed, reqPerSec, errors: { ...emptyErrorCounts(), http5xx: failed },
+    runs: [], wallMsStats: { median: 0, mean: 0, stddev: 0, min: 0, max: 0 },
+  });
 }
 
 const bar = (filled: number, width: number): string => '#'.repeat(filled) + ' '.repeat(width - filled);

@@ -9,6 +9,7 @@ import { CSV_HEADER, csvField, renderCsv } from '../../src/report/csv.js';
 import type { ExportContext } from '../../src/report/exporters.js';
 import { escapeXml, renderJunit } from '../../src/report/junit.js';
 import { markdownCell, renderMarkdown } from '../../src/report/markdown.js';
+import { makeConfig, makeReport, makeResult } from '../helpers/report-fixtures.js';
 
 const ESC = '\u001b';
 const HEADING = 'pokemon · offline (100-400 ms) · 10 requests per strategy · seed 42';
@@ -16,32 +17,7 @@ const HEADING = 'pokemon · offline (100-400 ms) · 10 requests per strategy · 
 const context = (heading = HEADING): ExportContext => ({ heading, sample: 'Pokémon: #25 pikachu', chalk: new Chalk({ level: 3 }) });
 
 function result(overrides: Partial<StrategyResult>): StrategyResult {
-  const wallMs = overrides.wallMs ?? 1000;
-  return {
-    strategy: 'sequential',
-    concurrency: 1,
-    wallMs,
-    requests: 10,
-    ok: 10,
-    failed: 0,
-    reqPerSec: 10,
-    latencyMs: { min: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0 },
-    bytes: 0,
-    maxInFlight: 1,
-    errors: emptyErrorCounts(),
-    statusCodes: { '200': 10 },
-    speedup: null,
-    ttfbMs: 0,
-    runs: [{ wallMs, ok: overrides.ok ?? 10, failed: overrides.failed ?? 0 }],
-    wallMsStats: { median: wallMs, mean: wallMs, stddev: 0, min: wallMs, max: wallMs },
-    speedupStddev: null,
-    speedupCI95: null,
-    verdict: null,
-    queueWaitMs: null,
-    pool: null,
-    eventLoopDelayP99Ms: null,
-    ...overrides,
-  };
+  return makeResult({ statusCodes: { '200': 10 }, ...overrides });
 }
 
 const SEQUENTIAL = result({
@@ -59,18 +35,7 @@ const BOUNDED = result({
 });
 
 function report(results: StrategyResult[], extra: Partial<Report> = {}): Report {
-  return {
-    schemaVersion: 1,
-    tool: { name: 'async-bench', version: '0.1.0' },
-    startedAt: '2026-11-21T22:00:00.000Z',
-    environment: { node: 'v20.20.2', platform: 'linux', arch: 'x64', cpus: 2 },
-    config: {
-      target: 'pokemon', count: 10, concurrency: [5], strategies: ['sequential', 'all', 'bounded'],
-      timeoutMs: 10000, offline: true, latency: 'default', seed: 42, headers: [], runs: 1, warmup: 0,
-    },
-    results,
-    ...extra,
-  };
+  return makeReport(results, extra);
 }
 
 // A sweep of three rounds with a failure, a setup stage, a recommendation, thresholds and a baseline.
@@ -103,10 +68,7 @@ const B4 = result({
   queueWaitMs: { mean: 240.1, p50: 230, p95: 480, max: 500 }, pool: { opened: 6, peak: 4 }, eventLoopDelayP99Ms: 1.1,
 });
 const RICH = report([SEQ3, ALL3, B2, B4], {
-  config: {
-    target: 'tmdb', count: 10, concurrency: [2, 4], strategies: ['sequential', 'all', 'bounded'],
-    timeoutMs: 10000, offline: true, latency: '100-400', seed: 7, headers: [], language: 'en-US', runs: 3, warmup: 1,
-  },
+  config: makeConfig({ target: 'tmdb', concurrency: [2, 4], latency: '100-400', seed: 7, language: 'en-US', runs: 3, warmup: 1 }),
   setup: { name: 'now_playing', requests: 1, ok: 1, failed: 0, wallMs: 213.4, items: 20, errors: emptyErrorCounts(), statusCodes: { '200': 1 } },
   recommendation: { concurrency: 4, reqPerSec: 14.29, reason: 'C=4 has the best throughput (14.29 req/s)' },
   thresholds: [

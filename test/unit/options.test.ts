@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/core/errors.js';
 import {
   DEFAULTS,
   LIMITS,
@@ -11,17 +10,7 @@ import {
   parseStrategies,
   parseTimeout,
 } from '../../src/cli/options.js';
-
-/** Runs fn, expects a UsageError, and returns its message. */
-function usageMessage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UsageError);
-    return (err as UsageError).message;
-  }
-  throw new Error('expected a UsageError, nothing was thrown');
-}
+import { usageMessage } from '../helpers/expectations.js';
 
 describe('whole-number options', () => {
   it.each(['-1', '1.5', 'NaN', 'abc', '', ' ', '1e3', '0x10', '+5', '5abc', 'Infinity', '99999999999999999999'])(

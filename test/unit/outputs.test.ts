@@ -5,20 +5,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { planOutputs, parseFormat } from '../../src/cli/outputs.js';
 import { UsageError } from '../../src/core/errors.js';
+import { usageMessage } from '../helpers/expectations.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'async-bench-outputs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const at = (name: string): string => join(dir, name);
-
-function usageError(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(UsageError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a UsageError, nothing was thrown');
-}
 
 describe('parseFormat', () => {
   it('takes every format name, in any case and with spaces around it', () => {
@@ -28,7 +19,7 @@ describe('parseFormat', () => {
   });
 
   it('refuses anything else, listing the formats', () => {
-    expect(usageError(() => parseFormat('nope'))).toBe("--format must be one of table, json, markdown, csv, junit, got 'nope'");
+    expect(usageMessage(() => parseFormat('nope'))).toBe("--format must be one of table, json, markdown, csv, junit, got 'nope'");
     expect(() => parseFormat('')).toThrow(UsageError);
     expect(() => parseFormat('xml')).toThrow(UsageError);
   });
@@ -50,7 +41,7 @@ describe('planOutputs', () => {
   });
 
   it('refuses --json with another --format', () => {
-    expect(usageError(() => planOutputs(true, 'csv', undefined))).toBe('--json and --format csv ask for two formats; use one');
+    expect(usageMessage(() => planOutputs(true, 'csv', undefined))).toBe('--json and --format csv ask for two formats; use one');
     expect(() => planOutputs(true, 'markdown', at('x.md'))).toThrow(UsageError);
     expect(() => planOutputs(true, 'table', '-')).toThrow(UsageError);
   });
@@ -93,7 +84,7 @@ describe('planOutputs', () => {
   });
 
   it('refuses a file whose format its extension does not tell', () => {
-    expect(usageError(() => planOutputs(false, undefined, at('out.unknown')))).toBe(
+    expect(usageMessage(() => planOutputs(false, undefined, at('out.unknown')))).toBe(
       `cannot tell the format of '${at('out.unknown')}' from its extension; add --format (table, json, markdown, csv, junit)`,
     );
     expect(() => planOutputs(false, undefined, at('results'))).toThrow(UsageError);
@@ -103,7 +94,7 @@ describe('planOutputs', () => {
 
   it('refuses a file in a directory that does not exist', () => {
     const path = join(dir, 'missing', 'out.json');
-    expect(usageError(() => planOutputs(false, undefined, path))).toBe(`cannot write '${path}': no directory '${join(dir, 'missing')}'`);
+    expect(usageMessage(() => planOutputs(false, undefined, path))).toBe(`cannot write '${path}': no directory '${join(dir, 'missing')}'`);
     expect(() => planOutputs(false, 'csv', join(dir, 'missing', 'deeper', 'out.csv'))).toThrow(UsageError);
   });
 
@@ -111,6 +102,6 @@ describe('planOutputs', () => {
     writeFileSync(at('plain-file'), 'x');
     expect(() => planOutputs(false, undefined, join(dir, 'plain-file', 'out.json'))).toThrow(UsageError);
     mkdirSync(at('folder.json'));
-    expect(usageError(() => planOutputs(false, undefined, at('folder.json')))).toContain('it is a directory');
+    expect(usageMessage(() => planOutputs(false, undefined, at('folder.json')))).toContain('it is a directory');
   });
 });

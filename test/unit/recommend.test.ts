@@ -3,32 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { NEAR_BEST, recommendConcurrency } from '../../src/core/recommend.js';
 import { emptyErrorCounts, type StrategyResult } from '../../src/core/report.js';
 import type { StrategyName } from '../../src/core/types.js';
+import { makeResult } from '../helpers/report-fixtures.js';
 
 function result(strategy: StrategyName, concurrency: number | null, reqPerSec: number, failed = 0, partial = false): StrategyResult {
-  const r: StrategyResult = {
-    strategy,
-    concurrency,
-    wallMs: 60_000 / Math.max(reqPerSec, 1),
-    requests: 60,
-    ok: 60 - failed,
-    failed,
-    reqPerSec,
-    latencyMs: { min: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0 },
-    bytes: 0,
-    maxInFlight: concurrency ?? 60,
-    errors: { ...emptyErrorCounts(), http5xx: failed },
-    statusCodes: {},
-    speedup: null,
-    ttfbMs: 0,
-    runs: [],
-    wallMsStats: { median: 0, mean: 0, stddev: 0, min: 0, max: 0 },
-    speedupStddev: null,
-    speedupCI95: null,
-    verdict: null,
-    queueWaitMs: null,
-    pool: null,
-    eventLoopDelayP99Ms: null,
-  };
+  const r = makeResult({
+    strategy, concurrency, wallMs: 60_000 / Math.max(reqPerSec, 1), requests: 60, failed, reqPerSec, maxInFlight: concurrency ?? 60,
+    errors: { ...emptyErrorCounts(), http5xx: failed }, runs: [], wallMsStats: { median: 0, mean: 0, stddev: 0, min: 0, max: 0 },
+  });
   if (partial) r.partial = true;
   return r;
 }

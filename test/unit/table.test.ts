@@ -5,36 +5,13 @@ import { emptyErrorCounts, summarizeRuns, type Report, type StrategyResult } fro
 import { Samples } from '../../src/core/samples.js';
 import { renderJson } from '../../src/report/json.js';
 import { describeFailures, renderTable, verdictLines } from '../../src/report/table.js';
+import { makeReport, makeResult } from '../helpers/report-fixtures.js';
 
 const plain = new Chalk({ level: 0 });
 const ESC = '\u001b';
 
 function result(overrides: Partial<StrategyResult>): StrategyResult {
-  return {
-    strategy: 'sequential',
-    concurrency: 1,
-    wallMs: 1000,
-    requests: 10,
-    ok: 10,
-    failed: 0,
-    reqPerSec: 10,
-    latencyMs: { min: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0 },
-    bytes: 0,
-    maxInFlight: 1,
-    errors: emptyErrorCounts(),
-    statusCodes: { '200': 10 },
-    speedup: null,
-    ttfbMs: 0,
-    runs: [{ wallMs: overrides.wallMs ?? 1000, ok: overrides.ok ?? 10, failed: overrides.failed ?? 0 }],
-    wallMsStats: { median: overrides.wallMs ?? 1000, mean: overrides.wallMs ?? 1000, stddev: 0, min: overrides.wallMs ?? 1000, max: overrides.wallMs ?? 1000 },
-    speedupStddev: null,
-    speedupCI95: null,
-    verdict: null,
-    queueWaitMs: null,
-    pool: null,
-    eventLoopDelayP99Ms: null,
-    ...overrides,
-  };
+  return makeResult({ statusCodes: { '200': 10 }, ...overrides });
 }
 
 const SEQUENTIAL = result({
@@ -51,18 +28,7 @@ const BOUNDED = result({
 });
 
 function report(results: StrategyResult[], partial = false): Report {
-  return {
-    schemaVersion: 1,
-    tool: { name: 'async-bench', version: '0.1.0' },
-    startedAt: '2026-11-21T22:00:00.000Z',
-    environment: { node: 'v20.20.2', platform: 'linux', arch: 'x64', cpus: 2 },
-    config: {
-      target: 'pokemon', count: 10, concurrency: [5], strategies: ['sequential', 'all', 'bounded'],
-      timeoutMs: 10000, offline: true, latency: 'default', seed: 42, headers: [], runs: 1, warmup: 0,
-    },
-    results,
-    ...(partial ? { partial: true as const } : {}),
-  };
+  return makeReport(results, partial ? { partial: true } : {});
 }
 
 /** The lines below the table's bottom border. */

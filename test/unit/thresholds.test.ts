@@ -1,7 +1,6 @@
 /** --threshold / --min-speedup: parsing, the run-time applicability check, and evaluation. */
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/core/errors.js';
-import { emptyErrorCounts, type StrategyResult } from '../../src/core/report.js';
+import type { StrategyResult } from '../../src/core/report.js';
 import {
   THRESHOLD_METRICS,
   checkThresholdsApply,
@@ -11,17 +10,8 @@ import {
   type Threshold,
 } from '../../src/core/thresholds.js';
 import type { StrategyName } from '../../src/core/types.js';
-
-/** The message of the UsageError `fn` throws (fails the test when it throws anything else or nothing). */
-function usageError(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(UsageError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a UsageError, nothing was thrown');
-}
+import { makeResult } from '../helpers/report-fixtures.js';
+import { usageMessage } from '../helpers/expectations.js';
 
 describe('parseThreshold', () => {
   it('parses every operator', () => {
@@ -67,29 +57,29 @@ describe('parseThreshold', () => {
 
   it('refuses what does not parse, with the expected shape in the message', () => {
     for (const garbage of ['garbage', '', 'p95', 'p95<', '<300', 'p95=300', 'p95=<300', 'p95<abc', 'p95<3e2', 'bounded.@8.p95<3', 'bounded@x.p95<3', 'p95<300ms', 'a.b.p95<3']) {
-      expect(usageError(() => parseThreshold(garbage)), garbage).toContain('does not parse');
+      expect(usageMessage(() => parseThreshold(garbage)), garbage).toContain('does not parse');
     }
   });
 
   it('refuses an unknown metric, suggesting the closest', () => {
-    const message = usageError(() => parseThreshold('p96<300'));
+    const message = usageMessage(() => parseThreshold('p96<300'));
     expect(message).toContain("unknown metric 'p96'");
     expect(message).toContain("did you mean 'p90'?");
-    expect(usageError(() => parseThreshold('wallms2<3'))).toContain("did you mean 'wallMs'?");
-    expect(usageError(() => parseThreshold('spedup>=3'))).toContain("did you mean 'speedup'?");
-    expect(usageError(() => parseThreshold('latency<3'))).not.toContain('did you mean');
+    expect(usageMessage(() => parseThreshold('wallms2<3'))).toContain("did you mean 'wallMs'?");
+    expect(usageMessage(() => parseThreshold('spedup>=3'))).toContain("did you mean 'speedup'?");
+    expect(usageMessage(() => parseThreshold('latency<3'))).not.toContain('did you mean');
   });
 
   it('refuses an unknown strategy, suggesting the closest', () => {
-    const message = usageError(() => parseThreshold('bounde.p95<300'));
+    const message = usageMessage(() => parseThreshold('bounde.p95<300'));
     expect(message).toContain("unknown strategy 'bounde'");
     expect(message).toContain("did you mean 'bounded'?");
-    expect(usageError(() => parseThreshold('parallel.p95<300'))).toContain("unknown strategy 'parallel'");
+    expect(usageMessage(() => parseThreshold('parallel.p95<300'))).toContain("unknown strategy 'parallel'");
   });
 
   it('refuses a limit on anything but bounded', () => {
-    expect(usageError(() => parseThreshold('all@8.p95<300'))).toContain('only bounded takes a limit');
-    expect(usageError(() => parseThreshold('sequential@1.wallMs<300'))).toContain('only bounded takes a limit');
+    expect(usageMessage(() => parseThreshold('all@8.p95<300'))).toContain('only bounded takes a limit');
+    expect(usageMessage(() => parseThreshold('sequential@1.wallMs<300'))).toContain('only bounded takes a limit');
   });
 });
 
@@ -106,57 +96,36 @@ describe('checkThresholdsApply', () => {
   });
 
   it('refuses a strategy that does not run', () => {
-    expect(usageError(() => apply(['bounded.p95<300'], ['sequential', 'all'], [5]))).toContain('names bounded, which is not among the strategies run (sequential, all)');
+    expect(usageMessage(() => apply(['bounded.p95<300'], ['sequential', 'all'], [5]))).toContain('names bounded, which is not among the strategies run (sequential, all)');
   });
 
   it('refuses a limit outside the sweep', () => {
-    expect(usageError(() => apply(['bounded@3.p95<300'], ALL3, [5]))).toContain('names bounded@3, but -c is 5');
-    expect(usageError(() => apply(['bounded@16.p95<300'], ALL3, [2, 4, 8]))).toContain('-c is 2,4,8');
+    expect(usageMessage(() => apply(['bounded@3.p95<300'], ALL3, [5]))).toContain('names bounded@3, but -c is 5');
+    expect(usageMessage(() => apply(['bounded@16.p95<300'], ALL3, [2, 4, 8]))).toContain('-c is 2,4,8');
   });
 
   it('refuses a speedup without sequential to compare with', () => {
-    expect(usageError(() => apply(['speedup>=2'], ['all', 'bounded'], [5]))).toContain('speedup is measured against sequential');
-    expect(usageError(() => apply(['all.speedup>=2'], ['all'], [5]))).toContain('speedup is measured against sequential');
-    expect(usageError(() => checkThresholdsApply([minSpeedupThreshold(2)], ['all', 'bounded'], [5]))).toContain('against sequential');
+    expect(usageMessage(() => apply(['speedup>=2'], ['all', 'bounded'], [5]))).toContain('speedup is measured against sequential');
+    expect(usageMessage(() => apply(['all.speedup>=2'], ['all'], [5]))).toContain('speedup is measured against sequential');
+    expect(usageMessage(() => checkThresholdsApply([minSpeedupThreshold(2)], ['all', 'bounded'], [5]))).toContain('against sequential');
   });
 
   it("refuses sequential's own speedup", () => {
-    expect(usageError(() => apply(['sequential.speedup>=1'], ALL3, [5]))).toContain("sequential's speedup is 1 by definition");
+    expect(usageMessage(() => apply(['sequential.speedup>=1'], ALL3, [5]))).toContain("sequential's speedup is 1 by definition");
   });
 
   it('refuses a speedup (or --min-speedup) when only sequential runs', () => {
-    expect(usageError(() => apply(['speedup>=2'], ['sequential'], [5]))).toContain('neither is among the strategies run');
-    expect(usageError(() => checkThresholdsApply([minSpeedupThreshold(2)], ['sequential'], [5]))).toContain('neither is among the strategies run');
+    expect(usageMessage(() => apply(['speedup>=2'], ['sequential'], [5]))).toContain('neither is among the strategies run');
+    expect(usageMessage(() => checkThresholdsApply([minSpeedupThreshold(2)], ['sequential'], [5]))).toContain('neither is among the strategies run');
   });
 });
 
 /** A result with the given metric values (everything else zero). */
 function result(strategy: StrategyName, concurrency: number | null, values: Partial<StrategyResult> = {}): StrategyResult {
-  return {
-    strategy,
-    concurrency,
-    wallMs: 1000,
-    requests: 10,
-    ok: 10,
-    failed: 0,
-    reqPerSec: 10,
-    latencyMs: { min: 1, mean: 5, p50: 4, p90: 8, p95: 9, p99: 10, max: 11 },
-    bytes: 0,
-    maxInFlight: 1,
-    errors: emptyErrorCounts(),
-    statusCodes: {},
-    speedup: strategy === 'sequential' ? 1 : 2,
-    ttfbMs: 0,
-    runs: [],
-    wallMsStats: { median: 1000, mean: 1000, stddev: 0, min: 1000, max: 1000 },
-    speedupStddev: null,
-    speedupCI95: null,
-    verdict: null,
-    queueWaitMs: null,
-    pool: null,
-    eventLoopDelayP99Ms: null,
-    ...values,
-  };
+  return makeResult({
+    strategy, concurrency, latencyMs: { min: 1, mean: 5, p50: 4, p90: 8, p95: 9, p99: 10, max: 11 },
+    speedup: strategy === 'sequential' ? 1 : 2, runs: [], ...values,
+  });
 }
 
 const RESULTS: StrategyResult[] = [

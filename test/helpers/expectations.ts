@@ -1,0 +1,37 @@
+/** Assertions shared by the end-to-end and unit suites. */
+import { expect } from 'vitest';
+import { UsageError } from '../../src/core/errors.js';
+import { describeRun, type RunResult } from './cli.js';
+import { expectValidReport } from './schema.js';
+
+/** stdout of a --json run, parsed: it must be one JSON document, valid against the schema. */
+export function parseJsonReport<T>(result: RunResult): T {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(result.stdout);
+  } catch (err) {
+    throw new Error(`stdout is not one JSON document (${(err as Error).message})\n${describeRun(result)}`);
+  }
+  expectValidReport(doc);
+  return doc as T;
+}
+
+/** Bad usage: exit 2, nothing on stdout, exactly one "async-bench: …" line on stderr. */
+export function expectUsageError(result: RunResult, message: RegExp): void {
+  const context = describeRun(result);
+  expect(result.code, context).toBe(2);
+  expect(result.stdout, context).toBe('');
+  expect(result.stderr, context).toMatch(/^async-bench: [^\n]+\n$/);
+  expect(result.stderr, context).toMatch(message);
+}
+
+/** Runs fn, expects a UsageError, and returns its message. */
+export function usageMessage(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(UsageError);
+    return (err as UsageError).message;
+  }
+  throw new Error('expected a UsageError, nothing was thrown');
+}
