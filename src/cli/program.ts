@@ -63,6 +63,8 @@ export interface RunOptions extends ServerSettings {
   maxRedirects: number;
   headers: Record<string, string>;
   json: boolean;
+  /** Per-request samples in the JSON (results[].samples). */
+  details: boolean;
   format?: Format;
   output?: string;
   thresholds: Threshold[];
@@ -161,6 +163,7 @@ export function buildProgram(version: string, actions: Actions): Command {
     .option('--max-redirects <n>', 'redirects followed per request; a loop or a longer chain fails', parseMaxRedirects, 5)
     .addOption(new Option('-H, --header <"Name: value">', 'extra request header, repeatable').argParser(parseHeader).default({}, 'none'))
     .option('--json', 'print one JSON document on stdout and nothing else there')
+    .option('--details', 'add every request (url, start, end, ttfb, status, bytes, error) to the JSON as results[].samples')
     .option('--format <name>', 'table, json, markdown, csv or junit (with -o: the file\'s format)', parseFormat)
     .option('-o, --output <file>', 'write the result to a file (format from --format or the extension; - is stdout)')
     .option('--threshold <expr>', "check, e.g. 'speedup>=3', 'bounded.p95<300', 'all.errorRate==0'; repeatable; a failure exits 1", collectThreshold, [])
@@ -195,6 +198,7 @@ export function buildProgram(version: string, actions: Actions): Command {
         maxRedirects: opts.maxRedirects as number,
         headers: opts.header as Record<string, string>,
         json: opts.json === true,
+        details: opts.details === true,
         format: opts.format as Format | undefined,
         output: opts.output as string | undefined,
         thresholds: opts.threshold as Threshold[],

@@ -18,7 +18,7 @@ import { createHttpClient } from '../http/client.js';
 import { primeHttpClient } from '../http/prime.js';
 import { failureHints } from '../report/hints.js';
 import { loadExporter, type ExportContext } from '../report/exporters.js';
-import { redactHeader, scrubSecrets } from '../report/redact.js';
+import { redactHeader, redactUrl, scrubSecrets } from '../report/redact.js';
 import { resolveTarget, type Target } from '../targets/resolve.js';
 import { colorLevel } from './color.js';
 import { EXIT } from './exit-codes.js';
@@ -190,7 +190,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
       startedAt,
       environment: { node: process.version, platform: process.platform, arch: process.arch, cpus: availableParallelism() },
       config: reportConfig(options, target, workload, seed),
-      results: summarizeGroups(groups, createRandom(seed ^ BOOTSTRAP_SALT)),
+      results: summarizeGroups(groups, createRandom(seed ^ BOOTSTRAP_SALT), options.details ? { urlOf: (i) => redactUrl(urls[i]!) } : undefined),
     };
     if (workload.setup) {
       report.setup = { ...workload.setup, wallMs: Math.round(workload.setup.wallMs * 1000) / 1000 };

@@ -161,7 +161,25 @@ export interface StrategyResult {
   eventLoopDelayP99Ms: number | null;
   /** What retries (--retries) did: attempts made, requests retried, time they added. */
   retries: RetrySummary;
+  /** With --details: every request of the median run, in input order (the pictures draw from these). */
+  samples?: RequestSample[];
   partial?: true;
+}
+
+export interface RequestSample {
+  url: string;
+  /** ms since the strategy's run started: sent, and last body byte (null when cut off). */
+  startMs: number;
+  endMs: number | null;
+  ttfbMs: number | null;
+  status: number;
+  bytes: number;
+  error: ErrorClass | null;
+}
+
+/** What --details needs to list requests: their URLs (already redacted). */
+export interface DetailOptions {
+  urlOf(index: number): string;
 }
 
 export interface RetrySummary {
@@ -277,7 +295,39 @@ function verdictOf(ratio: number | null, ci: [number, number] | null): Verdict |
  * wall times (`baselineWalls`, null when sequential did not run). `random` drives the
  * bootstrap, so the same seed gives the same interval.
  */
-export function summarizeGroup(runs: readonly StrategyRun[], baselineWalls: readonly number[] | null, random: () => number = Math.random): StrategyResult {
+/** The run whose wall time is the median (the lower middle one for an even count). */
+function medianRun(runs: readonly StrategyRun[]): StrategyRun {
+  const sorted = [...runs].sort((a, b) => a.wallMs - b.wallMs);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
+/** Every started request of a run, for --details. */
+export function requestSamples(run: StrategyRun, details: DetailOptions): RequestSample[] {
+  const { samples } = run;
+  const out: RequestSample[] = [];
+  for (let i = 0; i < samples.count; i++) {
+    if (!samples.started(i)) continue;
+    const done = samples.completed(i);
+    const ttfb = samples.ttfbMs[i]!;
+    out.push({
+      url: details.urlOf(i),
+      startMs: roundMs(samples.startMs[i]!),
+      endMs: done ? roundMs(samples.endMs[i]!) : null,
+      ttfbMs: done && !Number.isNaN(ttfb) ? roundMs(ttfb) : null,
+      status: samples.status[i]!,
+      bytes: samples.bytes[i]!,
+      error: done ? samples.error(i) : 'aborted',
+    });
+  }
+  return out;
+}
+
+export function summarizeGroup(
+  runs: readonly StrategyRun[],
+  baselineWalls: readonly number[] | null,
+  random: () => number = Math.random,
+  details?: DetailOptions,
+): StrategyResult {
   const first = runs[0];
   if (!first) throw new Error('summarizeGroup needs at least one run');
   const t = tally(runs);
@@ -341,16 +391,17 @@ export function summarizeGroup(runs: readonly StrategyRun[], baselineWalls: read
       firstTryMs: firstTrySummary(t.firstTries),
     },
   };
+  if (details) result.samples = requestSamples(medianRun(runs), details);
   if (runs.some((r) => r.partial)) result.partial = true;
   return result;
 }
 
 /** Results of all strategies, each compared with the complete sequential runs when there are any. */
-export function summarizeGroups(groups: readonly StrategyRuns[], random: () => number = Math.random): StrategyResult[] {
+export function summarizeGroups(groups: readonly StrategyRuns[], random: () => number = Math.random, details?: DetailOptions): StrategyResult[] {
   const sequential = groups.find((g) => g.spec.strategy === 'sequential');
   const complete = sequential ? sequential.runs.filter((r) => !r.partial).map((r) => r.wallMs) : [];
   const baseline = complete.length > 0 ? complete : null;
-  return groups.map((g) => summarizeGroup(g.runs, baseline, random));
+  return groups.map((g) => summarizeGroup(g.runs, baseline, random, details));
 }
 
 /** One run's result against a sequential wall time (a single-run benchmark). */
