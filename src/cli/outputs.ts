@@ -28,8 +28,41 @@ export function planOutputs(json: boolean, format: Format | undefined, output: s
   if (fileFormat === null) {
     throw new UsageError(`cannot tell the format of '${output}' from its extension; add --format (${FORMATS.join(', ')})`);
   }
-  const dir = dirname(resolve(output));
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`cannot write '${output}': no directory '${dir}'`);
-  if (existsSync(output) && statSync(output).isDirectory()) throw new UsageError(`cannot write '${output}': it is a directory`);
+  checkWritable(output);
   return { stdout: json ? 'json' : 'table', file: { path: output, format: fileFormat } };
+}
+
+/** A file we are about to write: its directory exists and it is no directory itself. */
+function checkWritable(path: string): void {
+  const dir = dirname(resolve(path));
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`cannot write '${path}': no directory '${dir}'`);
+  if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`cannot write '${path}': it is a directory`);
+}
+
+/** The --report file, checked before any request is sent. */
+export function checkReportPath(path: string, plan: OutputPlan): string {
+  if (path === '' || path === '-') throw new UsageError('--report needs a file name, such as report.html (the page is never written to stdout)');
+  if (plan.file && resolve(plan.file.path) === resolve(path)) throw new UsageError(`--report and -o both name '${path}'; give each its own file`);
+  checkWritable(path);
+  return path;
+}
+
+/** The terminal waterfall is on by default only for runs this small: one screen, a row each. */
+export const WATERFALL_AUTO_MAX_REQUESTS = 30;
+
+/** --waterfall draws under the table: asking for it with another format on stdout is a mistake. */
+export function checkWaterfall(flag: boolean | undefined, plan: OutputPlan): void {
+  if (flag === true && plan.stdout !== 'table') {
+    throw new UsageError(`--waterfall draws with the table; stdout carries ${plan.stdout} (leave out --waterfall, or use --report for a picture in a file)`);
+  }
+}
+
+/**
+ * Whether to draw the waterfall: --waterfall or --no-waterfall decide; left out, it is drawn
+ * when the table goes to a terminal and each strategy makes at most 30 requests.
+ */
+export function waterfallWanted(flag: boolean | undefined, stdout: Format, isTTY: boolean, requests: number): boolean {
+  if (stdout !== 'table') return false;
+  if (flag !== undefined) return flag;
+  return isTTY && requests > 0 && requests <= WATERFALL_AUTO_MAX_REQUESTS;
 }

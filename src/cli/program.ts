@@ -3,7 +3,7 @@ import { parseThreshold, type Threshold } from '../core/thresholds.js';
 import type { LatencyModel, StrategyName } from '../core/types.js';
 import type { Format } from '../report/exporters.js';
 import { NO_FAULTS, type FaultOptions } from '../fixture-server/faults.js';
-import { parseFormat } from './outputs.js';
+import { WATERFALL_AUTO_MAX_REQUESTS, parseFormat } from './outputs.js';
 import {
   DEFAULTS,
   parseConcurrency,
@@ -67,6 +67,10 @@ export interface RunOptions extends ServerSettings {
   details: boolean;
   format?: Format;
   output?: string;
+  /** The terminal waterfall: true or false as asked, undefined for the default (on a TTY, up to 30 requests). */
+  waterfall?: boolean;
+  /** Where to write the self-contained HTML report. */
+  report?: string;
   thresholds: Threshold[];
   minSpeedup?: number;
   baseline?: string;
@@ -166,6 +170,9 @@ export function buildProgram(version: string, actions: Actions): Command {
     .option('--details', 'add every request (url, start, end, ttfb, status, bytes, error) to the JSON as results[].samples')
     .option('--format <name>', 'table, json, markdown, csv or junit (with -o: the file\'s format)', parseFormat)
     .option('-o, --output <file>', 'write the result to a file (format from --format or the extension; - is stdout)')
+    .option('--waterfall', `draw every request on a time axis above the table (default: on a terminal, up to ${WATERFALL_AUTO_MAX_REQUESTS} requests)`)
+    .option('--no-waterfall', 'never draw the waterfall')
+    .option('--report <file.html>', 'write a self-contained HTML report: table, waterfalls, latency histograms, sweep, checks')
     .option('--threshold <expr>', "check, e.g. 'speedup>=3', 'bounded.p95<300', 'all.errorRate==0'; repeatable; a failure exits 1", collectThreshold, [])
     .option('--min-speedup <x>', 'shorthand for --threshold speedup>=x on every concurrent strategy', (v: string) => parsePositiveNumber('--min-speedup', v))
     .option('--baseline <file>', 'compare wall times with a saved --json result')
@@ -201,6 +208,8 @@ export function buildProgram(version: string, actions: Actions): Command {
         details: opts.details === true,
         format: opts.format as Format | undefined,
         output: opts.output as string | undefined,
+        waterfall: opts.waterfall as boolean | undefined,
+        report: opts.report as string | undefined,
         thresholds: opts.threshold as Threshold[],
         minSpeedup: opts.minSpeedup as number | undefined,
         baseline: opts.baseline as string | undefined,

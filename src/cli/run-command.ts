@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Chalk } from 'chalk';
-import { planStrategies, runRounds, type StrategyClient } from '../core/benchmark.js';
+import { planStrategies, runRounds, type StrategyClient, type StrategyRuns } from '../core/benchmark.js';
 import { asSavedReport, compareWithBaseline, type SavedReport } from '../core/baseline.js';
 import { UsageError } from '../core/errors.js';
 import { createRandom, newSeed } from '../core/random.js';
@@ -23,7 +23,7 @@ import { resolveTarget, type Target } from '../targets/resolve.js';
 import { colorLevel } from './color.js';
 import { EXIT } from './exit-codes.js';
 import type { RunOptions } from './program.js';
-import { planOutputs } from './outputs.js';
+import { checkReportPath, checkWaterfall, planOutputs, waterfallWanted } from './outputs.js';
 import { createSleeper } from './sleep.js';
 import { createProgress, progressEnabled } from './progress.js';
 import { checkCombination, prepareWorkload, type Workload } from './workload.js';
@@ -97,11 +97,19 @@ function readBaseline(options: RunOptions): SavedReport | null {
   return asSavedReport(parsed, options.baseline);
 }
 
+/** The report as the JSON and file exporters show it without --details: no per-request samples. */
+function withoutSamples(report: Report): Report {
+  if (!report.results.some((r) => r.samples !== undefined)) return report;
+  return { ...report, results: report.results.map(({ samples: _samples, ...rest }) => rest) };
+}
+
 /** Runs the benchmark and prints its result; returns the exit code. */
 export async function runCommand(options: RunOptions): Promise<number> {
   const target = await resolveTarget(options.targets, options.file);
   checkCombination(options, target);
   const outputs = planOutputs(options.json, options.format, options.output);
+  checkWaterfall(options.waterfall, outputs);
+  const reportPath = options.report === undefined ? null : checkReportPath(options.report, outputs);
   const thresholds = [...options.thresholds, ...(options.minSpeedup === undefined ? [] : [minSpeedupThreshold(options.minSpeedup)])];
   checkThresholdsApply(thresholds, options.strategies, options.concurrency);
   const saved = readBaseline(options);
@@ -162,26 +170,38 @@ export async function runCommand(options: RunOptions): Promise<number> {
       return client;
     };
     const specs = urls.length === 0 ? [] : planStrategies(options.strategies, options.concurrency);
+    const waterfall = waterfallWanted(options.waterfall, outputs.stdout, process.stdout.isTTY === true, urls.length);
+    // The pictures draw from per-request samples; the JSON carries them only with --details.
+    const keepSamples = options.details || waterfall || reportPath !== null;
     if (urls.length > ALL_FAN_OUT_WARNING && specs.some((s) => s.strategy === 'all')) {
       err(`warning: all starts ${urls.length.toLocaleString('en-US')} requests at once, each on its own connection; the system may refuse some (counted as failures). bounded (-s bounded -c 100) is the polite way.\n`);
     }
     // The first request in a process compiles undici's parser and warms the JIT (about 20 ms
     // here); paid on our own server, it lands on no strategy and on no user's target.
     if (specs.length > 0 && !workload.setup) await primeHttpClient(workload.server ? `${workload.server.baseUrl}${HEALTH_PATH}` : undefined);
-    // Salted: the round order and the bootstrap draw numbers of their own, not the URLs'.
-    const groups = await runRounds(
-      specs,
-      urls.length,
-      createClient,
-      clock,
-      { runs: options.runs, warmup: options.warmup, random: createRandom(seed ^ ROUND_ORDER_SALT) },
-      {
-        signal: controller.signal,
-        onStrategyStart: (spec, count, position) => progress.strategy(spec, count, position),
-        onRequestDone: (spec, done, count) => progress.request(spec, done, count),
-        measureLoopDelay: startLoopDelay,
-      },
-    );
+    // A failed request is classified, never printed with its stack: capturing a stack for each
+    // of thousands of fast failures (a refused port) only costs CPU and memory mid-measurement.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    let groups: StrategyRuns[];
+    try {
+      // Salted: the round order and the bootstrap draw numbers of their own, not the URLs'.
+      groups = await runRounds(
+        specs,
+        urls.length,
+        createClient,
+        clock,
+        { runs: options.runs, warmup: options.warmup, random: createRandom(seed ^ ROUND_ORDER_SALT) },
+        {
+          signal: controller.signal,
+          onStrategyStart: (spec, count, position) => progress.strategy(spec, count, position),
+          onRequestDone: (spec, done, count) => progress.request(spec, done, count),
+          measureLoopDelay: startLoopDelay,
+        },
+      );
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
+    }
     progress.stop();
 
     const report: Report = {
@@ -190,7 +210,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
       startedAt,
       environment: { node: process.version, platform: process.platform, arch: process.arch, cpus: availableParallelism() },
       config: reportConfig(options, target, workload, seed),
-      results: summarizeGroups(groups, createRandom(seed ^ BOOTSTRAP_SALT), options.details ? { urlOf: (i) => redactUrl(urls[i]!) } : undefined),
+      results: summarizeGroups(groups, createRandom(seed ^ BOOTSTRAP_SALT), keepSamples ? { urlOf: (i) => redactUrl(urls[i]!) } : undefined),
     };
     if (workload.setup) {
       report.setup = { ...workload.setup, wallMs: Math.round(workload.setup.wallMs * 1000) / 1000 };
@@ -207,10 +227,17 @@ export async function runCommand(options: RunOptions): Promise<number> {
       chalk: new Chalk({ level }),
     };
     if (process.stdout.isTTY && process.stdout.columns) context.columns = process.stdout.columns;
-    if (groups.length > 0 || interrupted || outputs.stdout !== 'table') out((await loadExporter(outputs.stdout))(report, context));
+    const published = options.details ? report : withoutSamples(report);
+    if (groups.length > 0 || interrupted || outputs.stdout !== 'table') {
+      out((await loadExporter(outputs.stdout))(waterfall ? report : published, { ...context, waterfall }));
+    }
     if (outputs.file) {
-      const text = (await loadExporter(outputs.file.format))(report, { ...context, chalk: new Chalk({ level: 0 }), columns: undefined });
+      const text = (await loadExporter(outputs.file.format))(published, { ...context, chalk: new Chalk({ level: 0 }), columns: undefined });
       writeFileSync(outputs.file.path, scrubSecrets(text, secrets));
+    }
+    if (reportPath !== null) {
+      const { renderHtml } = await import('../report/html.js');
+      writeFileSync(reportPath, scrubSecrets(renderHtml(report, context), secrets));
     }
     if (report.setup && urls.length === 0) err('async-bench: the setup stage found nothing to fetch, so no strategy ran\n');
     for (const hint of failureHints(report, {

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { Agent, interceptors, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import type { ErrorClass, RequestOutcome } from '../core/types.js';
 import { classifyError, classifyStatus } from './classify.js';
 
@@ -36,6 +36,148 @@ export interface HttpClient {
 
 const USER_AGENT = 'async-bench';
 
+interface ClientContext {
+  agent: Agent;
+  timeoutMs: number;
+  maxRedirects: number;
+  outer: AbortSignal | undefined;
+}
+
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
+/** Dropped when a redirect leaves the origin, as browsers and undici do. */
+const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie'];
+
+/**
+ * One request, from send to settle, as undici's handler: its state in fields and its callbacks
+ * on the prototype (no closures per request). It settles exactly once, whichever comes first
+ * of the response's end, an error, the timeout or an abort; redirects are followed here, on
+ * the rare response that asks for one, rather than by an interceptor on every request.
+ */
+class Exchange implements Dispatcher.DispatchHandler {
+  private readonly started = performance.now();
+  private ttfbMs = Number.NaN;
+  private status = 0;
+  private bytes = 0;
+  private retryAfterMs: number | undefined;
+  private chunks: Buffer[] | null;
+  private controller: Dispatcher.DispatchController | null = null;
+  /** Set when we cut the request off ourselves: that, not undici's error, names the class. */
+  private cutOff: ErrorClass | null = null;
+  private settled = false;
+  private readonly timer: NodeJS.Timeout;
+  private url = '';
+  private visited: string[] | null = null;
+  private redirectTo: string | null = null;
+  private redirectError = false;
+
+  constructor(
+    private readonly context: ClientContext,
+    private readonly resolve: (outcome: RequestOutcome) => void,
+    keepBody: boolean,
+    private headers: Record<string, string>,
+  ) {
+    this.chunks = keepBody ? [] : null;
+    this.timer = setTimeout(onTimeout, context.timeoutMs, this);
+  }
+
+  send(url: string): void {
+    this.url = url;
+    const [origin, path] = splitUrl(url);
+    try {
+      this.context.agent.dispatch({ origin, path, method: 'GET', headers: this.headers }, this);
+    } catch (err) {
+      this.settle(classifyError(err)); // invalid request options: a failed request, not a crash
+    }
+  }
+
+  timeout(): void {
+    if (this.settled) return;
+    this.cutOff = 'timeout';
+    // Before the pool hands the request a socket there is no controller yet: settle now, and
+    // abort as soon as it arrives.
+    if (this.controller) this.controller.abort(new Error('timeout'));
+    else this.settle('timeout');
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.cutOff) controller.abort(new Error(this.cutOff));
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    this.ttfbMs = performance.now() - this.started;
+    this.status = statusCode;
+    if (statusCode === 429 || statusCode === 503) this.retryAfterMs = parseRetryAfter(headers['retry-after']);
+    const location = headers.location;
+    if (this.context.maxRedirects > 0 && REDIRECT_STATUS.has(statusCode) && typeof location === 'string') this.planRedirect(location);
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.redirectTo !== null) return; // a redirect's own body is read, not counted
+    this.bytes += chunk.length;
+    this.chunks?.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    const next = this.redirectTo;
+    if (next !== null && !this.settled) {
+      this.redirectTo = null;
+      this.controller = null;
+      this.send(next);
+      return;
+    }
+    this.settle(this.redirectError ? 'other' : classifyStatus(this.status));
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    this.settle(this.cutOff ?? (this.context.outer?.aborted ? 'aborted' : classifyError(err)));
+  }
+
+  /** Follows a Location unless it loops or the chain is longer than allowed (both failures, class other). */
+  private planRedirect(location: string): void {
+    let target: URL;
+    try {
+      target = new URL(location, this.url);
+    } catch {
+      this.redirectError = true;
+      return;
+    }
+    this.visited ??= [this.url];
+    if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+      this.redirectError = true;
+      return;
+    }
+    target.hash = '';
+    const next = target.href;
+    if (this.visited.includes(next) || this.visited.length > this.context.maxRedirects) {
+      this.redirectError = true;
+      return;
+    }
+    this.visited.push(next);
+    if (splitUrl(next)[0] !== splitUrl(this.url)[0]) {
+      const kept = { ...this.headers };
+      for (const name of CREDENTIAL_HEADERS) delete kept[name];
+      this.headers = kept;
+    }
+    this.redirectTo = next;
+  }
+
+  private settle(error: ErrorClass | null): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    const outcome: RequestOutcome = { status: this.status, bytes: this.bytes, ttfbMs: this.ttfbMs, error };
+    if (this.retryAfterMs !== undefined) outcome.retryAfterMs = this.retryAfterMs;
+    if (this.chunks && error === null) outcome.body = Buffer.concat(this.chunks).toString('utf8');
+    this.chunks = null;
+    this.resolve(outcome);
+  }
+}
+
+function onTimeout(exchange: Exchange): void {
+  exchange.timeout();
+}
+
 /** "https://host:8080/a/b?c" → ["https://host:8080", "/a/b?c"]; URLs here are already validated. */
 export function splitUrl(url: string): [origin: string, path: string] {
   const slash = url.indexOf('/', url.indexOf('//') + 2);
@@ -52,15 +194,17 @@ export function splitUrl(url: string): [origin: string, path: string] {
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const { timeoutMs } = options;
+  // undici's own timers are coarse (they fire up to half a second early); ours is the limit,
+  // theirs only a backstop set past it.
+  const backstopMs = timeoutMs + 1_000;
   const agent = new Agent({
     connections: null,
     pipelining: 1,
-    connect: { timeout: timeoutMs },
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
+    connect: { timeout: backstopMs },
+    headersTimeout: backstopMs,
+    bodyTimeout: backstopMs,
   });
   const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
-  const dispatcher: Dispatcher = maxRedirects > 0 ? agent.compose(interceptors.redirect({ maxRedirections: maxRedirects })) : agent;
   let opened = 0;
   let open = 0;
   let peak = 0;
@@ -81,72 +225,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     void agent.destroy().catch(() => {});
   };
   outer?.addEventListener('abort', abortAll, { once: true });
+  const context: ClientContext = { agent, timeoutMs, maxRedirects, outer };
 
   function fetchOne(url: string, keepBody = false, extraHeaders?: Record<string, string>): Promise<RequestOutcome> {
     if (outer?.aborted) return Promise.resolve({ status: 0, bytes: 0, ttfbMs: Number.NaN, error: 'aborted' });
     return new Promise<RequestOutcome>((resolve) => {
-      const started = performance.now();
-      let ttfbMs = Number.NaN;
-      let status = 0;
-      let bytes = 0;
-      let retryAfterMs: number | undefined;
-      let redirectedTooOften = false;
-      let chunks: Buffer[] | null = keepBody ? [] : null;
-      let controller: Dispatcher.DispatchController | null = null;
-      /** Set when we cut the request off ourselves: that, not undici's error, names the class. */
-      let cutOff: ErrorClass | null = null;
-      let settled = false;
-
-      const settle = (error: ErrorClass | null): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        const outcome: RequestOutcome = { status, bytes, ttfbMs, error };
-        if (retryAfterMs !== undefined) outcome.retryAfterMs = retryAfterMs;
-        if (chunks && error === null) outcome.body = Buffer.concat(chunks).toString('utf8');
-        chunks = null;
-        resolve(outcome);
-      };
-      const timer = setTimeout(() => {
-        if (settled) return;
-        cutOff = 'timeout';
-        // Before the pool hands the request a socket there is no controller yet: settle now,
-        // and abort as soon as it arrives.
-        if (controller) controller.abort(new Error('timeout'));
-        else settle('timeout');
-      }, timeoutMs);
-
-      const [origin, path] = splitUrl(url);
-      try {
-        dispatcher.dispatch(
-          { origin, path, method: 'GET', headers: extraHeaders ? { ...headers, ...extraHeaders } : headers },
-          {
-            onRequestStart(c) {
-              controller = c;
-              if (cutOff) c.abort(new Error(cutOff));
-            },
-            onResponseStart(_c, statusCode, responseHeaders) {
-              ttfbMs = performance.now() - started;
-              status = statusCode;
-              if (statusCode === 429 || statusCode === 503) retryAfterMs = parseRetryAfter(responseHeaders['retry-after']);
-              // Still a redirect after following the limit: a chain too long to count as an answer.
-              redirectedTooOften = maxRedirects > 0 && statusCode >= 300 && statusCode < 400 && responseHeaders.location !== undefined;
-            },
-            onResponseData(_c, chunk) {
-              bytes += chunk.length;
-              chunks?.push(chunk);
-            },
-            onResponseEnd() {
-              settle(redirectedTooOften ? 'other' : classifyStatus(status));
-            },
-            onResponseError(_c, err) {
-              settle(cutOff ?? (outer?.aborted ? 'aborted' : classifyError(err)));
-            },
-          },
-        );
-      } catch (err) {
-        settle(classifyError(err)); // invalid request options: a failed request, not a crash
-      }
+      new Exchange(context, resolve, keepBody, extraHeaders ? { ...headers, ...extraHeaders } : headers).send(url);
     });
   }
 

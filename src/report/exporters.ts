@@ -11,6 +11,8 @@ export interface ExportContext {
   chalk: ChalkInstance;
   /** Terminal width for charts, when stdout is a terminal. */
   columns?: number;
+  /** Draw the per-request waterfall above the table (needs results[].samples). */
+  waterfall?: boolean;
 }
 
 /** Turns a report into the bytes of one format; the CLI decides where they go. */

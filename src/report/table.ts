@@ -4,6 +4,10 @@ import { ERROR_CLASSES } from '../core/types.js';
 import { renderSweepChart } from './chart.js';
 import type { ExportContext } from './exporters.js';
 import { formatMs, formatRate, formatSeconds, formatSpeedup, strategyLabel, withoutRowRules } from './format.js';
+import { renderWaterfall } from './waterfall.js';
+
+/** The waterfall's width when stdout is no terminal (--waterfall into a pipe). */
+const DEFAULT_COLUMNS = 80;
 
 /** The table's view of the export context. */
 export type TableView = Pick<ExportContext, 'heading' | 'sample' | 'chalk'> & Partial<ExportContext>;
@@ -133,6 +137,11 @@ export function renderTable(report: Report, view: TableView): string {
   const stage = setupLine(report);
   if (stage) lines.push(chalk.dim(stage));
   lines.push(chalk.dim(view.heading + (report.config.runs > 1 || report.config.warmup > 0 ? ` · ${report.config.runs} runs, ${report.config.warmup} warm-up` : '')));
+  // Above the table, so that the table and verdicts stay on screen below the picture.
+  if (view.waterfall) {
+    const picture = renderWaterfall(report.results, { columns: view.columns ?? DEFAULT_COLUMNS, chalk, runs: report.config.runs });
+    if (picture) lines.push('', picture, '');
+  }
   if (report.results.length > 0) lines.push(withoutRowRules(table.toString()));
   const verdicts = verdictLines(report.results);
   if (verdicts.length > 0) lines.push(...verdicts.map((v) => (v.includes('inconclusive') ? chalk.yellow(v) : chalk.cyan(v))));
