@@ -4,8 +4,10 @@
  * page must render without console errors, draw one waterfall per result with one bar per
  * request, and request nothing but itself. Screenshots go to test-output/ for people to look at.
  *
- * Chromium is not optional here: .ci/run installs it (apt-get install chromium) when
- * /usr/bin/chromium is missing, and without it this suite fails and says so.
+ * Under CI, Chromium is not optional: .ci/run installs it (apt-get install chromium) when
+ * /usr/bin/chromium is missing, and without it this suite fails and says so. On a developer's
+ * machine with only Node and npm, `npm test` must still pass: there the suite is skipped, with
+ * a line saying why and how to run it.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,8 +55,15 @@ let profile: string;
 const requested: string[] = [];
 const consoleErrors: string[] = [];
 
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+const RUN_BROWSER = HAVE_CHROMIUM || Boolean(process.env.CI);
+if (!RUN_BROWSER) {
+  process.stderr.write(`browser test skipped: ${CHROMIUM} is missing (CI installs it through .ci/run; apt-get install chromium to run it here)\n`);
+}
+
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
+  if (!RUN_BROWSER) return;
+  if (!HAVE_CHROMIUM) {
     throw new Error(`${CHROMIUM} is missing: the browser test needs Debian's chromium package. .ci/run installs it (apt-get update && apt-get install -y chromium); run that, or install it yourself, then npm test again.`);
   }
   mkdirSync(OUTPUT, { recursive: true });
@@ -86,7 +95,7 @@ afterAll(async () => {
   cleanupCli();
 });
 
-describe('the HTML report in Chromium', () => {
+describe.runIf(RUN_BROWSER)('the HTML report in Chromium', () => {
   test('is one file well under 1 MB', () => {
     expect(statSync(REPORT).size).toBeLessThan(1_000_000);
   });
