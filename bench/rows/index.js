@@ -6,5 +6,6 @@ import * as overhead from './overhead.js';
 import * as startUp from './start-up.js';
 import * as memory from './memory.js';
 import * as aiohttpPeer from './aiohttp-peer.js';
+import * as sigint from './sigint.js';
 
-export const ROWS = [efficiency40, latencyBound, fanOut, overhead, startUp, memory, aiohttpPeer];
+export const ROWS = [efficiency40, latencyBound, fanOut, overhead, startUp, memory, aiohttpPeer, sigint];

@@ -117,6 +117,11 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const startedAt = new Date().toISOString();
   const level = colorLevel(options.color, process.env, process.stdout.isTTY === true);
   const progress = await createProgress(progressEnabled(options.quiet, process.env, process.stderr.isTTY === true, process.stderr.columns), level > 0);
+  // Loaded before any request: after thousands of connections the process may be short of
+  // file descriptors for a while, and the result must still be written.
+  const stdoutExporter = await loadExporter(outputs.stdout);
+  const fileExporter = outputs.file ? await loadExporter(outputs.file.format) : null;
+  const renderHtml = reportPath === null ? null : (await import('../report/html.js')).renderHtml;
 
   const controller = new AbortController();
   let interrupted = false;
@@ -229,17 +234,16 @@ export async function runCommand(options: RunOptions): Promise<number> {
     if (process.stdout.isTTY && process.stdout.columns) context.columns = process.stdout.columns;
     const published = options.details ? report : withoutSamples(report);
     if (groups.length > 0 || interrupted || outputs.stdout !== 'table') {
-      out((await loadExporter(outputs.stdout))(waterfall ? report : published, { ...context, waterfall }));
+      out(stdoutExporter(waterfall ? report : published, { ...context, waterfall }));
     }
-    if (outputs.file) {
-      const text = (await loadExporter(outputs.file.format))(published, { ...context, chalk: new Chalk({ level: 0 }), columns: undefined });
+    if (outputs.file && fileExporter) {
+      const text = fileExporter(published, { ...context, chalk: new Chalk({ level: 0 }), columns: undefined });
       writeFileSync(outputs.file.path, scrubSecrets(text, secrets));
     }
-    if (reportPath !== null) {
-      const { renderHtml } = await import('../report/html.js');
+    if (reportPath !== null && renderHtml) {
       writeFileSync(reportPath, scrubSecrets(renderHtml(report, context), secrets));
     }
-    if (report.setup && urls.length === 0) err('async-bench: the setup stage found nothing to fetch, so no strategy ran\n');
+    if (report.setup && urls.length === 0 && !interrupted) err('async-bench: the setup stage found nothing to fetch, so no strategy ran\n');
     for (const hint of failureHints(report, {
       liveBaseUrl: target.kind === 'preset' && !options.offline ? target.preset.liveBaseUrl : null,
       offline: options.offline,

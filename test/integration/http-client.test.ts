@@ -193,3 +193,15 @@ describe('createHttpClient: failures are classified', () => {
     await expect(c.close()).resolves.toBeUndefined();
   });
 });
+
+describe('createHttpClient: credentials in the URL', () => {
+  it('sends user:password@ as Basic authentication and keeps it out of the request line', async () => {
+    server.reset();
+    const url = server.url.replace('http://', 'http://ann%40example:s%3Acret@');
+    const outcome = await client().fetch(`${url}/ok?bytes=2`);
+    expect(outcome.error).toBeNull();
+    const received = server.stats.log.at(-1);
+    expect(received?.headers.authorization).toBe(`Basic ${Buffer.from('ann@example:s:cret').toString('base64')}`);
+    expect(received?.path).toBe('/ok?bytes=2');
+  });
+});

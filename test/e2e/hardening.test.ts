@@ -1,0 +1,665 @@
+/**
+ * Hardening, end to end through the built CLI:
+ *   - retries and politeness on the offline fixture server (--retries, --rate-limit, --rate);
+ *   - Ctrl-C: the first SIGINT stops, prints partial results and exits 130 promptly; a second one
+ *     exits at once; never a stack trace;
+ *   - large lists: 100,000 URLs from a file, and the one fan-out warning of `all` over 6,000;
+ *   - bad input, exhaustively: one clear line, exit 2, nothing on stdout, no request sent.
+ * Every server runs on 127.0.0.1 and is started and stopped here. Time bounds are generous (the
+ * machine is shared) except where the issue states a limit.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ERROR_CLASSES, type ErrorClass, type StrategyName } from '../../src/core/types.js';
+import { assertBuilt, BIN, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
+import { expectUsageError, parseJsonReport } from '../helpers/expectations.js';
+import { startHostileServer, type HostileServer } from '../helpers/hostile-server.js';
+
+interface Result {
+  strategy: StrategyName;
+  concurrency: number | null;
+  wallMs: number;
+  requests: number;
+  ok: number;
+  failed: number;
+  latencyMs: { min: number; p50: number; p95: number; max: number };
+  errors: Record<ErrorClass, number>;
+  statusCodes: Record<string, number>;
+  queueWaitMs: { mean: number; p50: number; p95: number; max: number } | null;
+  retries: { attempts: number; retried: number; addedMs: number; firstTryMs: { p50: number; p95: number } };
+  partial?: true;
+}
+
+interface Doc {
+  config: { target: string; count: number; retries: number; ratePerSec: number | null; maxRedirects: number };
+  results: Result[];
+  partial?: true;
+}
+
+const STRATEGIES: StrategyName[] = ['sequential', 'all', 'bounded'];
+
+let server: HostileServer;
+let tmp: string;
+
+beforeAll(async () => {
+  assertBuilt();
+  server = await startHostileServer();
+  tmp = mkdtempSync(join(tmpdir(), 'async-bench-hardening-'));
+});
+
+afterAll(async () => {
+  await server?.close();
+  if (tmp) {
+    // Undo any chmod so the directory can go.
+    try {
+      chmodSync(join(tmp, 'unreadable.txt'), 0o644);
+    } catch {
+      // not created
+    }
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  cleanupCli();
+});
+
+/** Text that must never reach stderr: node's warnings, unhandled rejections, stack traces. */
+function expectCleanStderr(result: RunResult): void {
+  const context = describeRun(result);
+  expect(result.stderr, context).not.toMatch(/unhandled/i);
+  expect(result.stderr, context).not.toMatch(/Warning|\(node:\d+\)/);
+  expect(result.stderr, context).not.toMatch(/^\s+at\s.+(?::\d+:\d+\)?|<anonymous>\)?)$/m);
+  expect(result.stderr, context).not.toMatch(/internal error/);
+}
+
+function expectAccounting(doc: Doc): void {
+  for (const r of doc.results) {
+    expect(r.ok + r.failed, r.strategy).toBe(r.requests);
+    expect(ERROR_CLASSES.reduce((s, k) => s + r.errors[k], 0), r.strategy).toBe(r.failed);
+  }
+}
+
+function byStrategy(doc: Doc, strategy: StrategyName): Result {
+  const r = doc.results.find((x) => x.strategy === strategy);
+  if (!r) throw new Error(`no ${strategy} result in ${JSON.stringify(doc.results.map((x) => x.strategy))}`);
+  return r;
+}
+
+async function runJson(args: string[], killAfterMs = 60_000): Promise<{ result: RunResult; doc: Doc }> {
+  const result = await run([...args, '--json', '-q'], { killAfterMs });
+  expect(result.code, describeRun(result)).toBe(0);
+  expectCleanStderr(result);
+  const doc = parseJsonReport<Doc>(result);
+  expectAccounting(doc);
+  return { result, doc };
+}
+
+/** Runs any command (for a shell that sets a limit first), collecting what the CLI helper would. */
+function runRaw(command: string, args: string[], killAfterMs: number): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(command, args, { cwd: tmp, env: { ...process.env, CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    const killer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    child.once('error', (err) => {
+      clearTimeout(killer);
+      reject(err);
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(killer);
+      resolve({ code, signal, stdout, stderr, ms: performance.now() - t0 });
+    });
+  });
+}
+
+// -----------------------------------------------------------------------------------------------
+
+describe('retries and politeness on the offline fixture server', () => {
+  test('--error-rate 0.3 --retries 3 ends with more ok than without; attempts and added time are reported apart from first-try latency', async () => {
+    const base = ['pokemon', '--offline', '--latency', '0', '-n', '40', '--error-rate', '0.3', '--seed', '7', '-c', '5'];
+    const [plain, retried] = await Promise.all([runJson(base), runJson([...base, '--retries', '3'])]);
+    expect(plain.doc.config.retries).toBe(0);
+    expect(retried.doc.config.retries).toBe(3);
+    for (const strategy of STRATEGIES) {
+      const without = byStrategy(plain.doc, strategy);
+      const with3 = byStrategy(retried.doc, strategy);
+      // The seed makes the same first attempts fail in both runs.
+      expect(without.failed, strategy).toBeGreaterThan(0);
+      expect(without.errors.http5xx).toBe(without.failed);
+      expect(without.retries).toMatchObject({ attempts: 40, retried: 0, addedMs: 0 });
+      expect(with3.ok, strategy).toBeGreaterThan(without.ok);
+      expect(with3.requests).toBe(40);
+      // Every first-try failure was retried; each retry is one more attempt.
+      expect(with3.retries.retried, strategy).toBe(without.failed);
+      expect(with3.retries.attempts).toBeGreaterThan(40);
+      expect(with3.retries.attempts).toBeLessThanOrEqual(40 + 3 * with3.retries.retried);
+      expect(with3.retries.addedMs).toBeGreaterThan(0);
+      // First-try latency stays the server's (no delay): the waits are not in it.
+      expect(with3.retries.firstTryMs.p50).toBeLessThan(200);
+    }
+  }, 90_000);
+
+  test('--rate-limit 10/s --retries 4 recovers the 429s, honouring Retry-After', async () => {
+    const base = ['pokemon', '--offline', '--latency', '0', '-n', '20', '--rate-limit', '10/s', '--seed', '7', '-c', '5'];
+    const [plain, retried] = await Promise.all([runJson(base), runJson([...base, '--retries', '4'], 90_000)]);
+    // Without retries the server's limit shows as 429s.
+    const refused = plain.doc.results.reduce((s, r) => s + (r.statusCodes['429'] ?? 0), 0);
+    expect(refused).toBeGreaterThan(0);
+    expect(plain.doc.results.reduce((s, r) => s + r.errors.http4xx, 0)).toBe(refused);
+    for (const strategy of STRATEGIES) {
+      const r = byStrategy(retried.doc, strategy);
+      expect(r.ok, `${strategy}: ${JSON.stringify(r)}`).toBe(20);
+      expect(r.statusCodes).toEqual({ 200: 20 });
+      if (r.retries.retried > 0) {
+        // The server says Retry-After: 1 (second); every retried request waited at least that once.
+        expect(r.retries.addedMs, strategy).toBeGreaterThanOrEqual(r.retries.retried * 990);
+        expect(r.latencyMs.max).toBeGreaterThanOrEqual(990);
+      }
+    }
+    // The limit bites somewhere: all and bounded outrun 10/s.
+    expect(retried.doc.results.reduce((s, r) => s + r.retries.retried, 0)).toBeGreaterThan(0);
+  }, 120_000);
+
+  test('--rate 20/s -n 20: every strategy takes about a second; the wait is queueing, not latency', async () => {
+    const { doc } = await runJson(['pokemon', '--offline', '--latency', '0', '-n', '20', '--rate', '20/s', '--seed', '7', '-c', '5']);
+    expect(doc.config.ratePerSec).toBe(20);
+    for (const strategy of STRATEGIES) {
+      const r = byStrategy(doc, strategy);
+      expect(r.ok, strategy).toBe(20);
+      // 20 sends 50 ms apart: the last goes out at 950 ms.
+      expect(r.wallMs, strategy).toBeGreaterThanOrEqual(900);
+      expect(r.wallMs, strategy).toBeLessThan(3_000);
+      // The server answers at once: the wait for a turn is not in the latency.
+      expect(r.latencyMs.p95, strategy).toBeLessThan(300);
+    }
+    const bounded = byStrategy(doc, 'bounded');
+    expect(bounded.queueWaitMs).not.toBeNull();
+    expect(bounded.queueWaitMs!.max).toBeGreaterThanOrEqual(850);
+    expect(bounded.queueWaitMs!.max).toBeLessThan(3_000);
+    expect(bounded.queueWaitMs!.p50).toBeGreaterThan(300);
+  }, 60_000);
+});
+
+// -----------------------------------------------------------------------------------------------
+
+interface Interrupt {
+  /** When the (first) SIGINT was sent and when the process exited, ms (performance.now()). */
+  sentAt: number;
+  exitAt: number;
+}
+
+/**
+ * Sends SIGINT once `ready()` holds (polled every 10 ms), and a second one `secondAfterMs`
+ * later when given. The returned record is filled in as it happens.
+ */
+function interruptWhen(ready: () => boolean, secondAfterMs?: number): { onSpawn: (child: ChildProcess) => void; times: Interrupt } {
+  const times: Interrupt = { sentAt: Number.NaN, exitAt: Number.NaN };
+  return {
+    times,
+    onSpawn(child) {
+      child.once('exit', () => {
+        times.exitAt = performance.now();
+        clearInterval(poll);
+      });
+      const poll = setInterval(() => {
+        if (!ready()) return;
+        clearInterval(poll);
+        times.sentAt = performance.now();
+        child.kill('SIGINT');
+        if (secondAfterMs !== undefined) setTimeout(() => child.kill('SIGINT'), secondAfterMs);
+      }, 10);
+    },
+  };
+}
+
+describe('Ctrl-C', () => {
+  /** One /ok, then four requests that hang: what is in flight when the signal comes is known. */
+  const urls = (tag: string): string[] => [`${server.url}/ok?tag=${tag}`, ...[1, 2, 3, 4].map((i) => `${server.url}/hang?tag=${tag}&i=${i}`)];
+  const expectations: Record<StrategyName, { hangsInFlight: number; requests: number }> = {
+    sequential: { hangsInFlight: 1, requests: 2 }, // /ok done, one /hang cut off, three never started
+    all: { hangsInFlight: 4, requests: 5 },
+    bounded: { hangsInFlight: 2, requests: 3 }, // -c 2
+  };
+
+  test.each(STRATEGIES)('%s: the first SIGINT aborts what is in flight, prints valid partial JSON and exits 130 within 1.5 s', async (strategy) => {
+    const tag = `sigint-json-${strategy}`;
+    const { hangsInFlight, requests } = expectations[strategy];
+    const { onSpawn, times } = interruptWhen(() => server.count(`/hang?tag=${tag}`) >= hangsInFlight);
+    const result = await run([...urls(tag), '-s', strategy, '-c', '2', '--timeout', '30000', '--json'], { onSpawn, killAfterMs: 20_000 });
+    const context = describeRun(result);
+    expect(result.code, context).toBe(130);
+    expect(times.exitAt - times.sentAt, context).toBeLessThanOrEqual(1_500);
+    expectCleanStderr(result);
+    const doc = parseJsonReport<Doc>(result);
+    expectAccounting(doc);
+    expect(doc.partial).toBe(true);
+    expect(doc.results).toHaveLength(1);
+    const r = doc.results[0]!;
+    expect(r).toMatchObject({ strategy, partial: true, requests, ok: 1, failed: hangsInFlight });
+    expect(r.errors.aborted).toBe(hangsInFlight);
+    // Requests never started were never sent either.
+    expect(server.count(`tag=${tag}`)).toBe(requests);
+  }, 30_000);
+
+  test('with the table output, the interrupted strategy is marked partial, exit 130', async () => {
+    const tag = 'sigint-table';
+    const { onSpawn, times } = interruptWhen(() => server.count(`/hang?tag=${tag}`) >= 2);
+    const result = await run([...urls(tag), '-s', 'bounded', '-c', '2', '--no-color'], { onSpawn, killAfterMs: 20_000 });
+    expect(result.code, describeRun(result)).toBe(130);
+    expect(times.exitAt - times.sentAt).toBeLessThanOrEqual(1_500);
+    expect(result.stdout).toMatch(/bounded[^\n]*\(partial\)/);
+    expectCleanStderr(result);
+  }, 30_000);
+
+  test('mid-flight in an offline run (--latency 2000): exit 130 within 1.5 s of the signal, partial JSON', async () => {
+    let spawnedAt = Number.NaN;
+    const { onSpawn, times } = interruptWhen(() => performance.now() - spawnedAt >= 800);
+    const result = await run(['pokemon', '--offline', '--latency', '2000', '-n', '10', '--seed', '1', '--json'], {
+      onSpawn: (child) => {
+        spawnedAt = performance.now();
+        onSpawn(child);
+      },
+      killAfterMs: 20_000,
+    });
+    expect(result.code, describeRun(result)).toBe(130);
+    expect(times.exitAt - times.sentAt).toBeLessThanOrEqual(1_500);
+    expectCleanStderr(result);
+    const doc = parseJsonReport<Doc>(result);
+    expectAccounting(doc);
+    expect(doc.partial).toBe(true);
+    for (const r of doc.results) expect(r.partial).toBe(true);
+  }, 30_000);
+
+  test.each([
+    ['a --rate wait', ['pokemon', '--offline', '--latency', '0', '-n', '20', '--rate', '2/s', '-s', 'sequential']],
+    ['a retry backoff', ['pokemon', '--offline', '--latency', '0', '-n', '20', '--rate-limit', '2/s', '--retries', '5', '-s', 'sequential']],
+  ])('during %s: exit 130 within 1.5 s, requests never sent are not counted', async (_label, args) => {
+    let spawnedAt = Number.NaN;
+    const { onSpawn, times } = interruptWhen(() => performance.now() - spawnedAt >= 1_500);
+    const result = await run([...args, '--seed', '3', '--json'], {
+      onSpawn: (child) => {
+        spawnedAt = performance.now();
+        onSpawn(child);
+      },
+      killAfterMs: 20_000,
+    });
+    expect(result.code, describeRun(result)).toBe(130);
+    expect(times.exitAt - times.sentAt).toBeLessThanOrEqual(1_500);
+    expectCleanStderr(result);
+    const doc = parseJsonReport<Doc>(result);
+    expectAccounting(doc);
+    expect(doc.partial).toBe(true);
+    const r = byStrategy(doc, 'sequential');
+    expect(r.partial).toBe(true);
+    expect(r.requests).toBeGreaterThan(0);
+    expect(r.requests).toBeLessThan(20);
+    // At most the one request waiting or in flight is cut off.
+    expect(r.errors.aborted).toBeLessThanOrEqual(1);
+  }, 30_000);
+
+  test("during tmdb's setup stage: exit 130, partial JSON counting the stage's request as aborted, and no claim that the stage found nothing", async () => {
+    let spawnedAt = Number.NaN;
+    const { onSpawn, times } = interruptWhen(() => performance.now() - spawnedAt >= 800);
+    const result = await run(['tmdb', '--offline', '--latency', '3000', '-n', '40', '--seed', '1', '--json'], {
+      onSpawn: (child) => {
+        spawnedAt = performance.now();
+        onSpawn(child);
+      },
+      killAfterMs: 20_000,
+    });
+    expect(result.code, describeRun(result)).toBe(130);
+    expect(times.exitAt - times.sentAt).toBeLessThanOrEqual(1_500);
+    expectCleanStderr(result);
+    const doc = parseJsonReport<Doc & { setup?: { requests: number; failed: number; errors: Record<ErrorClass, number> } }>(result);
+    expect(doc.partial).toBe(true);
+    expect(doc.results).toEqual([]);
+    expect(doc.setup).toMatchObject({ requests: 1, failed: 1 });
+    expect(doc.setup!.errors.aborted).toBe(1);
+    // The user interrupted the stage; it did not come back empty. Saying so would mislead.
+    expect(result.stderr, describeRun(result)).not.toMatch(/found nothing to fetch/);
+  }, 30_000);
+
+  test.each([
+    ['JSON', ['--json']],
+    ['table', ['--no-color']],
+  ])('a second SIGINT exits at once (%s): within a second, no stack trace', async (_label, output) => {
+    const tag = `sigint-twice-${output[0]}`;
+    const { onSpawn, times } = interruptWhen(() => server.count(`/hang?tag=${tag}`) >= 4, 5);
+    const result = await run([...urls(tag), '-s', 'all', ...output], { onSpawn, killAfterMs: 20_000 });
+    const context = describeRun(result);
+    // 130 from the tool, or the signal's own default action once the tool has let go of it:
+    // either way the shell reports 130.
+    if (result.signal === null) expect(result.code, context).toBe(130);
+    else expect(result.signal, context).toBe('SIGINT');
+    expect(times.exitAt - times.sentAt, context).toBeLessThanOrEqual(1_000);
+    expectCleanStderr(result);
+    // Whatever was printed is whole: no half a JSON document.
+    if (output[0] === '--json' && result.stdout !== '') parseJsonReport<Doc>(result);
+  }, 30_000);
+});
+
+// -----------------------------------------------------------------------------------------------
+
+describe('large URL lists', () => {
+  test('a 100,000-line --file runs with -s bounded -c 100: every request ok', async () => {
+    const path = join(tmp, 'urls-100k.txt');
+    const lines: string[] = ['# 100,000 URLs of a zero-latency loopback server'];
+    for (let i = 0; i < 100_000; i++) lines.push(`${server.url}/ok?big=${i}`);
+    writeFileSync(path, lines.join('\n') + '\n');
+    const before = server.log.length;
+    const t0 = performance.now();
+    const { doc } = await runJson(['--file', path, '-s', 'bounded', '-c', '100'], 60_000);
+    const ms = performance.now() - t0;
+    const r = byStrategy(doc, 'bounded');
+    expect(doc.config.count).toBe(100_000);
+    expect(r).toMatchObject({ requests: 100_000, ok: 100_000, failed: 0, concurrency: 100 });
+    expect(r.statusCodes).toEqual({ 200: 100_000 });
+    expect(server.log.length - before).toBe(100_000);
+    expect(ms).toBeLessThan(40_000);
+    server.log.splice(before); // keep the log small for the other tests
+  }, 90_000);
+
+  test('-s all over 6,000 URLs prints the one fan-out warning on stderr and still valid JSON', async () => {
+    const path = join(tmp, 'urls-6k.txt');
+    writeFileSync(path, Array.from({ length: 6_000 }, (_, i) => `${server.url}/ok?fan=${i}`).join('\n') + '\n');
+    const before = server.log.length;
+    const result = await run(['--file', path, '-s', 'all', '--json', '-q'], { killAfterMs: 60_000 });
+    const context = describeRun(result);
+    expect(result.code, context).toBe(0);
+    const lines = result.stderr.split('\n').filter(Boolean);
+    expect(lines, context).toHaveLength(1);
+    expect(lines[0]).toMatch(/^warning: all starts 6,000 requests at once/);
+    expect(result.stderr).not.toMatch(/unhandled|\(node:\d+\)|^\s+at\s/im);
+    const doc = parseJsonReport<Doc>(result);
+    expectAccounting(doc);
+    const r = byStrategy(doc, 'all');
+    // Whatever the system refused is classified, never a crash.
+    expect(r.requests).toBe(6_000);
+    expect(r.ok).toBeGreaterThan(0);
+    server.log.splice(before);
+  }, 90_000);
+
+  test('-s all over 6,000 URLs with only 300 file descriptors: the refusals are classified, not a crash; bounded, run next, still succeeds', async () => {
+    const path = join(tmp, 'urls-6k-fd.txt');
+    writeFileSync(path, Array.from({ length: 6_000 }, (_, i) => `${server.url}/ok?fd=${i}`).join('\n') + '\n');
+    const before = server.log.length;
+    // What follows the fan-out depends on how fast the descriptors come back: a few runs, not one.
+    for (let attempt = 1; attempt <= 4; attempt++) {
+      // The shell lowers the limit for the CLI alone, then becomes it (exec).
+      const result = await runRaw('/bin/sh', ['-c', 'ulimit -n 300 && exec "$0" "$@"', process.execPath, BIN, '--file', path, '-s', 'all,bounded', '-c', '50', '--json', '-q'], 60_000);
+      const context = `run ${attempt} of 4\n${describeRun(result)}`;
+      expect(result.code, context).toBe(0);
+      expect(result.stderr.split('\n').filter(Boolean), context).toEqual([expect.stringMatching(/^warning: all starts 6,000 requests at once/)]);
+      const doc = parseJsonReport<Doc>(result);
+      expectAccounting(doc);
+      const all = byStrategy(doc, 'all');
+      expect(all.requests).toBe(6_000);
+      expect(all.failed, 'the descriptor limit should have refused some connections').toBeGreaterThan(0);
+      // A fresh pool for bounded: the descriptors all's pool held are back by the time it starts.
+      const bounded = byStrategy(doc, 'bounded');
+      expect(bounded.requests, context).toBe(6_000);
+      expect(bounded.ok, `${context}\nbounded: ${JSON.stringify({ errors: bounded.errors })}`).toBe(6_000);
+    }
+    server.log.splice(before);
+  }, 120_000);
+
+  test('no warning at 5,000 URLs with all, nor over 6,000 without all', async () => {
+    const five = join(tmp, 'urls-5k.txt');
+    writeFileSync(five, Array.from({ length: 5_000 }, (_, i) => `${server.url}/ok?five=${i}`).join('\n') + '\n');
+    const six = join(tmp, 'urls-6k-bounded.txt');
+    writeFileSync(six, Array.from({ length: 6_000 }, (_, i) => `${server.url}/ok?sixb=${i}`).join('\n') + '\n');
+    const before = server.log.length;
+    const [atLimit, bounded] = await Promise.all([
+      run(['--file', five, '-s', 'all', '--json', '-q'], { killAfterMs: 60_000 }),
+      run(['--file', six, '-s', 'bounded', '-c', '50', '--json', '-q'], { killAfterMs: 60_000 }),
+    ]);
+    for (const r of [atLimit, bounded]) {
+      expect(r.code, describeRun(r)).toBe(0);
+      expect(r.stderr, describeRun(r)).toBe('');
+      parseJsonReport<Doc>(r);
+    }
+    server.log.splice(before);
+  }, 90_000);
+});
+
+// -----------------------------------------------------------------------------------------------
+
+describe('bad input: one clear line, exit 2, nothing on stdout, no request sent', () => {
+  /** A URL of the hostile server, tagged so that any request it receives is noticed. */
+  const target = (tag: string): string => `${server.url}/ok?bad=${tag}`;
+
+  /** Runs the CLI and checks the usage error, and that the server saw no request for the tag. */
+  async function expectRefused(tag: string, args: string[], message: RegExp, stdin?: string): Promise<RunResult> {
+    const result = await run(args, { killAfterMs: 20_000, ...(stdin === undefined ? {} : { stdin }) });
+    expectUsageError(result, message);
+    expect(server.count(`bad=${tag}`), `a request was sent for '${tag}'`).toBe(0);
+    return result;
+  }
+
+  // [label, extra args after the target URL, expected message]
+  const numbers: Array<[string, string[], RegExp]> = [
+    ['count 0', ['-n', '0'], /--count must be at least 1/],
+    ['count negative', ['-n', '-1'], /--count must be a whole number/],
+    ['count NaN', ['-n', 'NaN'], /--count must be a whole number/],
+    ['count float', ['-n', '2.5'], /--count must be a whole number/],
+    ['count exponent', ['-n', '1e3'], /--count must be a whole number/],
+    ['count huge', ['-n', '99999999999999999999'], /--count must be a whole number/],
+    ['count too large', ['-n', '1000001'], /--count must be at most 1,000,000/],
+    ['concurrency 0', ['-c', '0'], /--concurrency must be at least 1/],
+    ['concurrency negative', ['-c', '-4'], /--concurrency must be a whole number/],
+    ['concurrency NaN', ['-c', 'NaN'], /--concurrency must be a whole number/],
+    ['concurrency float', ['-c', '1.5'], /--concurrency must be a whole number/],
+    ['concurrency huge', ['-c', '100001'], /--concurrency must be at most 100,000/],
+    ['concurrency empty item', ['-c', '2,,4'], /--concurrency must be a whole number/],
+    ['concurrency bad item in a sweep', ['-c', '1,2,x'], /--concurrency must be a whole number, got 'x'/],
+    ['timeout 0', ['--timeout', '0'], /--timeout must be at least 1/],
+    ['timeout negative', ['--timeout', '-100'], /--timeout must be a whole number/],
+    ['timeout NaN', ['--timeout', 'NaN'], /--timeout must be a whole number/],
+    ['timeout float', ['--timeout', '100.5'], /--timeout must be a whole number/],
+    ['timeout Infinity', ['--timeout', 'Infinity'], /--timeout must be a whole number/],
+    ['timeout huge', ['--timeout', '3600001'], /--timeout must be at most 3,600,000/],
+    ['retries negative', ['--retries', '-1'], /--retries must be a whole number/],
+    ['retries NaN', ['--retries', 'NaN'], /--retries must be a whole number/],
+    ['retries float', ['--retries', '1.5'], /--retries must be a whole number/],
+    ['retries huge', ['--retries', '11'], /--retries must be at most 10/],
+    ['rate 0', ['--rate', '0'], /--rate must look like 20\/s/],
+    ['rate negative', ['--rate', '-5/s'], /--rate must look like 20\/s/],
+    ['rate NaN', ['--rate', 'NaN'], /--rate must look like 20\/s/],
+    ['rate huge', ['--rate', '1000001/s'], /--rate must look like 20\/s/],
+    ['rate with another unit', ['--rate', '20/min'], /--rate must look like 20\/s/],
+    ['max-redirects negative', ['--max-redirects', '-1'], /--max-redirects must be a whole number/],
+    ['max-redirects float', ['--max-redirects', '0.5'], /--max-redirects must be a whole number/],
+    ['max-redirects huge', ['--max-redirects', '21'], /--max-redirects must be at most 20/],
+    ['runs 0', ['--runs', '0'], /--runs must be at least 1/],
+    ['warmup negative', ['--warmup', '-1'], /--warmup must be a whole number/],
+    ['seed negative', ['--seed', '-1'], /--seed must be a whole number/],
+    ['seed huge', ['--seed', '4294967296'], /--seed must be at most 4,294,967,295/],
+    ['missing value', ['--timeout'], /--timeout|argument missing/],
+  ];
+
+  test.each(numbers)('numbers: %s', async (label, extra, message) => {
+    const tag = label.replace(/\W+/g, '-');
+    await expectRefused(tag, [target(tag), '-s', 'sequential', ...extra], message);
+  });
+
+  test.each([
+    ['count 0 with a preset', ['pokemon', '--offline', '-n', '0'], /--count must be at least 1/],
+    ['count float with a preset', ['pokemon', '--offline', '-n', '0.5'], /--count must be a whole number/],
+    ['latency negative', ['pokemon', '--offline', '--latency', '-5'], /--latency must be milliseconds/],
+    ['latency reversed range', ['pokemon', '--offline', '--latency', '400-100'], /--latency range must go from low to high/],
+    ['latency huge', ['pokemon', '--offline', '--latency', '60001'], /--latency must be at most 60000/],
+    ['error-rate above 1', ['pokemon', '--offline', '--error-rate', '1.5'], /--error-rate must be a number from 0 to 1/],
+    ['error-rate NaN', ['pokemon', '--offline', '--error-rate', 'NaN'], /--error-rate must be a number from 0 to 1/],
+    ['max-inflight 0', ['pokemon', '--offline', '--max-inflight', '0'], /--max-inflight must be at least 1/],
+  ])('numbers with a preset: %s', async (label, args, message) => {
+    const result = await run(args, { killAfterMs: 20_000 });
+    expectUsageError(result, message);
+    void label;
+  });
+
+  const urls: Array<[string, string, RegExp]> = [
+    ['ftp scheme', 'ftp://127.0.0.1/file', /only http and https are supported, not ftp/],
+    ['file scheme', 'file:///etc/passwd', /only http and https are supported, not file/],
+    ['ws scheme', 'ws://127.0.0.1/socket', /only http and https are supported, not ws/],
+    ['javascript scheme', 'javascript:alert(1)', /only http and https are supported, not javascript/],
+    ['data scheme', 'data:text/plain,hello', /only http and https are supported, not data/],
+    ['no host', 'http://', /not a URL/],
+    ['bad port', 'http://127.0.0.1:99999/', /not a URL/],
+  ];
+
+  test.each(urls)('URLs: %s', async (_label, url, message) => {
+    // Next to a good URL of our server: the bad one stops the run before anything is sent.
+    const tag = `url-${_label.replace(/\W+/g, '-')}`;
+    await expectRefused(tag, [target(tag), url, '-s', 'sequential'], message);
+  });
+
+  test('URLs: a space inside a URL argument', async () => {
+    await expectRefused('space', [target('space'), `${server.url}/a b?bad=space`], /contains white space \(encode spaces as %20\)/);
+  });
+
+  test('URLs: a tab inside a URL argument', async () => {
+    await expectRefused('tab', [target('tab'), `${server.url}/a\tb?bad=tab`], /contains white space/);
+  });
+
+  test('URLs: unsupported schemes and spaces in a --file name the line', async () => {
+    const path = join(tmp, 'mixed.txt');
+    writeFileSync(path, `${target('file-line')}\n# a comment\n\n${server.url}/ok?bad=file-line&x=a b\n`);
+    await expectRefused('file-line', ['--file', path], /URL at .*mixed\.txt:4 .*white space/);
+    const ftp = join(tmp, 'ftp.txt');
+    writeFileSync(ftp, `${target('file-ftp')}\nftp://127.0.0.1/x\n`);
+    await expectRefused('file-ftp', ['--file', ftp], /URL at .*ftp\.txt:2 .*only http and https are supported, not ftp/);
+  });
+
+  test('credentials in a URL are accepted, and never printed (JSON, --details, the table)', async () => {
+    const secretPassword = 'Pw-9f3c1e77-chaos';
+    const url = `http://alice:${secretPassword}@127.0.0.1:${server.port}/ok?bad=creds`;
+    const before = server.count('bad=creds');
+    const [json, details, table] = await Promise.all([
+      run([url, '-s', 'sequential', '--json'], { killAfterMs: 20_000 }),
+      run([url, '-s', 'sequential', '--json', '--details'], { killAfterMs: 20_000 }),
+      run([url, '-s', 'sequential', '--no-color'], { killAfterMs: 20_000 }),
+    ]);
+    for (const r of [json, details, table]) {
+      expect(r.code, describeRun(r)).toBe(0);
+      expect(r.stdout + r.stderr, describeRun(r)).not.toContain(secretPassword);
+      expectCleanStderr(r);
+    }
+    expect(byStrategy(parseJsonReport<Doc>(json), 'sequential')).toMatchObject({ requests: 1, ok: 1 });
+    // The request was sent (accepted) …
+    expect(server.count('bad=creds') - before).toBe(3);
+    // … and where the URL is shown, the password is redacted.
+    expect(details.stdout).toMatch(/"url": "http:\/\/\*\*\*@127\.0\.0\.1:\d+\/ok\?bad=creds"/);
+  }, 30_000);
+
+  test('credentials in a refused URL are not echoed in the error line either', async () => {
+    const result = await expectRefused('creds-bad', [target('creds-bad'), 'ftp://bob:Sup3rSecret-x@127.0.0.1/x'], /only http and https/);
+    expect(result.stderr).not.toContain('Sup3rSecret-x');
+  });
+
+  test('a binary URL file (every byte 0x00-0xff) is refused', async () => {
+    const path = join(tmp, 'binary.dat');
+    const bytes = Buffer.alloc(256);
+    for (let i = 0; i < 256; i++) bytes[i] = i;
+    writeFileSync(path, Buffer.concat([Buffer.from(`${target('binary')}\n`), bytes]));
+    await expectRefused('binary', ['--file', path], /binary\.dat:\d+ is not a line of text .*binary file/);
+  });
+
+  test('a binary file made of random bytes, and one that is all NULs, are refused', async () => {
+    const random = join(tmp, 'random.bin');
+    const bytes = Buffer.alloc(4096);
+    let x = 12345;
+    for (let i = 0; i < bytes.length; i++) {
+      x = (x * 1103515245 + 12345) >>> 0;
+      bytes[i] = x >>> 24;
+    }
+    writeFileSync(random, bytes);
+    await expectRefused('random', ['--file', random, target('random')], /is not a line of text|not a URL|white space/);
+    const nuls = join(tmp, 'nuls.bin');
+    writeFileSync(nuls, Buffer.alloc(1024));
+    await expectRefused('nuls', ['--file', nuls, target('nuls')], /nuls\.bin:1 is not a line of text/);
+  });
+
+  test('a non-UTF-8 URL file (latin-1 bytes) is refused, naming the line', async () => {
+    const path = join(tmp, 'latin1.txt');
+    // "café" in latin-1: 0xE9 is not valid UTF-8 on its own.
+    writeFileSync(path, Buffer.concat([Buffer.from(`${target('latin1')}\n${server.url}/caf`), Buffer.from([0xe9]), Buffer.from('?bad=latin1\n')]));
+    await expectRefused('latin1', ['--file', path], /latin1\.txt:2 is not a line of text/);
+  });
+
+  test('binary bytes on standard input (--file -) are refused', async () => {
+    await expectRefused('stdin-binary', ['--file', '-', target('stdin-binary')], /stdin:2 is not a line of text/, `${target('stdin-binary')}\n\u0000\u0001\u0002binary\n`);
+  });
+
+  test('a missing URL file', async () => {
+    await expectRefused('missing', [target('missing'), '--file', join(tmp, 'no-such-file.txt')], /cannot read URL file .*no such file/);
+  });
+
+  test('an unreadable URL file (chmod 000)', async ({ skip }) => {
+    const path = join(tmp, 'unreadable.txt');
+    writeFileSync(path, `${target('unreadable')}\n`);
+    chmodSync(path, 0o000);
+    let readable = false;
+    try {
+      readFileSync(path);
+      readable = true;
+    } catch {
+      // as expected for a normal user
+    }
+    // Running as root, chmod does not stop reads: the directory and path-inside-a-file cases
+    // below stand in for "unreadable" there.
+    skip(readable, 'running as root: chmod 000 does not stop reads (see the directory and path-inside-a-file cases)');
+    await expectRefused('unreadable', ['--file', path], /cannot read URL file .*permission denied/);
+  });
+
+  test('an unreadable URL file: a directory', async () => {
+    const dir = join(tmp, 'a-directory');
+    mkdirSync(dir, { recursive: true });
+    await expectRefused('dir', [target('dir'), '--file', dir], /cannot read URL file .*a-directory.*: it is a directory/);
+  });
+
+  test('an unreadable URL file: a path inside a file', async () => {
+    const file = join(tmp, 'plain-file.txt');
+    writeFileSync(file, `${target('inside')}\n`);
+    await expectRefused('inside', [target('inside'), '--file', join(file, 'urls.txt')], /cannot read URL file .*plain-file\.txt\/urls\.txt/);
+  });
+
+  test('an empty URL list (only comments and blank lines)', async () => {
+    const path = join(tmp, 'empty.txt');
+    writeFileSync(path, '# nothing here\n\n   \n');
+    await expectRefused('empty', ['--file', path], /no URLs in/);
+  });
+
+  const conflicts: Array<[string, (t: string) => string[], RegExp]> = [
+    ['a preset mixed with URLs', (t) => ['pokemon', t], /cannot be mixed with URLs/],
+    ['a preset with --file', (t) => ['pokemon', '--file', join(tmp, 'x.txt'), t], /cannot be mixed with URLs/],
+    ['two presets', () => ['pokemon', 'tmdb'], /cannot be mixed/],
+    ['an unknown preset', () => ['pokemn'], /unknown preset 'pokemn'/],
+    ['--offline with URLs', (t) => [t, '--offline'], /--offline serves a preset/],
+    ['--count with URLs', (t) => [t, '-n', '3'], /--count applies to presets/],
+    ['--latency without --offline', (t) => [t, '--latency', '10'], /--latency .* needs --offline/],
+    ['--error-rate without --offline', (t) => [t, '--error-rate', '0.1'], /need --offline/],
+    ['--rate-limit without --offline', (t) => [t, '--rate-limit', '5/s'], /need --offline/],
+    ['--language with URLs', (t) => [t, '--language', 'de'], /--language applies to the tmdb preset only/],
+    ['--json with --format csv', (t) => [t, '--json', '--format', 'csv'], /two formats/],
+    ['--max-regression without --baseline', (t) => [t, '--max-regression', '5'], /--max-regression needs --baseline/],
+    ['an unknown strategy', (t) => [t, '-s', 'parallel'], /unknown strategy 'parallel'/],
+    ['an unknown option', (t) => [t, '--retry', '3'], /unknown option '--retry'/],
+    ['a malformed header', (t) => [t, '-H', 'NoColonHere'], /--header must look like "Name: value"/],
+    ['nothing to fetch', () => [], /nothing to fetch/],
+  ];
+
+  test.each(conflicts)('conflicting or missing: %s', async (label, args, message) => {
+    const tag = `conflict-${label.replace(/\W+/g, '-')}`;
+    await expectRefused(tag, args(target(tag)), message);
+  });
+
+  test('tmdb without a key (live) is a usage error with no request', async () => {
+    const result = await run(['tmdb', '-n', '2'], { killAfterMs: 20_000, env: { TMDB_API_KEY: undefined } });
+    expectUsageError(result, /tmdb needs an API key: set TMDB_API_KEY/);
+  });
+});

@@ -1,0 +1,342 @@
+/**
+ * A deliberately hostile HTTP server on 127.0.0.1 (port 0) for the chaos and hardening tests,
+ * its behaviour chosen by the request path (any query string is ignored unless named below,
+ * so tests can tag URLs, e.g. `?case=hang-all&i=3`, and count their own requests):
+ *
+ *   /ok?bytes=N                 200 with exactly N bytes (default 2: "ok")
+ *   /status/CODE?retry-after=S  that status, with Retry-After: S when given
+ *   /flaky/CODE?fail=K&retry-after=S
+ *                               the first K requests for this exact URL (path and query) get CODE
+ *                               (with Retry-After when given), later ones 200 "ok"
+ *   /hang                       reads the request, never answers (the socket stays open)
+ *   /trickle?every=MS&bytes=N   headers at once (content-length N, default 100), then one byte
+ *                               every MS ms (default 50): a body that takes N × MS ms to arrive
+ *   /reset-before               destroys the socket before any response
+ *   /reset-after                headers (content-length 1000) and 100 bytes, then destroys the socket
+ *   /bad-json                   200 application/json whose body is not JSON (cut off mid-document)
+ *   /big?mb=M                   200 with M × 2^20 bytes (default 20), written with backpressure
+ *   /loop                       302 to itself, forever (keeping the query)
+ *   /redirect/N                 302 to /redirect/N-1 (keeping the query); /redirect/0 is 200 "ok",
+ *                               or never answers with ?then=hang
+ *   /redirect-abs/N             the same with absolute Location URLs
+ *   /echo                       200 with the request's method, path and headers as JSON
+ *   anything else               404
+ *
+ * It logs every request (path and headers, in arrival order) and counts requests in flight.
+ * `silentTcpServer()` accepts connections and never says a word; `stalledListener()` tries to
+ * make connecting itself hang (a listener whose accept queue is full).
+ */
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { connect, createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
+import { Worker } from 'node:worker_threads';
+
+export interface HostileRequest {
+  method: string;
+  /** Path with the query string, as the client sent it. */
+  path: string;
+  headers: IncomingHttpHeaders;
+}
+
+export interface HostileServer {
+  /** "http://127.0.0.1:PORT", no trailing slash. */
+  url: string;
+  port: number;
+  /** Every request received, in arrival order. */
+  log: HostileRequest[];
+  /** Requests received whose path (with query) contains `part`. */
+  count(part: string): number;
+  /** Requests in flight now. */
+  readonly inFlight: number;
+  /** Forgets the log (and the /flaky counters). */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/** A body of exactly `bytes` bytes of printable ASCII. */
+export function printable(bytes: number): Buffer {
+  const pattern = Buffer.from('abcdefghijklmnopqrstuvwxyz0123456789\n');
+  const out = Buffer.alloc(bytes);
+  for (let i = 0; i < bytes; i++) out[i] = pattern[i % pattern.length]!;
+  return out;
+}
+
+/** What /bad-json sends: JSON-looking, cut off, so that JSON.parse throws. */
+export const BAD_JSON = '{"count": 1302, "results": [{"name": "bulbasaur", "url": "https://pokeapi.co/api/v2/pokemon/1/"}, {"name": "ivys';
+
+function intParam(value: string | null, fallback: number): number {
+  if (value === null) return fallback;
+  const n = Number(value);
+  return Number.isFinite(n) && n >= 0 ? Math.floor(n) : fallback;
+}
+
+const MB = 1 << 20;
+const CHUNK = printable(64 * 1024);
+
+export async function startHostileServer(): Promise<HostileServer> {
+  const log: HostileRequest[] = [];
+  const flaky = new Map<string, number>();
+  const timers = new Set<NodeJS.Timeout>();
+  const sockets = new Set<Socket>();
+  let inFlight = 0;
+
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const raw = req.url ?? '/';
+    const url = new URL(raw, 'http://hostile.invalid');
+    const parts = url.pathname.split('/').filter(Boolean);
+    log.push({ method: req.method ?? 'GET', path: raw, headers: req.headers });
+    inFlight++;
+    const owned: NodeJS.Timeout[] = [];
+    let ended = false;
+    res.on('close', () => {
+      if (ended) return;
+      ended = true;
+      inFlight--;
+      for (const t of owned) {
+        clearTimeout(t);
+        clearInterval(t);
+        timers.delete(t);
+      }
+    });
+    const own = (timer: NodeJS.Timeout): void => {
+      owned.push(timer);
+      timers.add(timer);
+    };
+    const send = (status: number, body: Buffer | string, headers: Record<string, string> = {}): void => {
+      if (res.destroyed) return;
+      res.writeHead(status, { 'content-type': 'text/plain', 'content-length': String(Buffer.byteLength(body)), ...headers });
+      res.end(body);
+    };
+    const retryAfter = url.searchParams.get('retry-after');
+    const retryHeaders: Record<string, string> = retryAfter === null ? {} : { 'retry-after': retryAfter };
+
+    switch (parts[0]) {
+      case 'ok':
+        send(200, url.searchParams.has('bytes') ? printable(intParam(url.searchParams.get('bytes'), 2)) : 'ok');
+        return;
+      case 'status': {
+        const code = intParam(parts[1] ?? null, 500);
+        send(code >= 100 && code <= 999 ? code : 500, `status ${code}`, retryHeaders);
+        return;
+      }
+      case 'flaky': {
+        const code = intParam(parts[1] ?? null, 503);
+        const fail = intParam(url.searchParams.get('fail'), 1);
+        const seen = flaky.get(raw) ?? 0;
+        flaky.set(raw, seen + 1);
+        if (seen < fail) send(code, `status ${code} (${seen + 1} of ${fail})`, retryHeaders);
+        else send(200, 'ok');
+        return;
+      }
+      case 'hang':
+        return;
+      case 'trickle': {
+        const every = Math.max(1, intParam(url.searchParams.get('every'), 50));
+        const total = Math.max(1, intParam(url.searchParams.get('bytes'), 100));
+        res.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(total) });
+        res.flushHeaders();
+        let sent = 0;
+        const timer = setInterval(() => {
+          if (res.destroyed) return;
+          sent++;
+          if (sent >= total) {
+            clearInterval(timer);
+            res.end('.');
+          } else res.write('.');
+        }, every);
+        own(timer);
+        return;
+      }
+      case 'reset-before':
+        req.socket.destroy();
+        return;
+      case 'reset-after':
+        res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '1000' });
+        res.write(printable(100));
+        own(setTimeout(() => req.socket.destroy(), 30));
+        return;
+      case 'bad-json':
+        send(200, BAD_JSON, { 'content-type': 'application/json; charset=utf-8' });
+        return;
+      case 'big': {
+        const total = intParam(url.searchParams.get('mb'), 20) * MB;
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(total) });
+        let left = total;
+        const pump = (): void => {
+          while (left > 0 && !res.destroyed) {
+            const n = Math.min(left, CHUNK.length);
+            left -= n;
+            const more = res.write(n === CHUNK.length ? CHUNK : CHUNK.subarray(0, n));
+            if (left === 0) {
+              res.end();
+              return;
+            }
+            if (!more) {
+              res.once('drain', pump);
+              return;
+            }
+          }
+        };
+        pump();
+        return;
+      }
+      case 'loop':
+        send(302, 'again', { location: `/loop${url.search}` });
+        return;
+      case 'redirect':
+      case 'redirect-abs': {
+        const left = intParam(parts[1] ?? null, 0);
+        if (left === 0) {
+          if (url.searchParams.get('then') === 'hang') return;
+          send(200, 'ok');
+          return;
+        }
+        const next = `/${parts[0]}/${left - 1}${url.search}`;
+        send(302, `to ${next}`, { location: parts[0] === 'redirect-abs' ? `http://127.0.0.1:${port}${next}` : next });
+        return;
+      }
+      case 'echo':
+        send(200, JSON.stringify({ method: req.method, path: raw, headers: req.headers }), { 'content-type': 'application/json' });
+        return;
+      default:
+        send(404, 'not found');
+    }
+  };
+
+  const server = createServer({ keepAliveTimeout: 5_000 }, handle);
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  // A client that gives up mid-response resets the socket: not the server's problem.
+  server.on('clientError', (_err, socket) => socket.destroy());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: '127.0.0.1', port: 0, backlog: 4096 }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    log,
+    count: (part) => log.filter((r) => r.path.includes(part)).length,
+    get inFlight() {
+      return inFlight;
+    },
+    reset() {
+      log.length = 0;
+      flaky.clear();
+    },
+    close() {
+      for (const t of timers) {
+        clearTimeout(t);
+        clearInterval(t);
+      }
+      timers.clear();
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
+      });
+    },
+  };
+}
+
+export interface SilentTcpServer {
+  port: number;
+  /** Connections accepted so far. */
+  readonly accepted: number;
+  close(): Promise<void>;
+}
+
+/** A TCP server on 127.0.0.1 that accepts every connection and never sends a byte. */
+export async function silentTcpServer(): Promise<SilentTcpServer> {
+  const sockets = new Set<Socket>();
+  let accepted = 0;
+  const server = createTcpServer((socket) => {
+    accepted++;
+    sockets.add(socket);
+    socket.on('error', () => {});
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    port,
+    get accepted() {
+      return accepted;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export interface StalledListener {
+  port: number;
+  /**
+   * Whether connecting to it really hangs. Linux drops a SYN when the accept queue is full, so a
+   * connect waits for the retransmit; some network stacks (gVisor's, for one) complete the
+   * handshake anyway, and then this is false and the listener is useless for a connect test.
+   */
+  stalls: boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * A listener on 127.0.0.1 whose accept queue is full: a worker thread listens with backlog 0 and
+ * then blocks its own event loop, so nothing accepts, and filler connections fill the queue.
+ */
+export async function stalledListener(probeMs = 300, maxFillers = 16): Promise<StalledListener> {
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(
+    `
+    const { workerData, parentPort } = require('node:worker_threads');
+    const server = require('node:net').createServer(() => {});
+    server.listen({ host: '127.0.0.1', port: 0, backlog: 0 }, () => {
+      parentPort.postMessage(server.address().port);
+      // Block this thread's loop: no accept() from here on until the test lets go.
+      Atomics.wait(workerData, 0, 0);
+      server.close();
+    });
+    `,
+    { eval: true, workerData: flag },
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once('message', (p: number) => resolve(p));
+    worker.once('error', reject);
+  });
+  const fillers: Socket[] = [];
+  let stalls = false;
+  for (let i = 0; i < maxFillers && !stalls; i++) {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.on('error', () => {});
+    fillers.push(socket);
+    stalls = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(true), probeMs);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        resolve(false);
+      });
+      socket.once('error', () => {
+        clearTimeout(timer);
+        resolve(false);
+      });
+    });
+  }
+  return {
+    port,
+    stalls,
+    async close() {
+      for (const s of fillers) s.destroy();
+      Atomics.store(flag, 0, 1);
+      Atomics.notify(flag, 0);
+      await worker.terminate();
+    },
+  };
+}
