@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { Agent, type Dispatcher } from 'undici';
+import type { Agent as UndiciAgent, Dispatcher } from 'undici';
+import Agent from 'undici/lib/dispatcher/agent.js';
 import type { ErrorClass, RequestOutcome } from '../core/types.js';
 import { classifyError, classifyStatus } from './classify.js';
 
@@ -37,7 +38,7 @@ export interface HttpClient {
 const USER_AGENT = 'async-bench';
 
 interface ClientContext {
-  agent: Agent;
+  agent: UndiciAgent;
   timeoutMs: number;
   maxRedirects: number;
   outer: AbortSignal | undefined;

@@ -1,0 +1,11 @@
+/**
+ * undici's Agent on its own. The package has no exports map, and its index loads fetch,
+ * WebSocket, caching and more that the benchmark never uses: importing the Agent alone saves
+ * about 9 MB of memory and 35 ms of start-up. Its type is the public one.
+ */
+declare module 'undici/lib/dispatcher/agent.js' {
+  import type { Agent } from 'undici';
+
+  const AgentClass: typeof Agent;
+  export default AgentClass;
+}
