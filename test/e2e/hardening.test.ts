@@ -217,6 +217,20 @@ function interruptWhen(ready: () => boolean, secondAfterMs?: number): { onSpawn:
   };
 }
 
+/** Runs the CLI and sends SIGINT `afterMs` after it was spawned. */
+async function runInterruptedAfter(args: string[], afterMs: number): Promise<{ result: RunResult; times: Interrupt }> {
+  let spawnedAt = Number.NaN;
+  const { onSpawn, times } = interruptWhen(() => performance.now() - spawnedAt >= afterMs);
+  const result = await run(args, {
+    onSpawn: (child) => {
+      spawnedAt = performance.now();
+      onSpawn(child);
+    },
+    killAfterMs: 20_000,
+  });
+  return { result, times };
+}
+
 describe('Ctrl-C', () => {
   /** One /ok, then four requests that hang: what is in flight when the signal comes is known. */
   const urls = (tag: string): string[] => [`${server.url}/ok?tag=${tag}`, ...[1, 2, 3, 4].map((i) => `${server.url}/hang?tag=${tag}&i=${i}`)];
@@ -257,15 +271,7 @@ describe('Ctrl-C', () => {
   }, 30_000);
 
   test('mid-flight in an offline run (--latency 2000): exit 130 within 1.5 s of the signal, partial JSON', async () => {
-    let spawnedAt = Number.NaN;
-    const { onSpawn, times } = interruptWhen(() => performance.now() - spawnedAt >= 800);
-    const result = await run(['pokemon', '--offline', '--latency', '2000', '-n', '10', '--seed', '1', '--json'], {
-      onSpawn: (child) => {
-        spawnedAt = performance.now();
-        onSpawn(child);
-      },
-      killAfterMs: 20_000,
-    });
+    const { result, times } = await runInterruptedAfter(['pokemon', '--offline', '--latency', '2000', '-n', '10', '--seed', '1', '--json'], 800);
     expect(result.code, describeRun(result)).toBe(130);
     expect(times.exitAt - times.sentAt).toBeLessThanOrEqual(1_500);
     expectCleanStderr(result);
@@ -279,15 +285,7 @@ describe('Ctrl-C', () => {
     ['a --rate wait', ['pokemon', '--offline', '--latency', '0', '-n', '20', '--rate', '2/s', '-s', 'sequential']],
     ['a retry backoff', ['pokemon', '--offline', '--latency', '0', '-n', '20', '--rate-limit', '2/s', '--retries', '5', '-s', 'sequential']],
   ])('during %s: exit 130 within 1.5 s, requests never sent are not counted', async (_label, args) => {
-    let spawnedAt = Number.NaN;
-    const { onSpawn, times } = interruptWhen(() => performance.now() - spawnedAt >= 1_500);
-    const result = await run([...args, '--seed', '3', '--json'], {
-      onSpawn: (child) => {
-        spawnedAt = performance.now();
-        onSpawn(child);
-      },
-      killAfterMs: 20_000,
-    });
+    const { result, times } = await runInterruptedAfter([...args, '--seed', '3', '--json'], 1_500);
     expect(result.code, describeRun(result)).toBe(130);
     expect(times.exitAt - times.sentAt).toBeLessThanOrEqual(1_500);
     expectCleanStderr(result);
@@ -303,15 +301,7 @@ describe('Ctrl-C', () => {
   }, 30_000);
 
   test("during tmdb's setup stage: exit 130, partial JSON counting the stage's request as aborted, and no claim that the stage found nothing", async () => {
-    let spawnedAt = Number.NaN;
-    const { onSpawn, times } = interruptWhen(() => performance.now() - spawnedAt >= 800);
-    const result = await run(['tmdb', '--offline', '--latency', '3000', '-n', '40', '--seed', '1', '--json'], {
-      onSpawn: (child) => {
-        spawnedAt = performance.now();
-        onSpawn(child);
-      },
-      killAfterMs: 20_000,
-    });
+    const { result, times } = await runInterruptedAfter(['tmdb', '--offline', '--latency', '3000', '-n', '40', '--seed', '1', '--json'], 800);
     expect(result.code, describeRun(result)).toBe(130);
     expect(times.exitAt - times.sentAt).toBeLessThanOrEqual(1_500);
     expectCleanStderr(result);
