@@ -1,31 +1,29 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import { Chalk } from 'chalk';
-import { planStrategies, runRounds, type StrategyClient, type StrategyRuns } from '../core/benchmark.js';
-import { asSavedReport, compareWithBaseline, type SavedReport } from '../core/baseline.js';
-import { UsageError } from '../core/errors.js';
+import { planStrategies, runRounds, type StrategyRuns } from '../core/benchmark.js';
+import { compareWithBaseline } from '../core/baseline.js';
 import { createRandom, newSeed } from '../core/random.js';
-import { createRateLimiter } from '../core/rate-limit.js';
-import { RETRY_DEFAULTS, withRetries } from '../core/retry.js';
 import { recommendConcurrency } from '../core/recommend.js';
 import { checkThresholdsApply, evaluateThresholds, minSpeedupThreshold } from '../core/thresholds.js';
 import { summarizeGroups, type Report, type ReportConfig } from '../core/report.js';
-import type { RequestOutcome } from '../core/types.js';
 import { hasFaults } from '../fixture-server/faults.js';
-import { ATTEMPT_HEADER, HEALTH_PATH } from '../fixture-server/server.js';
-import { createHttpClient } from '../http/client.js';
+import { HEALTH_PATH } from '../fixture-server/server.js';
 import { primeHttpClient } from '../http/prime.js';
 import { failureHints } from '../report/hints.js';
 import { loadExporter, type ExportContext } from '../report/exporters.js';
 import { redactHeader, redactUrl, scrubSecrets } from '../report/redact.js';
 import { resolveTarget, type Target } from '../targets/resolve.js';
+import { readBaseline } from './baseline-file.js';
 import { colorLevel } from './color.js';
 import { EXIT } from './exit-codes.js';
+import { startLoopDelay } from './loop-delay.js';
 import type { RunOptions } from './program.js';
 import { checkReportPath, checkWaterfall, planOutputs, waterfallWanted } from './outputs.js';
 import { createSleeper } from './sleep.js';
 import { createProgress, progressEnabled } from './progress.js';
+import { clientFactory } from './strategy-client.js';
 import { checkCombination, prepareWorkload, type Workload } from './workload.js';
 
 function reportConfig(options: RunOptions, target: Target, workload: Workload, seed: number): ReportConfig {
@@ -52,50 +50,11 @@ function reportConfig(options: RunOptions, target: Target, workload: Workload, s
 
 const ROUND_ORDER_SALT = 0x2545f491;
 const BOOTSTRAP_SALT = 0x68e31da4;
-const RETRY_JITTER_SALT = 0x1b873593;
 /** Above this many requests, `all` gets a warning before it starts. */
 const ALL_FAN_OUT_WARNING = 5_000;
 
-/** The event-loop probe's sampling interval, ms: fine enough to see a stall, cheap when idle. */
-const LOOP_SAMPLE_MS = 2;
-
-/**
- * Starts watching the event loop's delay; the returned function stops and gives its p99, ms.
- * The histogram records whole sampling intervals, so the interval itself is taken off.
- */
-function startLoopDelay(): () => number {
-  const histogram = monitorEventLoopDelay({ resolution: LOOP_SAMPLE_MS });
-  histogram.enable();
-  return () => {
-    histogram.disable();
-    return histogram.count > 0 ? Math.max(0, histogram.percentile(99) / 1e6 - LOOP_SAMPLE_MS) : 0;
-  };
-}
-
 /** With --max-regression left out, a baseline fails beyond this slowdown. */
 const DEFAULT_MAX_REGRESSION_PCT = 10;
-
-/** The saved report named by --baseline, checked before any request is sent. */
-function readBaseline(options: RunOptions): SavedReport | null {
-  if (options.baseline === undefined) {
-    if (options.maxRegressionPct !== undefined) throw new UsageError('--max-regression needs --baseline <saved.json>');
-    return null;
-  }
-  let text: string;
-  try {
-    text = readFileSync(options.baseline, 'utf8');
-  } catch (e) {
-    const { code } = e as NodeJS.ErrnoException;
-    throw new UsageError(`cannot read --baseline '${options.baseline}': ${code === 'ENOENT' ? 'no such file' : code ?? String(e)}`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new UsageError(`--baseline '${options.baseline}' is not JSON; save a run with --json > file or -o file.json`);
-  }
-  return asSavedReport(parsed, options.baseline);
-}
 
 /** The report as the JSON and file exporters show it without --details: no per-request samples. */
 function withoutSamples(report: Report): Report {
@@ -112,7 +71,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const reportPath = options.report === undefined ? null : checkReportPath(options.report, outputs);
   const thresholds = [...options.thresholds, ...(options.minSpeedup === undefined ? [] : [minSpeedupThreshold(options.minSpeedup)])];
   checkThresholdsApply(thresholds, options.strategies, options.concurrency);
-  const saved = readBaseline(options);
+  const saved = readBaseline(options.baseline, options.maxRegressionPct);
   const seed = options.seed ?? newSeed();
   const startedAt = new Date().toISOString();
   const level = colorLevel(options.color, process.env, process.stdout.isTTY === true);
@@ -140,40 +99,20 @@ export async function runCommand(options: RunOptions): Promise<number> {
     const out = (text: string): void => void process.stdout.write(scrubSecrets(text, secrets));
     const err = (text: string): void => void process.stderr.write(scrubSecrets(text, secrets));
 
-    const sampleSize = target.kind === 'preset' ? target.preset.sampleSize : 0;
-    const bodies: string[] = [];
-    let firstRun = true;
     const clock = (): number => performance.now();
-    const sleep = createSleeper(controller.signal);
-    const retryRandom = createRandom(seed ^ RETRY_JITTER_SALT);
-    const createClient = (): StrategyClient => {
-      const http = createHttpClient({ timeoutMs: options.timeoutMs, headers, signal: controller.signal, maxRedirects: options.maxRedirects });
-      const keep = firstRun ? sampleSize : 0;
-      firstRun = false;
-      // Only our own fixture server hears which attempt this is.
-      const attemptHeader = (attempt = 1): Record<string, string> | undefined =>
-        attempt > 1 && workload?.server ? { [ATTEMPT_HEADER]: String(attempt) } : undefined;
-      const fetchOne = keep > 0
-        ? async (i: number, attempt?: number): Promise<RequestOutcome> => {
-            if (i >= keep) return http.fetch(urls[i]!, false, attemptHeader(attempt));
-            const outcome = await http.fetch(urls[i]!, true, attemptHeader(attempt));
-            if (outcome.body !== undefined && outcome.error === null) bodies[i] = outcome.body;
-            delete outcome.body;
-            return outcome;
-          }
-        : (i: number, attempt?: number): Promise<RequestOutcome> => http.fetch(urls[i]!, false, attemptHeader(attempt));
-      // A fresh limiter per run: one strategy's pace never carries over to the next.
-      const rate = options.ratePerSec === null ? undefined : createRateLimiter(options.ratePerSec, clock, sleep);
-      const client: StrategyClient = {
-        request: options.retries > 0
-          ? withRetries(fetchOne, { ...RETRY_DEFAULTS, retries: options.retries, random: retryRandom, sleep, clock, signal: controller.signal, ...(rate ? { rate } : {}) })
-          : fetchOne,
-        close: () => http.close(),
-        poolStats: () => http.poolStats(),
-      };
-      if (rate) client.rate = rate;
-      return client;
-    };
+    const clients = clientFactory({
+      urls,
+      headers,
+      timeoutMs: options.timeoutMs,
+      maxRedirects: options.maxRedirects,
+      retries: options.retries,
+      ratePerSec: options.ratePerSec,
+      seed,
+      signal: controller.signal,
+      sleep: createSleeper(controller.signal),
+      ownServer: workload.server !== null,
+      sampleSize: target.kind === 'preset' ? target.preset.sampleSize : 0,
+    });
     const specs = urls.length === 0 ? [] : planStrategies(options.strategies, options.concurrency);
     const waterfall = waterfallWanted(options.waterfall, outputs.stdout, process.stdout.isTTY === true, urls.length);
     // The pictures draw from per-request samples; the JSON carries them only with --details.
@@ -194,7 +133,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
       groups = await runRounds(
         specs,
         urls.length,
-        createClient,
+        () => clients.createClient(),
         clock,
         { runs: options.runs, warmup: options.warmup, random: createRandom(seed ^ ROUND_ORDER_SALT) },
         {
@@ -228,7 +167,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
 
     const context: ExportContext = {
       heading: `${report.config.target} · ${workload.where} · ${urls.length} requests per strategy` + (target.kind === 'preset' ? ` · seed ${seed}` : ''),
-      sample: target.kind === 'preset' ? target.preset.sample(bodies.filter((b) => b !== undefined)) : null,
+      sample: target.kind === 'preset' ? target.preset.sample(clients.bodies.filter((b) => b !== undefined)) : null,
       chalk: new Chalk({ level }),
     };
     if (process.stdout.isTTY && process.stdout.columns) context.columns = process.stdout.columns;

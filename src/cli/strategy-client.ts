@@ -1,0 +1,76 @@
+import { performance } from 'node:perf_hooks';
+import type { StrategyClient } from '../core/benchmark.js';
+import { createRandom } from '../core/random.js';
+import { createRateLimiter, type Sleep } from '../core/rate-limit.js';
+import { RETRY_DEFAULTS, withRetries } from '../core/retry.js';
+import type { RequestOutcome } from '../core/types.js';
+import { ATTEMPT_HEADER } from '../fixture-server/server.js';
+import { createHttpClient } from '../http/client.js';
+
+const RETRY_JITTER_SALT = 0x1b873593;
+
+export interface ClientFactoryOptions {
+  urls: readonly string[];
+  headers: Record<string, string>;
+  timeoutMs: number;
+  maxRedirects: number;
+  retries: number;
+  ratePerSec: number | null;
+  seed: number;
+  signal: AbortSignal;
+  sleep: Sleep;
+  /** Our own fixture server is the target: retries tell it which attempt they are. */
+  ownServer: boolean;
+  /** How many response bodies the first run keeps for the sample line (0: none). */
+  sampleSize: number;
+}
+
+export interface ClientFactory {
+  createClient(): StrategyClient;
+  /** Bodies kept by the first run, by request index. */
+  readonly bodies: readonly string[];
+}
+
+/**
+ * Makes each strategy run's client: a fresh connection pool, the retry policy and rate limit
+ * wrapped around it, and, for the first run only, the first response bodies kept for the
+ * sample line.
+ */
+export function clientFactory(options: ClientFactoryOptions): ClientFactory {
+  const { urls, sleep, signal } = options;
+  const clock = (): number => performance.now();
+  const retryRandom = createRandom(options.seed ^ RETRY_JITTER_SALT);
+  const bodies: string[] = [];
+  const attemptHeader = (attempt = 1): Record<string, string> | undefined =>
+    attempt > 1 && options.ownServer ? { [ATTEMPT_HEADER]: String(attempt) } : undefined;
+  let firstRun = true;
+
+  return {
+    bodies,
+    createClient(): StrategyClient {
+      const http = createHttpClient({ timeoutMs: options.timeoutMs, headers: options.headers, signal, maxRedirects: options.maxRedirects });
+      const keep = firstRun ? options.sampleSize : 0;
+      firstRun = false;
+      const fetchOne = keep > 0
+        ? async (i: number, attempt?: number): Promise<RequestOutcome> => {
+            if (i >= keep) return http.fetch(urls[i]!, false, attemptHeader(attempt));
+            const outcome = await http.fetch(urls[i]!, true, attemptHeader(attempt));
+            if (outcome.body !== undefined && outcome.error === null) bodies[i] = outcome.body;
+            delete outcome.body;
+            return outcome;
+          }
+        : (i: number, attempt?: number): Promise<RequestOutcome> => http.fetch(urls[i]!, false, attemptHeader(attempt));
+      // A fresh limiter per run: one strategy's pace never carries over to the next.
+      const rate = options.ratePerSec === null ? undefined : createRateLimiter(options.ratePerSec, clock, sleep);
+      const client: StrategyClient = {
+        request: options.retries > 0
+          ? withRetries(fetchOne, { ...RETRY_DEFAULTS, retries: options.retries, random: retryRandom, sleep, clock, signal, ...(rate ? { rate } : {}) })
+          : fetchOne,
+        close: () => http.close(),
+        poolStats: () => http.poolStats(),
+      };
+      if (rate) client.rate = rate;
+      return client;
+    },
+  };
+}
