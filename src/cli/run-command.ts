@@ -53,6 +53,9 @@ const BOOTSTRAP_SALT = 0x68e31da4;
 /** Above this many requests, `all` gets a warning before it starts. */
 const ALL_FAN_OUT_WARNING = 5_000;
 
+/** One event-loop turn: lets undici put a finished keep-alive socket back in its pool. */
+const nextLoopTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** With --max-regression left out, a baseline fails beyond this slowdown. */
 const DEFAULT_MAX_REGRESSION_PCT = 10;
 
@@ -141,6 +144,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
           onStrategyStart: (spec, count, position) => progress.strategy(spec, count, position),
           onRequestDone: (spec, done, count) => progress.request(spec, done, count),
           measureLoopDelay: startLoopDelay,
+          handOver: nextLoopTurn,
         },
       );
     } finally {

@@ -53,6 +53,8 @@ export interface BenchmarkHooks {
   onStrategyEnd?(run: StrategyRun): void;
   /** Starts measuring the event loop's delay; the returned function stops and gives its p99 in ms. */
   measureLoopDelay?(): () => number;
+  /** Between one request and the next in the same lane (see ScheduleOptions.handOver). */
+  handOver?: () => Promise<void>;
 }
 
 /** The strategies to run, in report order: sequential, all, then bounded at each limit. */
@@ -97,6 +99,7 @@ export async function runStrategy(
   const { maxInFlight, started } = await runSchedule(spec.strategy, count, task, {
     concurrency: spec.concurrency ?? count,
     signal,
+    ...(hooks.handOver ? { handOver: hooks.handOver } : {}),
   });
   const wallMs = clock() - t0;
   const partial = started < count || signal.aborted;

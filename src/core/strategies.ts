@@ -8,6 +8,12 @@ export interface ScheduleOptions {
   concurrency: number;
   /** Once aborted, no further request is started. */
   signal?: AbortSignal;
+  /**
+   * Awaited after a request ends and before the same lane (sequential, or a bounded worker)
+   * starts its next one. The CLI passes one event-loop turn: undici frees a keep-alive socket
+   * a turn after its response ends, so without it every next request opens a new connection.
+   */
+  handOver?: () => Promise<void>;
 }
 
 export interface ScheduleResult {
@@ -47,7 +53,10 @@ export async function runSchedule(
 
   switch (strategy) {
     case 'sequential':
-      for (let i = 0; i < count && !stopped(); i++) await tracked(i);
+      for (let i = 0; i < count && !stopped(); i++) {
+        if (i > 0 && options.handOver) await options.handOver();
+        await tracked(i);
+      }
       break;
     case 'all': {
       // Every request is started before any is awaited.
@@ -60,8 +69,17 @@ export async function runSchedule(
       // A semaphore of C as C workers pulling from one queue: the moment a request finishes,
       // its worker starts the next one (never batches of C), with no promise per acquire.
       let next = 0;
+      const { handOver } = options;
       const worker = async (): Promise<void> => {
-        while (next < count && !stopped()) await tracked(next++);
+        let first = true;
+        while (next < count && !stopped()) {
+          if (!first && handOver) {
+            await handOver();
+            if (next >= count || stopped()) break;
+          }
+          first = false;
+          await tracked(next++);
+        }
       };
       await Promise.all(Array.from({ length: Math.min(options.concurrency, count) }, worker));
       break;

@@ -189,6 +189,8 @@ describe.concurrent('offline presets', SPAWN_OPTIONS, () => {
     // Same URLs (same seed) for each strategy: the same bytes.
     expect(new Set(report.results.map((r) => r.bytes)).size).toBe(1);
     expect(report.results.map((r) => r.maxInFlight)).toEqual([1, 12, 5]);
+    // Keep-alive sockets are reused: the pool opens as many connections as the strategy's limit.
+    expect(report.results.map((r) => (r as ContractResult & { pool: { opened: number } }).pool.opened)).toEqual([1, 12, 5]);
     expect(resultAt(report, 0).speedup).toBe(1);
   });
 

@@ -238,6 +238,48 @@ describe('runSchedule', () => {
   });
 });
 
+describe('handOver between requests of one lane', () => {
+  /** Records the order of request starts, ends and hand-overs. */
+  function recorder(): { events: string[]; task: (i: number) => Promise<void>; handOver: () => Promise<void> } {
+    const events: string[] = [];
+    return {
+      events,
+      task: async (i) => {
+        events.push(`start ${i}`);
+        await Promise.resolve();
+        events.push(`end ${i}`);
+      },
+      handOver: async () => {
+        events.push('hand over');
+      },
+    };
+  }
+
+  it('sequential hands over between requests, not before the first or after the last', async () => {
+    const r = recorder();
+    await runSchedule('sequential', 3, r.task, { concurrency: 1, handOver: r.handOver });
+    expect(r.events).toEqual(['start 0', 'end 0', 'hand over', 'start 1', 'end 1', 'hand over', 'start 2', 'end 2']);
+  });
+
+  it('each bounded worker hands over before its next request; the peak stays C', async () => {
+    const r = recorder();
+    const result = await runSchedule('bounded', 5, r.task, { concurrency: 2, handOver: r.handOver });
+    expect(result).toEqual({ maxInFlight: 2, started: 5 });
+    // One per request after a lane's first (3), plus the lane that finds the queue empty only
+    // after its hand-over: it starts nothing more.
+    expect(r.events.filter((e) => e === 'hand over')).toHaveLength(4);
+    expect(r.events.filter((e) => e.startsWith('start'))).toHaveLength(5);
+    expect(r.events.slice(0, 2)).toEqual(['start 0', 'start 1']); // both lanes start at once
+  });
+
+  it('all never hands over: every request starts at once', async () => {
+    const r = recorder();
+    await runSchedule('all', 3, r.task, { concurrency: 3, handOver: r.handOver });
+    expect(r.events).not.toContain('hand over');
+    expect(r.events.slice(0, 3)).toEqual(['start 0', 'start 1', 'start 2']);
+  });
+});
+
 describe('abort', () => {
   it('sequential: no request starts after the abort; the one in flight is aborted; run is partial', async () => {
     const clock = new FakeClock();
