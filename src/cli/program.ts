@@ -173,7 +173,11 @@ export function buildProgram(version: string, actions: Actions): Command {
     .option('--waterfall', `draw every request on a time axis above the table (default: on a terminal, up to ${WATERFALL_AUTO_MAX_REQUESTS} requests)`)
     .option('--no-waterfall', 'never draw the waterfall')
     .option('--report <file.html>', 'write a self-contained HTML report: table, waterfalls, latency histograms, sweep, checks')
-    .option('--threshold <expr>', "check, e.g. 'speedup>=3', 'bounded.p95<300', 'all.errorRate==0'; repeatable; a failure exits 1", collectThreshold, [])
+    .addOption(
+      new Option('--threshold <expr>', "check, e.g. 'speedup>=3', 'bounded.p95<300', 'all.errorRate==0'; repeatable; a failure exits 1")
+        .argParser(collectThreshold)
+        .default([], 'none'),
+    )
     .option('--min-speedup <x>', 'shorthand for --threshold speedup>=x on every concurrent strategy', (v: string) => parsePositiveNumber('--min-speedup', v))
     .option('--baseline <file>', 'compare wall times with a saved --json result')
     .option('--max-regression <pct>', 'with --baseline: fail (exit 1) when slower by more than this % even at the favourable end of the spread', (v: string) => parsePercent('--max-regression', v))
