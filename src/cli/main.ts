@@ -1,3 +1,5 @@
+// First, so that a Ctrl-C during start-up is caught (see interrupt.ts).
+import { releaseInterrupts } from './interrupt.js';
 import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { UsageError } from '../core/errors.js';
@@ -32,10 +34,12 @@ export async function main(argv: readonly string[]): Promise<void> {
       process.exitCode = await runCommand(options);
     },
     async serve(options) {
+      releaseInterrupts();
       const { serveCommand } = await import('./serve-command.js');
       process.exitCode = await serveCommand(options);
     },
     async presets() {
+      releaseInterrupts();
       const { presetsCommand } = await import('./presets-command.js');
       process.exitCode = await presetsCommand();
     },

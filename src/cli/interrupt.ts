@@ -1,0 +1,28 @@
+/**
+ * Ctrl-C from the very first moment. This module is main's first import, so its handler is in
+ * place before the rest of the program loads: a Ctrl-C during start-up is remembered, and the
+ * run then reports itself interrupted (valid, partial JSON with --json) instead of dying silently.
+ */
+let pending = false;
+const remember = (): void => {
+  pending = true;
+};
+process.on('SIGINT', remember);
+
+/** Hands Ctrl-C to the run's own handler, calling it at once if one came during start-up. */
+export function takeOverInterrupts(handler: () => void): () => void {
+  // The new listener first: with none at all, even for an instant, Node stops watching the
+  // signal, and a Ctrl-C landing in that instant is lost.
+  process.on('SIGINT', handler);
+  process.off('SIGINT', remember);
+  if (pending) {
+    pending = false;
+    handler();
+  }
+  return () => process.off('SIGINT', handler);
+}
+
+/** For commands that do not run a benchmark: Ctrl-C is theirs (or the default) again. */
+export function releaseInterrupts(): void {
+  process.off('SIGINT', remember);
+}
