@@ -419,6 +419,26 @@ describe.concurrent('URL lists against a loopback server', SPAWN_OPTIONS, () => 
 });
 
 describe('Ctrl-C (SIGINT)', SPAWN_OPTIONS, () => {
+  test('while still reading --file - (before any request): the Ctrl-C is kept, and the run ends 130 with partial JSON', async () => {
+    const server = await loopback();
+    const result = await run(['--file', '-', '--json'], {
+      holdStdin: true,
+      onSpawn: (child) => {
+        // The CLI waits for its URL list: interrupt it there, then let the list arrive.
+        setTimeout(() => {
+          child.kill('SIGINT');
+          setTimeout(() => child.stdin?.end(`${server.url}/ok\n`), 200);
+        }, 700);
+      },
+      killAfterMs: 20_000,
+    });
+    expect(result.code, describeRun(result)).toBe(130);
+    const report = parseJsonReport<ContractReport>(result);
+    expect(report.partial).toBe(true);
+    expect(report.results).toEqual([]);
+    expect(server.stats.requests).toBe(0);
+  });
+
   test('700 ms into a slow offline run: exit 130, valid partial JSON, the request in flight counted as aborted', async () => {
     const result = await run(['pokemon', '--offline', '--latency', '2000', '--count', '5', '--seed', '1', '--json'], {
       onSpawn: (child) => setTimeout(() => child.kill('SIGINT'), 700),

@@ -27,6 +27,8 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   /** Written to the CLI's standard input, which is then closed. Without it stdin is closed at once. */
   stdin?: string;
+  /** Leaves standard input open: the test writes to and ends child.stdin itself (in onSpawn). */
+  holdStdin?: boolean;
   /** Called once the process is spawned, e.g. to send it a signal later. */
   onSpawn?: (child: ChildProcess) => void;
   /** Kills the process (SIGKILL) after this long; the test then fails on the exit code. */
@@ -108,7 +110,7 @@ export async function run(args: readonly string[], options: RunOptions = {}): Pr
       child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
       // The CLI may exit before reading all of its input: that is not the test's failure.
       child.stdin.on('error', () => {});
-      child.stdin.end(options.stdin ?? '');
+      if (!options.holdStdin) child.stdin.end(options.stdin ?? '');
       const killer = options.killAfterMs === undefined ? null : setTimeout(() => child.kill('SIGKILL'), options.killAfterMs);
       child.once('error', (err) => {
         if (killer) clearTimeout(killer);
