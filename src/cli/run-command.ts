@@ -9,7 +9,6 @@ import { recommendConcurrency } from '../core/recommend.js';
 import { checkThresholdsApply, evaluateThresholds, minSpeedupThreshold } from '../core/thresholds.js';
 import { summarizeGroups, type Report, type ReportConfig } from '../core/report.js';
 import { hasFaults } from '../fixture-server/faults.js';
-import { HEALTH_PATH } from '../fixture-server/server.js';
 import { primeHttpClient } from '../http/prime.js';
 import { failureHints } from '../report/hints.js';
 import { loadExporter, type ExportContext } from '../report/exporters.js';
@@ -129,7 +128,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
     }
     // The first request in a process compiles undici's parser and warms the JIT (about 20 ms
     // here); paid on our own server, it lands on no strategy and on no user's target.
-    if (specs.length > 0 && !workload.setup) await primeHttpClient(workload.server ? `${workload.server.baseUrl}${HEALTH_PATH}` : undefined);
+    if (specs.length > 0 && !workload.setup) await primeHttpClient(workload.server?.healthUrl);
     // A failed request is classified, never printed with its stack: capturing a stack for each
     // of thousands of fast failures (a refused port) only costs CPU and memory mid-measurement.
     const stackTraceLimit = Error.stackTraceLimit;

@@ -4,7 +4,7 @@ import { createRandom } from '../core/random.js';
 import { createRateLimiter, type Sleep } from '../core/rate-limit.js';
 import { RETRY_DEFAULTS, withRetries } from '../core/retry.js';
 import type { RequestOutcome } from '../core/types.js';
-import { ATTEMPT_HEADER } from '../fixture-server/server.js';
+import { ATTEMPT_HEADER } from '../fixture-server/protocol.js';
 import { createHttpClient } from '../http/client.js';
 
 const RETRY_JITTER_SALT = 0x1b873593;

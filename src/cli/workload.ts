@@ -6,6 +6,7 @@ import { startFixtureServer, type FixtureServerHandle } from '../fixture-server/
 import { createHttpClient } from '../http/client.js';
 import type { Preset, SetupStage } from '../targets/preset.js';
 import type { Target } from '../targets/resolve.js';
+import { isSecretHeader } from '../report/redact.js';
 import { readApiKey } from './api-key.js';
 import type { RunOptions } from './program.js';
 
@@ -66,7 +67,7 @@ function describeHosts(urls: readonly string[]): string {
 function headerSecrets(headers: Record<string, string>): string[] {
   const secrets: string[] = [];
   for (const [name, value] of Object.entries(headers)) {
-    if (/^(authorization|proxy-authorization|cookie|x-api-key|api-key|x-auth-token)$/i.test(name)) {
+    if (isSecretHeader(name)) {
       secrets.push(value, value.replace(/^\S+\s+/, '')); // "Bearer xyz": the token alone too
     }
   }

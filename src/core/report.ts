@@ -227,11 +227,15 @@ interface Tally {
   retried: number;
   retryAddedMs: number;
   firstTries: number[];
+  /** ok and failed of each run, in order. */
+  perRun: Array<{ ok: number; failed: number }>;
 }
 
 function tally(runs: readonly StrategyRun[]): Tally {
-  const t: Tally = { requests: 0, failed: 0, bytes: 0, errors: emptyErrorCounts(), statusCodes: {}, latencies: [], queueWaits: [], ttfbSum: 0, ttfbCount: 0, attempts: 0, retried: 0, retryAddedMs: 0, firstTries: [] };
+  const t: Tally = { requests: 0, failed: 0, bytes: 0, errors: emptyErrorCounts(), statusCodes: {}, latencies: [], queueWaits: [], ttfbSum: 0, ttfbCount: 0, attempts: 0, retried: 0, retryAddedMs: 0, firstTries: [], perRun: [] };
   for (const { samples } of runs) {
+    const requestsBefore = t.requests;
+    const failedBefore = t.failed;
     for (let i = 0; i < samples.count; i++) {
       if (!samples.started(i)) continue;
       t.requests++;
@@ -262,6 +266,8 @@ function tally(runs: readonly StrategyRun[]): Tally {
         t.ttfbCount++;
       }
     }
+    const failed = t.failed - failedBefore;
+    t.perRun.push({ ok: t.requests - requestsBefore - failed, failed });
   }
   return t;
 }
@@ -372,10 +378,7 @@ export function summarizeGroup(
     statusCodes: t.statusCodes,
     speedup: ratio === null ? null : round(ratio, 3),
     ttfbMs: roundMs(t.ttfbCount > 0 ? t.ttfbSum / t.ttfbCount : 0),
-    runs: runs.map((r) => {
-      const one = tally([r]);
-      return { wallMs: roundMs(r.wallMs), ok: one.requests - one.failed, failed: one.failed };
-    }),
+    runs: runs.map((r, k) => ({ wallMs: roundMs(r.wallMs), ...t.perRun[k]! })),
     wallMsStats: roundSpread(spread),
     speedupStddev: ratioSd === null ? null : round(ratioSd, 3),
     speedupCI95: ci === null ? null : [round(ci[0], 3), round(ci[1], 3)],

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { loadFixtureData, type FixtureData } from './data.js';
 import { createFaultGate, NO_FAULTS, type FaultOptions } from './faults.js';
+import { ATTEMPT_HEADER, HEALTH_PATH } from './protocol.js';
 import { delayFor, type LatencyModel } from './latency.js';
 import { jsonplaceholderRoute } from './routes/jsonplaceholder.js';
 import { pokeapiRoute } from './routes/pokeapi.js';
@@ -26,12 +27,6 @@ export interface RunningFixtureServer {
   baseUrl: string;
   close(): Promise<void>;
 }
-
-/** Sent by async-bench on retries to its own fixture server, so that a retry meets a fresh draw. */
-export const ATTEMPT_HEADER = 'x-async-bench-attempt';
-
-/** Answered at once, outside the latency model and the faults. */
-export const HEALTH_PATH = '/__health';
 
 /** The fixture server binds loopback only: it is never reachable from another machine. */
 export const FIXTURE_HOST = '127.0.0.1';

@@ -1,8 +1,11 @@
 import { Worker } from 'node:worker_threads';
+import { HEALTH_PATH } from './protocol.js';
 import type { ListenOptions } from './server.js';
 
 export interface FixtureServerHandle {
   baseUrl: string;
+  /** Answered at once, without delay or faults: what the client is primed on. */
+  healthUrl: string;
   stop(): Promise<void>;
 }
 
@@ -31,6 +34,7 @@ export function startFixtureServer(options: ListenOptions): Promise<FixtureServe
       }
       resolve({
         baseUrl: message.baseUrl,
+        healthUrl: message.baseUrl + HEALTH_PATH,
         stop: async () => {
           await worker.terminate();
         },

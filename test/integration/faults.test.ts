@@ -6,7 +6,8 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NO_FAULTS, createFaultGate, type FaultOptions } from '../../src/fixture-server/faults.js';
-import { HEALTH_PATH, listenFixtureServer, type RunningFixtureServer } from '../../src/fixture-server/server.js';
+import { HEALTH_PATH } from '../../src/fixture-server/protocol.js';
+import { listenFixtureServer, type RunningFixtureServer } from '../../src/fixture-server/server.js';
 import { pokemonPreset } from '../../src/targets/presets/pokemon.js';
 
 interface Raw {

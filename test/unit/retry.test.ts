@@ -12,7 +12,8 @@ import { backoffMs, isRetryable, RETRY_DEFAULTS, withRetries, type RetryPolicy }
 import type { ErrorClass, RequestFn, RequestOutcome } from '../../src/core/types.js';
 import { createSleeper } from '../../src/cli/sleep.js';
 import { loadFixtureData } from '../../src/fixture-server/data.js';
-import { ATTEMPT_HEADER, createFixtureHandler } from '../../src/fixture-server/server.js';
+import { ATTEMPT_HEADER } from '../../src/fixture-server/protocol.js';
+import { createFixtureHandler } from '../../src/fixture-server/server.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 
 const outcome = (error: ErrorClass | null, status = 0, extra: Partial<RequestOutcome> = {}): RequestOutcome => ({
