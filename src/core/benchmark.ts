@@ -127,26 +127,6 @@ async function measuredRun(
   }
 }
 
-/**
- * Runs every strategy in turn on this event loop, each with a fresh client so that none
- * warms connections for another.
- */
-export async function runBenchmark(
-  specs: readonly StrategySpec[],
-  count: number,
-  createClient: () => StrategyClient,
-  clock: Clock,
-  hooks: BenchmarkHooks = {},
-): Promise<StrategyRun[]> {
-  const runs: StrategyRun[] = [];
-  for (const spec of specs) {
-    if (hooks.signal?.aborted) break;
-    hooks.onStrategyStart?.(spec, count);
-    runs.push(await measuredRun(spec, count, createClient, clock, hooks));
-  }
-  return runs;
-}
-
 export interface RoundsPlan {
   /** Measured rounds. */
   runs: number;

@@ -406,13 +406,3 @@ export function summarizeGroups(groups: readonly StrategyRuns[], random: () => n
   const baseline = complete.length > 0 ? complete : null;
   return groups.map((g) => summarizeGroup(g.runs, baseline, random, details));
 }
-
-/** One run's result against a sequential wall time (a single-run benchmark). */
-export function summarizeRun(run: StrategyRun, sequentialWallMs: number | null): StrategyResult {
-  return summarizeGroup([run], sequentialWallMs === null ? null : [sequentialWallMs]);
-}
-
-/** Results of single runs, each compared with the sequential run when there is one. */
-export function summarizeRuns(runs: readonly StrategyRun[]): StrategyResult[] {
-  return summarizeGroups(runs.map((run) => ({ spec: { strategy: run.strategy, concurrency: run.concurrency }, runs: [run] })));
-}

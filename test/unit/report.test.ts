@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StrategyRun } from '../../src/core/benchmark.js';
-import { emptyErrorCounts, summarizeRun, summarizeRuns } from '../../src/core/report.js';
+import { emptyErrorCounts } from '../../src/core/report.js';
+import { summarizeRun, summarizeRuns } from '../helpers/single-run.js';
 import { Samples } from '../../src/core/samples.js';
 import { ERROR_CLASSES, type RequestOutcome, type StrategyName } from '../../src/core/types.js';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { planStrategies, runBenchmark, runStrategy, type StrategyClient, type StrategySpec } from '../../src/core/benchmark.js';
-import { summarizeRun, summarizeRuns } from '../../src/core/report.js';
+import { planStrategies, runStrategy, type StrategyClient, type StrategySpec } from '../../src/core/benchmark.js';
 import { runSchedule } from '../../src/core/strategies.js';
 import type { RequestOutcome, StrategyName } from '../../src/core/types.js';
 import { FakeClock } from '../helpers/fake-clock.js';
+import { runOnce, summarizeRun, summarizeRuns } from '../helpers/single-run.js';
 
 const ok = (index: number): RequestOutcome => ({ status: 200, bytes: 100 + index, ttfbMs: 1, error: null });
 const ABORTED: RequestOutcome = { status: 0, bytes: 0, ttfbMs: Number.NaN, error: 'aborted' };
@@ -356,7 +356,7 @@ describe('abort', () => {
   });
 });
 
-describe('runBenchmark', () => {
+describe('one round (runRounds with runs: 1)', () => {
   it('runs each strategy in turn with a fresh client, closed before the next one is created', async () => {
     const clock = new FakeClock();
     const log: string[] = [];
@@ -376,7 +376,7 @@ describe('runBenchmark', () => {
       };
     };
     const specs = planStrategies(['sequential', 'all', 'bounded'], [2]);
-    const runs = await clock.runAll(runBenchmark(specs, 4, createClient, clock.now));
+    const runs = await clock.runAll(runOnce(specs, 4, createClient, clock.now));
     expect(log).toEqual([
       'create 1', 'request 1:0', 'request 1:1', 'request 1:2', 'request 1:3', 'close 1',
       'create 2', 'request 2:0', 'request 2:1', 'request 2:2', 'request 2:3', 'close 2',
@@ -398,7 +398,7 @@ describe('runBenchmark', () => {
     const clock = new FakeClock();
     const events: string[] = [];
     const runs = await clock.runAll(
-      runBenchmark([SEQ, bounded(3)], 3, () => fakeRequests(clock, [5, 5, 5]).client, clock.now, {
+      runOnce([SEQ, bounded(3)], 3, () => fakeRequests(clock, [5, 5, 5]).client, clock.now, {
         onStrategyStart: (spec, count) => events.push(`start ${spec.strategy} ${count}`),
         onRequestDone: (spec, done, count) => events.push(`done ${spec.strategy} ${done}/${count}`),
         onStrategyEnd: (run) => events.push(`end ${run.strategy} ${run.wallMs}`),
@@ -423,7 +423,7 @@ describe('runBenchmark', () => {
     };
     void clock.sleep(150).then(() => controller.abort());
     const runs = await clock.runAll(
-      runBenchmark([SEQ, ALL], 3, createClient, clock.now, { signal: controller.signal }),
+      runOnce([SEQ, ALL], 3, createClient, clock.now, { signal: controller.signal }),
     );
     expect(runs).toHaveLength(1);
     expect(runs[0]!.partial).toBe(true);
@@ -440,7 +440,7 @@ describe('runBenchmark', () => {
     const controller = new AbortController();
     controller.abort();
     let created = 0;
-    const runs = await runBenchmark([SEQ], 3, () => {
+    const runs = await runOnce([SEQ], 3, () => {
       created++;
       return { request: async () => ok(0), close: async () => undefined };
     }, () => 0, { signal: controller.signal });

@@ -1,7 +1,8 @@
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import type { StrategyRun } from '../../src/core/benchmark.js';
-import { emptyErrorCounts, summarizeRuns, type Report, type StrategyResult } from '../../src/core/report.js';
+import { emptyErrorCounts, type Report, type StrategyResult } from '../../src/core/report.js';
+import { summarizeRuns } from '../helpers/single-run.js';
 import { Samples } from '../../src/core/samples.js';
 import { renderJson } from '../../src/report/json.js';
 import { describeFailures, renderTable, verdictLines } from '../../src/report/table.js';
