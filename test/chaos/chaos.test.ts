@@ -21,6 +21,7 @@
  * broken body in-process, since a preset cannot be pointed at a loopback server from the CLI.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Report, StrategyResult } from '../../src/core/report.js';
 import { ERROR_CLASSES, type ErrorClass, type StrategyName } from '../../src/core/types.js';
 import { createHttpClient } from '../../src/http/client.js';
 import { jsonplaceholderPreset } from '../../src/targets/presets/jsonplaceholder.js';
@@ -31,26 +32,10 @@ import { parseJsonReport } from '../helpers/expectations.js';
 import { BAD_JSON, startHostileServer, type HostileServer } from '../helpers/hostile-server.js';
 import { closedPort } from '../helpers/loopback-server.js';
 
-interface Result {
-  strategy: StrategyName;
-  concurrency: number | null;
-  wallMs: number;
-  requests: number;
-  ok: number;
-  failed: number;
-  bytes: number;
-  maxInFlight: number;
-  latencyMs: { min: number; max: number; p50: number };
-  errors: Record<ErrorClass, number>;
-  statusCodes: Record<string, number>;
-  retries: { attempts: number; retried: number; addedMs: number; firstTryMs: { p50: number; p95: number } };
-}
 
-interface Doc {
-  config: { timeoutMs: number; retries: number; maxRedirects: number };
-  results: Result[];
-  partial?: true;
-}
+/** The JSON document as the product types it (its shape is checked by the schema on parse). */
+type Result = StrategyResult;
+type Doc = Report;
 
 const STRATEGIES: StrategyName[] = ['sequential', 'all', 'bounded'];
 const URLS_PER_RUN = 3;

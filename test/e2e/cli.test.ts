@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { ANSI, PACKAGE_VERSION, assertBuilt, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
 import { startLoopbackServer, type LoopbackServer } from '../helpers/loopback-server.js';
-import { expectUsageError, parseJsonReport } from '../helpers/expectations.js';
+import { expectOk, expectUsageError, parseJsonReport } from '../helpers/expectations.js';
 
 // ---------------------------------------------------------------------------------------------
 // The JSON document as the contract describes it (schemaVersion 1), written out here on purpose:
@@ -97,9 +97,6 @@ function expectContractInvariants(report: ContractReport): void {
   }
 }
 
-function expectOk(result: RunResult): void {
-  expect(result.code, describeRun(result)).toBe(0);
-}
 
 // ---------------------------------------------------------------------------------------------
 

@@ -14,31 +14,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Report, StrategyResult } from '../../src/core/report.js';
 import { ERROR_CLASSES, type ErrorClass, type StrategyName } from '../../src/core/types.js';
 import { assertBuilt, BIN, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
 import { expectUsageError, parseJsonReport } from '../helpers/expectations.js';
 import { startHostileServer, type HostileServer } from '../helpers/hostile-server.js';
 
-interface Result {
-  strategy: StrategyName;
-  concurrency: number | null;
-  wallMs: number;
-  requests: number;
-  ok: number;
-  failed: number;
-  latencyMs: { min: number; p50: number; p95: number; max: number };
-  errors: Record<ErrorClass, number>;
-  statusCodes: Record<string, number>;
-  queueWaitMs: { mean: number; p50: number; p95: number; max: number } | null;
-  retries: { attempts: number; retried: number; addedMs: number; firstTryMs: { p50: number; p95: number } };
-  partial?: true;
-}
 
-interface Doc {
-  config: { target: string; count: number; retries: number; ratePerSec: number | null; maxRedirects: number };
-  results: Result[];
-  partial?: true;
-}
+/** The JSON document as the product types it (its shape is checked by the schema on parse). */
+type Result = StrategyResult;
+type Doc = Report;
 
 const STRATEGIES: StrategyName[] = ['sequential', 'all', 'bounded'];
 

@@ -16,7 +16,7 @@ import { pokemonPreset } from '../../src/targets/presets/pokemon.js';
 import { tmdbPreset } from '../../src/targets/presets/tmdb.js';
 import { assertBuilt, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
 import { startLoopbackServer, type LoopbackServer } from '../helpers/loopback-server.js';
-import { expectUsageError, parseJsonReport } from '../helpers/expectations.js';
+import { expectOk, expectUsageError, parseJsonReport } from '../helpers/expectations.js';
 
 // ---------------------------------------------------------------------------------------------
 // The parts of the JSON document these tests read.
@@ -45,9 +45,6 @@ interface Doc {
   results: Result[];
 }
 
-function expectOk(result: RunResult): void {
-  expect(result.code, describeRun(result)).toBe(0);
-}
 
 /** The secret appears nowhere in what the CLI printed. */
 function expectNoSecret(result: RunResult, secret: string): void {

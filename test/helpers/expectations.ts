@@ -16,6 +16,11 @@ export function parseJsonReport<T>(result: RunResult): T {
   return doc as T;
 }
 
+/** The run finished with exit code 0 (the output is shown when it did not). */
+export function expectOk(result: RunResult): void {
+  expect(result.code, describeRun(result)).toBe(0);
+}
+
 /** Bad usage: exit 2, nothing on stdout, exactly one "async-bench: …" line on stderr. */
 export function expectUsageError(result: RunResult, message: RegExp): void {
   const context = describeRun(result);
