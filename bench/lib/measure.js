@@ -1,6 +1,6 @@
 // One measured run of async-bench or of a reference script, as plain numbers.
 import { join } from 'node:path';
-import { CLI, ROOT } from './proc.js';
+import { CLI, ROOT, withServer, writeUrlFile } from './proc.js';
 import { runWithResources } from './resources.js';
 
 function parseJson(stdout, what) {
@@ -58,4 +58,27 @@ export async function alternate(ctx, label, a, b) {
     }
   }
   return [as, bs];
+}
+
+/**
+ * async-bench `-s bounded -c C` against raw undici behind a C-slot semaphore, over `count` URLs
+ * on a zero-delay server, alternating repeats. Each repeat keeps the result's fields plus the
+ * process's CPU time and peak RSS: the overhead and memory rows read different ones.
+ */
+export async function boundedAgainstRawSemaphore(ctx, id, count, concurrency) {
+  return withServer({ delayMs: 0 }, async (server) => {
+    const file = writeUrlFile(ctx.tmpDir, server, count);
+    return alternate(
+      ctx,
+      id,
+      async () => {
+        const { report, cpuMs, peakRssMB } = await runAsyncBench(ctx, ['--file', file, '-s', 'bounded', '-c', String(concurrency)]);
+        return { ...resultOf(report, 'bounded', concurrency), cpuMs, peakRssMB };
+      },
+      async () => {
+        const { result, cpuMs, peakRssMB } = await runReference(ctx, 'undici-semaphore.js', [file, String(concurrency)]);
+        return { ...result, cpuMs, peakRssMB };
+      },
+    );
+  });
 }

@@ -1,8 +1,7 @@
 // Row 6: peak RSS of the async-bench process over 100,000 URLs read from a file (bounded -c 100,
 // zero latency). The reference is raw undici behind the same semaphore, for scale.
-import { alternate, resultOf, runAsyncBench, runReference } from '../lib/measure.js';
+import { boundedAgainstRawSemaphore } from '../lib/measure.js';
 import { makeRow } from '../lib/row.js';
-import { withServer, writeUrlFile } from '../lib/proc.js';
 import { resourceMethod } from '../lib/resources.js';
 
 export const id = 'memory';
@@ -13,21 +12,7 @@ const MAX_MB = 150;
 export async function run(ctx) {
   const count = ctx.quick ? 2000 : 100_000;
   const concurrency = 100;
-  const [abs, refs] = await withServer({ delayMs: 0 }, async (server) => {
-    const file = writeUrlFile(ctx.tmpDir, server, count);
-    return alternate(
-      ctx,
-      id,
-      async () => {
-        const { report, peakRssMB, cpuMs } = await runAsyncBench(ctx, ['--file', file, '-s', 'bounded', '-c', String(concurrency)]);
-        return { ...resultOf(report, 'bounded', concurrency), peakRssMB, cpuMs };
-      },
-      async () => {
-        const { result, peakRssMB, cpuMs } = await runReference(ctx, 'undici-semaphore.js', [file, String(concurrency)]);
-        return { ...result, peakRssMB, cpuMs };
-      },
-    );
-  });
+  const [abs, refs] = await boundedAgainstRawSemaphore(ctx, id, count, concurrency);
   return [
     makeRow({
       id,

@@ -1,9 +1,8 @@
 // Row 4: on a zero-delay server only the client's own work is left: requests per second of
 // bounded -c 100 against raw undici behind a 100-slot semaphore.
-import { alternate, resultOf, runAsyncBench, runReference } from '../lib/measure.js';
+import { boundedAgainstRawSemaphore } from '../lib/measure.js';
 import { makeRow } from '../lib/row.js';
 import { median } from '../lib/stats.js';
-import { withServer, writeUrlFile } from '../lib/proc.js';
 
 export const id = 'overhead';
 export const title = 'req/s of bounded -c 100 on a zero-latency server against raw undici';
@@ -13,21 +12,7 @@ const MIN_RATIO = 0.9;
 export async function run(ctx) {
   const count = ctx.quick ? 1000 : 20_000;
   const concurrency = 100;
-  const [abs, refs] = await withServer({ delayMs: 0 }, async (server) => {
-    const file = writeUrlFile(ctx.tmpDir, server, count);
-    return alternate(
-      ctx,
-      id,
-      async () => {
-        const { report, cpuMs } = await runAsyncBench(ctx, ['--file', file, '-s', 'bounded', '-c', String(concurrency)]);
-        return { ...resultOf(report, 'bounded', concurrency), cpuMs };
-      },
-      async () => {
-        const { result, cpuMs } = await runReference(ctx, 'undici-semaphore.js', [file, String(concurrency)]);
-        return { ...result, cpuMs };
-      },
-    );
-  });
+  const [abs, refs] = await boundedAgainstRawSemaphore(ctx, id, count, concurrency);
   const perRequestUs = (rs) => rs.map((r) => (r.cpuMs === null ? null : Math.round((r.cpuMs * 1000) / count)));
   const cpuAb = median(perRequestUs(abs));
   const cpuRef = median(perRequestUs(refs));
