@@ -1,4 +1,5 @@
 /** Number and label formatting shared by the human-readable exporters. */
+import type { RequestSample, StrategyResult } from '../core/report.js';
 import type { StrategyName } from '../core/types.js';
 
 export function strategyLabel(strategy: StrategyName, concurrency: number | null): string {
@@ -37,4 +38,27 @@ export function formatBytes(bytes: number): string {
 export function withoutRowRules(rendered: string): string {
   const rows = rendered.split('\n');
   return rows.filter((row, i) => i <= 2 || i === rows.length - 1 || !row.includes('┼')).join('\n');
+}
+
+/** "2.483 s" or, with repeated runs, "2.483 s ± 0.031". */
+export function formatWall(r: StrategyResult): string {
+  return r.runs.length > 1 ? `${formatSeconds(r.wallMs)} ± ${(r.wallMsStats.stddev / 1000).toFixed(3)}` : formatSeconds(r.wallMs);
+}
+
+/** "6.04x" or, with repeated runs, "6.04 ± 0.31x"; a dash without sequential. */
+export function formatSpeedupSpread(r: StrategyResult): string {
+  if (r.speedup === null) return '–';
+  return r.speedupStddev === null ? formatSpeedup(r.speedup) : `${r.speedup.toFixed(2)} ± ${r.speedupStddev.toFixed(2)}x`;
+}
+
+/** The concurrent results that get a verdict: there is a complete sequential run to compare with. */
+export function judgedResults(results: readonly StrategyResult[]): StrategyResult[] {
+  const sequential = results.find((r) => r.strategy === 'sequential');
+  if (!sequential || sequential.partial) return [];
+  return results.filter((r) => r.strategy !== 'sequential' && r.speedup !== null);
+}
+
+/** Where a request's bar ends: its last byte, or the end of the run for one cut off in flight. */
+export function sampleEndMs(sample: RequestSample, result: StrategyResult): number {
+  return sample.endMs ?? Math.max(result.wallMs, sample.startMs);
 }

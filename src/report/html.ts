@@ -8,8 +8,8 @@
 import type { Report, RequestSample, StrategyResult } from '../core/report.js';
 import { resultKey } from '../core/result-label.js';
 import type { ExportContext } from './exporters.js';
-import { formatBytes, formatMs, formatRate, formatSeconds, formatSpeedup, strategyLabel } from './format.js';
-import { describeFailures, setupLine, verdictLines } from './table.js';
+import { formatBytes, formatMs, formatRate, formatSeconds, formatSpeedupSpread, formatWall, sampleEndMs, strategyLabel } from './format.js';
+import { setupLine, untoldFailureLines, verdictLines } from './table.js';
 import { axisLabel, axisStep } from './waterfall.js';
 
 /** What the page needs besides the report (the terminal's colours and width play no part). */
@@ -41,10 +41,6 @@ function sampled(results: readonly StrategyResult[]): Sampled[] {
   return results.filter((r): r is Sampled => r.samples !== undefined && r.samples.length > 0);
 }
 
-/** A request's end: its last byte, or the end of the run when it was cut off. */
-function endOf(s: RequestSample, r: StrategyResult): number {
-  return s.endMs ?? Math.max(r.wallMs, s.startMs);
-}
 
 /** Vertical grid lines and labels at nice steps along a 0..total axis, in ms. */
 function timeAxis(totalMs: number, top: number, height: number, unit: 'time' | 'latency'): string {
@@ -77,7 +73,7 @@ function waterfallSvg(r: Sampled, rows: RequestSample[], totalMs: number): strin
   rows.forEach((s, i) => {
     const x = scale(s.startMs);
     // At least a pixel: a 1 ms request on a 5 s axis must still be seen.
-    const width = Math.max(1, scale(endOf(s, r)) - x);
+    const width = Math.max(1, scale(sampleEndMs(s, r)) - x);
     const state = s.endMs === null ? 'cut' : s.error === null ? 'ok' : 'failed';
     const y = i * rowHeight + (rowHeight - barHeight) / 2;
     parts.push(`<rect class="bar ${state}" x="${n(x)}" y="${n(y)}" width="${n(width)}" height="${n(barHeight)}"><title>${escapeHtml(sampleTitle(s, i))}</title></rect>`);
@@ -94,7 +90,7 @@ function waterfallSection(report: Report): string {
   let totalMs = 0;
   for (const r of results) {
     totalMs = Math.max(totalMs, r.wallMs);
-    for (const s of r.samples.slice(0, perStrategy)) totalMs = Math.max(totalMs, s.startMs, endOf(s, r));
+    for (const s of r.samples.slice(0, perStrategy)) totalMs = Math.max(totalMs, s.startMs, sampleEndMs(s, r));
   }
   if (!(totalMs > 0)) totalMs = 1;
   const figures = results.map((r) => {
@@ -195,14 +191,7 @@ function sweepSection(report: Report): string {
 <figure><svg class="sweep" viewBox="0 0 ${WIDTH} ${top + height + AXIS}" role="img" aria-label="req/s by concurrency limit">${parts.join('')}</svg></figure>${rec}</section>`;
 }
 
-function wallText(r: StrategyResult): string {
-  return r.runs.length > 1 ? `${formatSeconds(r.wallMs)} ± ${(r.wallMsStats.stddev / 1000).toFixed(3)}` : formatSeconds(r.wallMs);
-}
 
-function speedupText(r: StrategyResult): string {
-  if (r.speedup === null) return '–';
-  return r.speedupStddev === null ? formatSpeedup(r.speedup) : `${r.speedup.toFixed(2)} ± ${r.speedupStddev.toFixed(2)}x`;
-}
 
 function table(head: string[], rows: string[][], numeric: (column: number) => boolean = () => false, className = ''): string {
   const cells = (row: string[], tag: 'td' | 'th'): string => row.map((c, i) => `<${tag}${numeric(i) ? ' class="num"' : ''}>${c}</${tag}>`).join('');
@@ -217,23 +206,17 @@ function summarySection(report: Report): string {
     String(r.requests),
     String(r.ok),
     r.failed > 0 ? `<span class="bad">${r.failed}</span>` : '0',
-    escapeHtml(wallText(r)),
+    escapeHtml(formatWall(r)),
     formatRate(r.reqPerSec),
     escapeHtml(formatMs(r.latencyMs.p50)),
     escapeHtml(formatMs(r.latencyMs.p95)),
     escapeHtml(formatMs(r.latencyMs.max)),
-    r.speedup !== null && r.speedup === best && best > 1 ? `<strong>${escapeHtml(speedupText(r))}</strong>` : escapeHtml(speedupText(r)),
+    r.speedup !== null && r.speedup === best && best > 1 ? `<strong>${escapeHtml(formatSpeedupSpread(r))}</strong>` : escapeHtml(formatSpeedupSpread(r)),
     r.pool === null ? '–' : String(r.pool.opened),
     r.eventLoopDelayP99Ms === null ? '–' : escapeHtml(formatMs(r.eventLoopDelayP99Ms)),
   ]);
   const head = ['Strategy', 'Requests', 'OK', 'Failed', 'Time taken', 'Req/s', 'p50', 'p95', 'max', 'Speedup', 'Sockets', 'Loop p99'];
-  // As in the terminal: failures a verdict line did not already tell get a line of their own.
-  const sequential = report.results.find((r) => r.strategy === 'sequential');
-  const told = new Set(sequential && !sequential.partial ? report.results.filter((r) => r.strategy !== 'sequential' && r.speedup !== null) : []);
-  const notes = [
-    ...verdictLines(report.results),
-    ...report.results.filter((r) => r.failed > 0 && !told.has(r)).map((r) => `${strategyLabel(r.strategy, r.concurrency)}: ${describeFailures(r)}`),
-  ];
+  const notes = [...verdictLines(report.results), ...untoldFailureLines(report.results)];
   const stage = setupLine(report);
   return `<section id="summary"><h2>Summary</h2>${stage ? `<p class="note">${escapeHtml(stage)}</p>` : ''}${table(head, rows, (i) => i > 0, 'summary')}
 ${notes.length > 0 ? `<ul class="verdicts">${notes.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` : ''}</section>`;

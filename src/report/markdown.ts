@@ -2,10 +2,10 @@
  * GitHub-flavoured Markdown, for a CI job summary (`>> $GITHUB_STEP_SUMMARY`) or a PR comment:
  * the heading, the table, the verdicts and the checks. Plain text only: no ANSI, ever.
  */
-import type { Report, StrategyResult } from '../core/report.js';
+import type { Report } from '../core/report.js';
 import type { ExportContext } from './exporters.js';
-import { formatMs, formatRate, formatSeconds, formatSpeedup, strategyLabel } from './format.js';
-import { describeFailures, setupLine, verdictLines } from './table.js';
+import { formatMs, formatRate, formatSeconds, formatSpeedupSpread, formatWall, strategyLabel } from './format.js';
+import { setupLine, untoldFailureLines, verdictLines } from './table.js';
 
 const COLUMNS = ['Strategy', 'Requests', 'OK', 'Failed', 'Time taken', 'Req/s', 'p50', 'p95', 'max', 'Speedup', 'Sockets', 'Loop p99'];
 
@@ -14,23 +14,8 @@ export function markdownCell(text: string): string {
   return text.replace(/\r\n|[\r\n]/g, ' ').replace(/\|/g, '\\|');
 }
 
-/** "2.483 s" or, with repeated runs, "2.483 s ± 0.031" (as the terminal table). */
-function wallText(r: StrategyResult): string {
-  return r.runs.length > 1 ? `${formatSeconds(r.wallMs)} ± ${(r.wallMsStats.stddev / 1000).toFixed(3)}` : formatSeconds(r.wallMs);
-}
 
-/** "6.04x" or, with repeated runs, "6.04 ± 0.31x". */
-function speedupText(r: StrategyResult): string {
-  if (r.speedup === null) return '–';
-  return r.speedupStddev === null ? formatSpeedup(r.speedup) : `${r.speedup.toFixed(2)} ± ${r.speedupStddev.toFixed(2)}x`;
-}
 
-/** The results a verdict line speaks for (same rule as the terminal table's). */
-function judged(results: readonly StrategyResult[]): Set<StrategyResult> {
-  const sequential = results.find((r) => r.strategy === 'sequential');
-  if (!sequential || sequential.partial) return new Set();
-  return new Set(results.filter((r) => r.strategy !== 'sequential' && r.speedup !== null));
-}
 
 function headingLine(report: Report, context: ExportContext): string {
   const { config } = report;
@@ -47,14 +32,14 @@ function tableLines(report: Report): string[] {
   const row = (cells: string[]): string => `| ${cells.map(markdownCell).join(' | ')} |`;
   const lines = [row(COLUMNS), `|${COLUMNS.map((_, i) => (i === 0 ? ' :--- ' : ' ---: ')).join('|')}|`];
   for (const r of report.results) {
-    const speed = speedupText(r);
+    const speed = formatSpeedupSpread(r);
     lines.push(
       row([
         strategyLabel(r.strategy, r.concurrency) + (r.partial ? ' (partial)' : ''),
         String(r.requests),
         String(r.ok),
         String(r.failed),
-        wallText(r),
+        formatWall(r),
         formatRate(r.reqPerSec),
         formatMs(r.latencyMs.p50),
         formatMs(r.latencyMs.p95),
@@ -105,12 +90,7 @@ export function renderMarkdown(report: Report, context: ExportContext): string {
   if (report.results.length > 0) lines.push(...tableLines(report));
   else lines.push('No strategy ran.');
 
-  const told = judged(report.results);
-  const notes = [
-    ...verdictLines(report.results),
-    // Failures a verdict line did not tell get a line of their own, as in the terminal table.
-    ...report.results.filter((r) => r.failed > 0 && !told.has(r)).map((r) => `${strategyLabel(r.strategy, r.concurrency)}: ${describeFailures(r)}`),
-  ];
+  const notes = [...verdictLines(report.results), ...untoldFailureLines(report.results)];
   if (notes.length > 0) lines.push('', ...notes.map((n) => `- ${n}`));
 
   if (report.recommendation) {

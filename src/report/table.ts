@@ -3,7 +3,7 @@ import type { Report, StrategyResult } from '../core/report.js';
 import { ERROR_CLASSES } from '../core/types.js';
 import { renderSweepChart } from './chart.js';
 import type { ExportContext } from './exporters.js';
-import { formatMs, formatRate, formatSeconds, formatSpeedup, strategyLabel, withoutRowRules } from './format.js';
+import { formatMs, formatRate, formatSeconds, formatSpeedupSpread, formatWall, judgedResults, strategyLabel, withoutRowRules } from './format.js';
 import { renderWaterfall } from './waterfall.js';
 
 /** The waterfall's width when stdout is no terminal (--waterfall into a pipe). */
@@ -21,23 +21,8 @@ export function describeFailures(result: Pick<StrategyResult, 'failed' | 'errors
   return `${result.failed} failed: ${parts.join(', ')}`;
 }
 
-/** The concurrent results that get a verdict line: there is a complete sequential run to compare with. */
-function judged(results: readonly StrategyResult[]): StrategyResult[] {
-  const sequential = results.find((r) => r.strategy === 'sequential');
-  if (!sequential || sequential.partial) return [];
-  return results.filter((r) => r.strategy !== 'sequential' && r.speedup !== null);
-}
 
-/** "6.04x" or, with repeated runs, "6.04 ± 0.31x". */
-function speedupText(r: StrategyResult): string {
-  if (r.speedup === null) return '–';
-  return r.speedupStddev === null ? formatSpeedup(r.speedup) : `${r.speedup.toFixed(2)} ± ${r.speedupStddev.toFixed(2)}x`;
-}
 
-/** "2.483 s" or, with repeated runs, "2.483 s ± 0.031". */
-function wallText(r: StrategyResult): string {
-  return r.runs.length > 1 ? `${formatSeconds(r.wallMs)} ± ${(r.wallMsStats.stddev / 1000).toFixed(3)}` : formatSeconds(r.wallMs);
-}
 
 /**
  * "all: 6.04x faster than sequential (0.411 s vs 2.483 s)", one per concurrent strategy;
@@ -47,7 +32,7 @@ function wallText(r: StrategyResult): string {
 export function verdictLines(results: readonly StrategyResult[]): string[] {
   const sequential = results.find((r) => r.strategy === 'sequential');
   if (!sequential) return [];
-  return judged(results).map((r) => {
+  return judgedResults(results).map((r) => {
     const ratio = r.speedup!;
     const name = r.strategy === 'bounded' ? `bounded (C=${r.concurrency})` : r.strategy;
     // Timing failures against failures compares nothing worth a verdict.
@@ -64,6 +49,12 @@ export function verdictLines(results: readonly StrategyResult[]): string[] {
     const relation = ratio >= 1 ? `${ratio.toFixed(2)}${spread}x faster than` : `${(1 / ratio).toFixed(2)}x slower than`;
     return `${name}: ${relation} sequential ${times}${failures}`;
   });
+}
+
+/** "all (Promise.all): 3 failed: …" for each result with failures that no verdict line told. */
+export function untoldFailureLines(results: readonly StrategyResult[]): string[] {
+  const told = new Set(judgedResults(results));
+  return results.filter((r) => r.failed > 0 && !told.has(r)).map((r) => `${strategyLabel(r.strategy, r.concurrency)}: ${describeFailures(r)}`);
 }
 
 /** "stage 1 · now_playing: 2 requests, 40 items in 0.213 s (run once, before the strategies)" */
@@ -117,13 +108,13 @@ export function renderTable(report: Report, view: TableView): string {
   });
   const best = Math.max(...report.results.map((r) => r.speedup ?? 0));
   for (const r of report.results) {
-    const speed = speedupText(r);
+    const speed = formatSpeedupSpread(r);
     table.push([
       strategyLabel(r.strategy, r.concurrency) + (r.partial ? chalk.yellow(' (partial)') : ''),
       String(r.requests),
       chalk.green(String(r.ok)),
       r.failed > 0 ? chalk.red(String(r.failed)) : '0',
-      chalk.bold(wallText(r)),
+      chalk.bold(formatWall(r)),
       formatRate(r.reqPerSec),
       formatMs(r.latencyMs.p50),
       formatMs(r.latencyMs.p95),
@@ -145,11 +136,7 @@ export function renderTable(report: Report, view: TableView): string {
   if (report.results.length > 0) lines.push(withoutRowRules(table.toString()));
   const verdicts = verdictLines(report.results);
   if (verdicts.length > 0) lines.push(...verdicts.map((v) => (v.includes('inconclusive') ? chalk.yellow(v) : chalk.cyan(v))));
-  // Failures not already told by a verdict line get a line of their own.
-  const told = new Set(judged(report.results));
-  for (const r of report.results) {
-    if (r.failed > 0 && !told.has(r)) lines.push(chalk.red(`${strategyLabel(r.strategy, r.concurrency)}: ${describeFailures(r)}`));
-  }
+  lines.push(...untoldFailureLines(report.results).map((l) => chalk.red(l)));
   // In a sweep, only the recommended limit's line: the JSON has every one.
   const explained = report.recommendation ? report.results.filter((r) => r.strategy === 'bounded' && r.concurrency === report.recommendation!.concurrency) : report.results;
   for (const r of explained) {

@@ -1,6 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import type { RequestSample, StrategyResult } from '../core/report.js';
-import { formatSeconds, strategyLabel } from './format.js';
+import { formatSeconds, sampleEndMs, strategyLabel } from './format.js';
 
 /** How the waterfall is drawn: the width it must fit and the colours (level 0: plain characters). */
 export interface WaterfallOptions {
@@ -34,10 +34,6 @@ export function waterfallGlyphs(chalk: ChalkInstance): Glyphs {
   return chalk.level === 0 ? PLAIN : BLOCKS;
 }
 
-/** A request's end: its last byte, or the end of the run when it was cut off. */
-function endOf(sample: RequestSample, result: StrategyResult): number {
-  return sample.endMs ?? Math.max(result.wallMs, sample.startMs);
-}
 
 /** "http5xx 503", "timeout": what a failed row says after its bar. */
 function failureText(sample: RequestSample): string {
@@ -112,7 +108,7 @@ export function renderWaterfall(results: readonly StrategyResult[], options: Wat
   let totalMs = 0;
   drawn.forEach((r, i) => {
     totalMs = Math.max(totalMs, r.wallMs);
-    for (const s of shown[i]!) totalMs = Math.max(totalMs, s.startMs, endOf(s, r));
+    for (const s of shown[i]!) totalMs = Math.max(totalMs, s.startMs, sampleEndMs(s, r));
   });
   if (!(totalMs > 0)) totalMs = 1;
   const cell = (t: number): number => Math.max(0, Math.min(plot, Math.round((t / totalMs) * plot)));
@@ -127,7 +123,7 @@ export function renderWaterfall(results: readonly StrategyResult[], options: Wat
     const lines = [`${chalk.bold(strategyLabel(r.strategy, r.concurrency))} · ${facts.join(' · ')}${r.partial ? chalk.yellow(' (partial)') : ''}`];
     rows.forEach((s, index) => {
       const from = cell(s.startMs);
-      const to = cell(endOf(s, r));
+      const to = cell(sampleEndMs(s, r));
       const failed = s.error !== null;
       let bar: string;
       let start = from;
