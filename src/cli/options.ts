@@ -10,6 +10,8 @@ export const DEFAULTS = {
   language: 'en-US',
   runs: 1,
   warmup: 0,
+  retries: 0,
+  maxRedirects: 5,
 } as const;
 
 /** Upper bounds that keep a typo (an extra zero or three) from eating the machine. */

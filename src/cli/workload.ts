@@ -97,7 +97,7 @@ export async function prepareWorkload(target: Target, options: RunOptions, seed:
     where = `offline (${formatLatency(latency)}${hasFaults(options.faults) ? `; ${describeFaults(options.faults)}` : ''})`;
   }
   try {
-    const stageClient = createHttpClient({ timeoutMs: options.timeoutMs, signal });
+    const stageClient = createHttpClient({ timeoutMs: options.timeoutMs, signal, maxRedirects: options.maxRedirects });
     let plan;
     try {
       plan = await preset.plan({

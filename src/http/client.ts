@@ -15,6 +15,7 @@ export interface HttpClientOptions {
   maxRedirects?: number;
 }
 
+/** The CLI's default too (DEFAULTS.maxRedirects), for callers that do not say. */
 export const DEFAULT_MAX_REDIRECTS = 5;
 
 /** Retry-After as ms: delta-seconds or an HTTP date; undefined when absent or unreadable. */

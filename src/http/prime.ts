@@ -1,6 +1,16 @@
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHttpClient } from './client.js';
+
+/** A server on 127.0.0.1 that answers "ok", and its URL. */
+async function throwawayServer(): Promise<{ server: Server; url: string }> {
+  const server = createServer((_req, res) => res.end('ok'));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
+}
 
 /**
  * Sends one request so that the HTTP client's one-time costs (compiling the parser, the
@@ -9,24 +19,15 @@ import { createHttpClient } from './client.js';
  * on 127.0.0.1, so that the user's target never receives a request it is not shown.
  */
 export async function primeHttpClient(ownServerUrl?: string): Promise<void> {
-  if (ownServerUrl !== undefined) {
-    const client = createHttpClient({ timeoutMs: 2_000 });
-    await client.fetch(ownServerUrl);
-    await client.close();
-    return;
-  }
-  const server = createServer((_req, res) => res.end('ok'));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
+  const throwaway = ownServerUrl === undefined ? await throwawayServer() : null;
   const client = createHttpClient({ timeoutMs: 2_000 });
   try {
-    await client.fetch(`http://127.0.0.1:${port}/`);
+    await client.fetch(ownServerUrl ?? throwaway!.url);
   } finally {
     await client.close();
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (throwaway) {
+      throwaway.server.closeAllConnections();
+      await new Promise<void>((resolve) => throwaway.server.close(() => resolve()));
+    }
   }
 }
