@@ -22,7 +22,7 @@ import { startLoopDelay } from './loop-delay.js';
 import type { RunOptions } from './program.js';
 import { checkReportPath, checkWaterfall, planOutputs, waterfallWanted } from './outputs.js';
 import { createSleeper } from './sleep.js';
-import { createProgress, progressEnabled, type Progress } from './progress.js';
+import { createProgress, progressEnabled } from './progress.js';
 import { clientFactory } from './strategy-client.js';
 import { checkCombination, prepareWorkload, type Workload } from './workload.js';
 
@@ -67,6 +67,9 @@ function withoutSamples(report: Report): Report {
 
 /** Runs the benchmark and prints its result; returns the exit code. */
 export async function runCommand(options: RunOptions): Promise<number> {
+  const level = colorLevel(options.color, process.env, process.stdout.isTTY === true);
+  // Silent until started, so creating it before the input is checked shows nothing.
+  const progress = await createProgress(progressEnabled(options.quiet, process.env, process.stderr.isTTY === true, process.stderr.columns), level > 0);
   // Ctrl-C is ours from the first moment: stop starting requests, abort those in flight, print
   // what was measured; a second Ctrl-C leaves at once.
   const controller = new AbortController();
@@ -76,7 +79,6 @@ export async function runCommand(options: RunOptions): Promise<number> {
     interrupted = true;
     controller.abort();
   });
-  let progress: Progress | null = null;
   let workload: Workload | null = null;
   try {
     const target = await resolveTarget(options.targets, options.file);
@@ -89,16 +91,13 @@ export async function runCommand(options: RunOptions): Promise<number> {
     const saved = readBaseline(options.baseline, options.maxRegressionPct);
     const seed = options.seed ?? newSeed();
     const startedAt = new Date().toISOString();
-    const level = colorLevel(options.color, process.env, process.stdout.isTTY === true);
-    const bar = await createProgress(progressEnabled(options.quiet, process.env, process.stderr.isTTY === true, process.stderr.columns), level > 0);
-    progress = bar;
     // Loaded before any request: after thousands of connections the process may be short of
     // file descriptors for a while, and the result must still be written.
     const stdoutExporter = await loadExporter(outputs.stdout);
     const fileExporter = outputs.file ? await loadExporter(outputs.file.format) : null;
     const renderHtml = reportPath === null ? null : (await import('../report/html.js')).renderHtml;
 
-    bar.start(options.offline ? 'starting the fixture server' : 'preparing');
+    progress.start(options.offline ? 'starting the fixture server' : 'preparing');
     workload = await prepareWorkload(target, options, seed, controller.signal);
     const { urls, headers, secrets } = workload;
     // Every byte printed passes here: keys and tokens never reach the terminal or a pipe.
@@ -144,8 +143,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
         { runs: options.runs, warmup: options.warmup, random: createRandom(seed ^ ROUND_ORDER_SALT) },
         {
           signal: controller.signal,
-          onStrategyStart: (spec, count, position) => bar.strategy(spec, count, position),
-          onRequestDone: (spec, done, count) => bar.request(spec, done, count),
+          onStrategyStart: (spec, count, position) => progress.strategy(spec, count, position),
+          onRequestDone: (spec, done, count) => progress.request(spec, done, count),
           measureLoopDelay: startLoopDelay,
           handOver: nextLoopTurn,
         },
@@ -211,7 +210,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
     }
     return EXIT.ok;
   } finally {
-    progress?.stop();
+    progress.stop();
     releaseSigint();
     await workload?.server?.stop();
   }
