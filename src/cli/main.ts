@@ -1,5 +1,5 @@
 // First, so that a Ctrl-C during start-up is caught (see interrupt.ts).
-import { releaseInterrupts } from './interrupt.js';
+import { releaseInterrupts } from '../run/interrupt.js';
 import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { UsageError } from '../core/errors.js';

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
-import { FORMATS, formatForPath, type Format } from '../report/exporters.js';
+import { FORMATS, formatForPath, type Format } from '../export/exporters.js';
 
 /** Where the result goes: one format on stdout, and optionally one to a file. */
 export interface OutputPlan {

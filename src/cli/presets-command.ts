@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import { formatLatency } from '../fixture-server/latency.js';
-import { withoutRowRules } from '../report/format.js';
+import { withoutRowRules } from '../export/format.js';
 import { PRESETS } from '../targets/presets/index.js';
 import { EXIT } from './exit-codes.js';
 

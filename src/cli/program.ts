@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { parseThreshold, type Threshold } from '../core/thresholds.js';
 import type { LatencyModel, StrategyName } from '../core/types.js';
-import type { Format } from '../report/exporters.js';
+import type { Format } from '../export/exporters.js';
 import { NO_FAULTS, type FaultOptions } from '../fixture-server/faults.js';
 import { WATERFALL_AUTO_MAX_REQUESTS, parseFormat } from './outputs.js';
 import {

@@ -1,5 +1,5 @@
 import type { RunPosition, StrategySpec } from '../core/benchmark.js';
-import { strategyLabel } from '../report/format.js';
+import { strategyLabel } from '../export/format.js';
 
 /** Live progress on stderr; silent when stderr is not a terminal, under CI, or with --quiet. */
 export interface Progress {

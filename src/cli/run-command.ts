@@ -7,24 +7,25 @@ import { compareWithBaseline } from '../core/baseline.js';
 import { createRandom, newSeed } from '../core/random.js';
 import { recommendConcurrency } from '../core/recommend.js';
 import { checkThresholdsApply, evaluateThresholds, minSpeedupThreshold } from '../core/thresholds.js';
-import { summarizeGroups, type Report, type ReportConfig } from '../core/report.js';
+import type { Report, ReportConfig } from '../core/report.js';
+import { summarizeGroups } from '../core/summarize.js';
 import { hasFaults } from '../fixture-server/faults.js';
 import { primeHttpClient } from '../http/prime.js';
-import { failureHints } from '../report/hints.js';
-import { loadExporter, type ExportContext } from '../report/exporters.js';
-import { redactHeader, redactUrl, scrubSecrets } from '../report/redact.js';
+import { failureHints } from '../export/hints.js';
+import { loadExporter, type ExportContext } from '../export/exporters.js';
+import { redactHeader, redactUrl, scrubSecrets } from '../core/redact.js';
 import { resolveTarget, type Target } from '../targets/resolve.js';
-import { readBaseline } from './baseline-file.js';
+import { readBaseline } from '../run/baseline-file.js';
 import { colorLevel } from './color.js';
 import { EXIT } from './exit-codes.js';
-import { takeOverInterrupts } from './interrupt.js';
-import { startLoopDelay } from './loop-delay.js';
+import { takeOverInterrupts } from '../run/interrupt.js';
+import { startLoopDelay } from '../run/loop-delay.js';
 import type { RunOptions } from './program.js';
 import { checkReportPath, checkWaterfall, planOutputs, waterfallWanted } from './outputs.js';
-import { createSleeper } from './sleep.js';
+import { createSleeper } from '../run/sleep.js';
 import { createProgress, progressEnabled } from './progress.js';
-import { clientFactory } from './strategy-client.js';
-import { checkCombination, prepareWorkload, type Workload } from './workload.js';
+import { clientFactory } from '../run/strategy-client.js';
+import { checkCombination, prepareWorkload, type Workload } from '../run/workload.js';
 
 function reportConfig(options: RunOptions, target: Target, workload: Workload, seed: number): ReportConfig {
   const config: ReportConfig = {
@@ -95,7 +96,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
     // file descriptors for a while, and the result must still be written.
     const stdoutExporter = await loadExporter(outputs.stdout);
     const fileExporter = outputs.file ? await loadExporter(outputs.file.format) : null;
-    const renderHtml = reportPath === null ? null : (await import('../report/html.js')).renderHtml;
+    const renderHtml = reportPath === null ? null : (await import('../export/html.js')).renderHtml;
 
     progress.start(options.offline ? 'starting the fixture server' : 'preparing');
     workload = await prepareWorkload(target, options, seed, controller.signal);

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { UsageError } from '../core/errors.js';
-import { redactUrl } from '../report/redact.js';
+import { redactUrl } from '../core/redact.js';
 
 /**
  * A plain http(s) URL of printable ASCII with no fragment: sent as written, once the URL

@@ -3,7 +3,8 @@
  * summaries (runRounds with one round, summarizeGroup with one run).
  */
 import { runRounds, type BenchmarkHooks, type StrategyClient, type StrategyRun, type StrategySpec } from '../../src/core/benchmark.js';
-import { summarizeGroup, summarizeGroups, type StrategyResult } from '../../src/core/report.js';
+import type { StrategyResult } from '../../src/core/report.js';
+import { summarizeGroup, summarizeGroups } from '../../src/core/summarize.js';
 import type { Clock } from '../../src/core/types.js';
 
 /** Every strategy once, in order, each with a fresh client. */

@@ -3,7 +3,7 @@ import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import { emptyErrorCounts, type Recommendation, type StrategyResult } from '../../src/core/report.js';
 import type { StrategyName } from '../../src/core/types.js';
-import { renderSweepChart } from '../../src/report/chart.js';
+import { renderSweepChart } from '../../src/export/chart.js';
 import { makeResult } from '../helpers/report-fixtures.js';
 
 const plain = new Chalk({ level: 0 });

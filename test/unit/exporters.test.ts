@@ -5,10 +5,10 @@
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import { emptyErrorCounts, type Report, type StrategyResult } from '../../src/core/report.js';
-import { CSV_HEADER, csvField, renderCsv } from '../../src/report/csv.js';
-import type { ExportContext } from '../../src/report/exporters.js';
-import { escapeXml, renderJunit } from '../../src/report/junit.js';
-import { markdownCell, renderMarkdown } from '../../src/report/markdown.js';
+import { CSV_HEADER, csvField, renderCsv } from '../../src/export/csv.js';
+import type { ExportContext } from '../../src/export/exporters.js';
+import { escapeXml, renderJunit } from '../../src/export/junit.js';
+import { markdownCell, renderMarkdown } from '../../src/export/markdown.js';
 import { makeConfig, makeReport, makeResult } from '../helpers/report-fixtures.js';
 
 const ESC = '\u001b';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { colorLevel } from '../../src/cli/color.js';
-import { formatBytes, formatMs, formatRate, formatSeconds, formatSpeedup, strategyLabel } from '../../src/report/format.js';
+import { formatBytes, formatMs, formatRate, formatSeconds, formatSpeedup, strategyLabel } from '../../src/export/format.js';
 
 describe('colorLevel', () => {
   it('--no-color wins over everything', () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RequestSample, StrategyResult } from '../../src/core/report.js';
 import { checkReportPath } from '../../src/cli/outputs.js';
-import { HTML_MAX_ROWS, escapeHtml, renderHtml } from '../../src/report/html.js';
+import { HTML_MAX_ROWS, escapeHtml, renderHtml } from '../../src/export/html.js';
 import { usageMessage } from '../helpers/expectations.js';
 import { makeReport, makeResult } from '../helpers/report-fixtures.js';
 

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createRateLimiter, type Sleep } from '../../src/core/rate-limit.js';
-import { createSleeper } from '../../src/cli/sleep.js';
+import { createSleeper } from '../../src/run/sleep.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 
 /** Takes `n` turns at once and returns the fake time at which each was granted, in grant order. */

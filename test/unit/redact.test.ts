@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REDACTED, isSecretHeader, isSecretParam, redactHeader, redactUrl, scrubSecrets } from '../../src/report/redact.js';
+import { REDACTED, isSecretHeader, isSecretParam, redactHeader, redactUrl, scrubSecrets } from '../../src/core/redact.js';
 
 const SECRET = 'S3cr3tV4lue9';
 

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { createRateLimiter } from '../../src/core/rate-limit.js';
 import { backoffMs, isRetryable, RETRY_DEFAULTS, withRetries, type RetryPolicy } from '../../src/core/retry.js';
 import type { ErrorClass, RequestFn, RequestOutcome } from '../../src/core/types.js';
-import { createSleeper } from '../../src/cli/sleep.js';
+import { createSleeper } from '../../src/run/sleep.js';
 import { loadFixtureData } from '../../src/fixture-server/data.js';
 import { ATTEMPT_HEADER } from '../../src/fixture-server/protocol.js';
 import { createFixtureHandler } from '../../src/fixture-server/server.js';

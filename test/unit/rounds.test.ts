@@ -11,7 +11,7 @@ import {
   type StrategySpec,
 } from '../../src/core/benchmark.js';
 import { createRandom } from '../../src/core/random.js';
-import { summarizeGroup, summarizeGroups } from '../../src/core/report.js';
+import { summarizeGroup, summarizeGroups } from '../../src/core/summarize.js';
 import { resultKey } from '../../src/core/result-label.js';
 import { Samples } from '../../src/core/samples.js';
 import { ratioStddev, summarizeSpread } from '../../src/core/stats.js';

@@ -4,8 +4,8 @@ import type { StrategyRun } from '../../src/core/benchmark.js';
 import { emptyErrorCounts, type Report, type StrategyResult } from '../../src/core/report.js';
 import { summarizeRuns } from '../helpers/single-run.js';
 import { Samples } from '../../src/core/samples.js';
-import { renderJson } from '../../src/report/json.js';
-import { describeFailures, renderTable, verdictLines } from '../../src/report/table.js';
+import { renderJson } from '../../src/export/json.js';
+import { describeFailures, renderTable, verdictLines } from '../../src/export/table.js';
 import { makeReport, makeResult } from '../helpers/report-fixtures.js';
 
 const plain = new Chalk({ level: 0 });

@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 import type { RequestSample, StrategyResult } from '../../src/core/report.js';
 import { createRandom } from '../../src/core/random.js';
 import { WATERFALL_AUTO_MAX_REQUESTS, checkWaterfall, waterfallWanted } from '../../src/cli/outputs.js';
-import { renderTable } from '../../src/report/table.js';
-import { axisLabel, axisStep, renderWaterfall } from '../../src/report/waterfall.js';
+import { renderTable } from '../../src/export/table.js';
+import { axisLabel, axisStep, renderWaterfall } from '../../src/export/waterfall.js';
 import { usageMessage } from '../helpers/expectations.js';
 import { makeReport, makeResult } from '../helpers/report-fixtures.js';
 

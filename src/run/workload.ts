@@ -6,9 +6,9 @@ import { startFixtureServer, type FixtureServerHandle } from '../fixture-server/
 import { createHttpClient } from '../http/client.js';
 import type { Preset, SetupStage } from '../targets/preset.js';
 import type { Target } from '../targets/resolve.js';
-import { isSecretHeader } from '../report/redact.js';
+import { isSecretHeader } from '../core/redact.js';
 import { readApiKey } from './api-key.js';
-import type { RunOptions } from './program.js';
+import type { RunOptions } from '../cli/program.js';
 
 /** What the strategies will fetch, decided before the first of them starts. */
 export interface Workload {
