@@ -8,8 +8,9 @@
 import type { Report, RequestSample, StrategyResult } from '../core/report.js';
 import { resultKey } from '../core/result-label.js';
 import type { ExportContext } from './exporters.js';
-import { formatBytes, formatMs, formatRate, formatSeconds, formatSpeedupSpread, formatWall, sampleEndMs, strategyLabel } from './format.js';
-import { setupLine, untoldFailureLines, verdictLines } from './table.js';
+import { formatBytes, formatMs, formatRate, formatSeconds, sampleEndMs, strategyLabel } from './format.js';
+import { interruptedSentence, setupLine, signedPercent, untoldFailureLines, verdictLines } from './prose.js';
+import { humanTable, type Tone } from './table-model.js';
 import { axisLabel, axisStep } from './waterfall.js';
 
 /** What the page needs besides the report (the terminal's colours and width play no part). */
@@ -200,25 +201,19 @@ function table(head: string[], rows: string[][], numeric: (column: number) => bo
 
 function summarySection(report: Report): string {
   if (report.results.length === 0) return '<section id="summary"><h2>Summary</h2><p>No strategy ran.</p></section>';
-  const best = Math.max(...report.results.map((r) => r.speedup ?? 0));
-  const rows = report.results.map((r) => [
-    escapeHtml(strategyLabel(r.strategy, r.concurrency)) + (r.partial ? ' <span class="warn">(partial)</span>' : ''),
-    String(r.requests),
-    String(r.ok),
-    r.failed > 0 ? `<span class="bad">${r.failed}</span>` : '0',
-    escapeHtml(formatWall(r)),
-    formatRate(r.reqPerSec),
-    escapeHtml(formatMs(r.latencyMs.p50)),
-    escapeHtml(formatMs(r.latencyMs.p95)),
-    escapeHtml(formatMs(r.latencyMs.max)),
-    r.speedup !== null && r.speedup === best && best > 1 ? `<strong>${escapeHtml(formatSpeedupSpread(r))}</strong>` : escapeHtml(formatSpeedupSpread(r)),
-    r.pool === null ? '–' : String(r.pool.opened),
-    r.eventLoopDelayP99Ms === null ? '–' : escapeHtml(formatMs(r.eventLoopDelayP99Ms)),
-  ]);
-  const head = ['Strategy', 'Requests', 'OK', 'Failed', 'Time taken', 'Req/s', 'p50', 'p95', 'max', 'Speedup', 'Sockets', 'Loop p99'];
+  const model = humanTable(report);
+  const tag: Record<Tone, (html: string) => string> = {
+    plain: (h) => h,
+    ok: (h) => h,
+    bad: (h) => `<span class="bad">${h}</span>`,
+    strong: (h) => h,
+    best: (h) => `<strong>${h}</strong>`,
+  };
+  const rows = model.rows.map((cells) => cells.map((c) => tag[c.tone](escapeHtml(c.text)) + (c.note ? ` <span class="warn">${escapeHtml(c.note.trim())}</span>` : '')));
+  const head = model.headers;
   const notes = [...verdictLines(report.results), ...untoldFailureLines(report.results)];
   const stage = setupLine(report);
-  return `<section id="summary"><h2>Summary</h2>${stage ? `<p class="note">${escapeHtml(stage)}</p>` : ''}${table(head, rows, (i) => i > 0, 'summary')}
+  return `<section id="summary"><h2>Summary</h2>${stage ? `<p class="note">${escapeHtml(stage)}</p>` : ''}${table(head, rows, (i) => model.aligns[i] === 'right', 'summary')}
 ${notes.length > 0 ? `<ul class="verdicts">${notes.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` : ''}</section>`;
 }
 
@@ -235,14 +230,13 @@ function checksSection(report: Report): string {
   }
   const b = report.baseline;
   if (b) {
-    const sign = (x: number): string => `${x >= 0 ? '+' : ''}${x.toFixed(1)}%`;
     const rows = b.comparisons.map((c) => [
       c.pass ? '<span class="good">pass</span>' : '<span class="bad">FAIL</span>',
       escapeHtml(c.strategy),
       escapeHtml(formatSeconds(c.wallMs)),
       escapeHtml(formatSeconds(c.baselineWallMs)),
-      escapeHtml(sign(c.changePct)),
-      escapeHtml(sign(c.favourableChangePct)),
+      escapeHtml(signedPercent(c.changePct)),
+      escapeHtml(signedPercent(c.favourableChangePct)),
     ]);
     parts.push(`<h3>Baseline</h3><p>Saved run ${escapeHtml(b.startedAt || 'of unknown date')}; limit +${b.maxRegressionPct}%.</p>` + table(['', 'Result', 'Now', 'Saved', 'Change', 'At best'], rows, (i) => i >= 2));
   }
@@ -309,9 +303,8 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;font-size:14p
 
 /** The whole page, every byte of it in one string. */
 export function renderHtml(report: Report, context: HtmlContext): string {
-  const partial = report.partial
-    ? `<p class="warn">Interrupted: ${report.results.length > 0 ? 'partial results (requests cut off in flight count as aborted).' : 'no strategy had started.'}</p>`
-    : '';
+  const interrupted = interruptedSentence(report);
+  const partial = interrupted ? `<p class="warn">${escapeHtml(interrupted)}</p>` : '';
   const title = `async-bench: ${context.heading}`;
   return `<!doctype html>
 <html lang="en">

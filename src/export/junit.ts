@@ -9,8 +9,7 @@
 import type { Report, StrategyResult } from '../core/report.js';
 import { resultKey } from '../core/result-label.js';
 import type { ExportContext } from './exporters.js';
-import { formatSeconds } from './format.js';
-import { setupLine, verdictLines } from './table.js';
+import { baselineChange, interruptedLine, setupLine, signedPercent, verdictLines } from './prose.js';
 
 /**
  * Text made safe for XML 1.0 content and attribute values: the five markup characters as
@@ -84,8 +83,7 @@ function cases(report: Report): Case[] {
   }
   const b = report.baseline;
   for (const c of b?.comparisons ?? []) {
-    const sign = (x: number): string => `${x >= 0 ? '+' : ''}${x.toFixed(1)}%`;
-    const change = `${formatSeconds(c.wallMs)} vs ${formatSeconds(c.baselineWallMs)} (${sign(c.changePct)}; at best ${sign(c.favourableChangePct)})`;
+    const change = baselineChange(c);
     out.push({
       name: `baseline: wall time within +${b!.maxRegressionPct}%`,
       classname: `async-bench.${c.strategy}`,
@@ -93,7 +91,7 @@ function cases(report: Report): Case[] {
       failure: c.pass
         ? null
         : {
-            message: `${c.strategy}: actual ${sign(c.favourableChangePct)} at best, expected at most +${b!.maxRegressionPct}% against the baseline`,
+            message: `${c.strategy}: actual ${signedPercent(c.favourableChangePct)} at best, expected at most +${b!.maxRegressionPct}% against the baseline`,
             type: 'baseline',
             detail: `${c.strategy}: ${change}\nlimit +${b!.maxRegressionPct}% (baseline run ${b!.startedAt})`,
           },
@@ -163,7 +161,8 @@ export function renderJunit(report: Report, context: ExportContext): string {
     }
   }
   const summary = [setupLine(report), ...verdictLines(report.results)].filter((l): l is string => l !== null);
-  if (report.partial) summary.push('interrupted: partial results (requests cut off in flight count as aborted)');
+  const interrupted = interruptedLine(report);
+  if (interrupted) summary.push(interrupted);
   if (summary.length > 0) out.push(`    <system-out>${escapeText(summary.join('\n'))}</system-out>`);
   out.push('  </testsuite>', '</testsuites>');
   return out.join('\n') + '\n';

@@ -4,10 +4,8 @@
  */
 import type { Report } from '../core/report.js';
 import type { ExportContext } from './exporters.js';
-import { formatMs, formatRate, formatSeconds, formatSpeedupSpread, formatWall, strategyLabel } from './format.js';
-import { setupLine, untoldFailureLines, verdictLines } from './table.js';
-
-const COLUMNS = ['Strategy', 'Requests', 'OK', 'Failed', 'Time taken', 'Req/s', 'p50', 'p95', 'max', 'Speedup', 'Sockets', 'Loop p99'];
+import { baselineChange, interruptedSentence, setupLine, untoldFailureLines, verdictLines } from './prose.js';
+import { humanTable } from './table-model.js';
 
 /** A table cell: `|` escaped, line breaks folded, so a value can never break the row. */
 export function markdownCell(text: string): string {
@@ -28,28 +26,10 @@ function headingLine(report: Report, context: ExportContext): string {
 }
 
 function tableLines(report: Report): string[] {
-  const best = Math.max(...report.results.map((r) => r.speedup ?? 0));
+  const model = humanTable(report);
   const row = (cells: string[]): string => `| ${cells.map(markdownCell).join(' | ')} |`;
-  const lines = [row(COLUMNS), `|${COLUMNS.map((_, i) => (i === 0 ? ' :--- ' : ' ---: ')).join('|')}|`];
-  for (const r of report.results) {
-    const speed = formatSpeedupSpread(r);
-    lines.push(
-      row([
-        strategyLabel(r.strategy, r.concurrency) + (r.partial ? ' (partial)' : ''),
-        String(r.requests),
-        String(r.ok),
-        String(r.failed),
-        formatWall(r),
-        formatRate(r.reqPerSec),
-        formatMs(r.latencyMs.p50),
-        formatMs(r.latencyMs.p95),
-        formatMs(r.latencyMs.max),
-        r.speedup !== null && r.speedup === best && best > 1 ? `**${speed}**` : speed,
-        r.pool === null ? '–' : String(r.pool.opened),
-        r.eventLoopDelayP99Ms === null ? '–' : formatMs(r.eventLoopDelayP99Ms),
-      ]),
-    );
-  }
+  const lines = [row(model.headers), `|${model.aligns.map((a) => (a === 'left' ? ' :--- ' : ' ---: ')).join('|')}|`];
+  for (const cells of model.rows) lines.push(row(cells.map((c) => (c.tone === 'best' ? `**${c.text}**` : c.text) + (c.note ?? ''))));
   return lines;
 }
 
@@ -73,10 +53,9 @@ function checkLines(report: Report): string[] {
   if (b) {
     lines.push('', `**Baseline** (saved run ${b.startedAt || 'of unknown date'}; limit +${b.maxRegressionPct}%)`, '');
     if (b.comparisons.length === 0) lines.push('- no result in common with the saved run');
-    const sign = (x: number): string => `${x >= 0 ? '+' : ''}${x.toFixed(1)}%`;
     for (const c of b.comparisons) {
       lines.push(
-        `- ${c.pass ? '✅' : '❌'} ${c.strategy}: ${formatSeconds(c.wallMs)} vs ${formatSeconds(c.baselineWallMs)} (${sign(c.changePct)}; at best ${sign(c.favourableChangePct)})`,
+        `- ${c.pass ? '✅' : '❌'} ${c.strategy}: ${baselineChange(c)}`,
       );
     }
   }
@@ -97,8 +76,7 @@ export function renderMarkdown(report: Report, context: ExportContext): string {
     lines.push('', `**Recommended concurrency: ${report.recommendation.concurrency}** (${report.recommendation.reason})`);
   }
   lines.push(...checkLines(report));
-  if (report.partial) {
-    lines.push('', `> ⚠️ Interrupted: ${report.results.length > 0 ? 'partial results (requests cut off in flight count as aborted)' : 'no strategy had started'}.`);
-  }
+  const interrupted = interruptedSentence(report);
+  if (interrupted) lines.push('', `> ⚠️ ${interrupted}`);
   return lines.join('\n') + '\n';
 }

@@ -1,69 +1,17 @@
 import Table from 'cli-table3';
 import type { Report, StrategyResult } from '../core/report.js';
-import { ERROR_CLASSES } from '../core/types.js';
 import { renderSweepChart } from './chart.js';
 import type { ExportContext } from './exporters.js';
-import { formatMs, formatRate, formatSeconds, formatSpeedupSpread, formatWall, judgedResults, strategyLabel, withoutRowRules } from './format.js';
+import { formatMs, formatSeconds, strategyLabel, withoutRowRules } from './format.js';
 import { renderWaterfall } from './waterfall.js';
+import { humanTable, type Tone } from './table-model.js';
+import { baselineChange, interruptedLine, setupLine, untoldFailureLines, verdictLines } from './prose.js';
 
 /** The waterfall's width when stdout is no terminal (--waterfall into a pipe). */
 const DEFAULT_COLUMNS = 80;
 
 /** The table's view of the export context. */
 export type TableView = Pick<ExportContext, 'heading' | 'sample' | 'chalk'> & Partial<ExportContext>;
-
-/** "3 failed: 2 timeout, 1 http5xx (503)" */
-export function describeFailures(result: Pick<StrategyResult, 'failed' | 'errors' | 'statusCodes'>): string {
-  const parts = ERROR_CLASSES.filter((c) => result.errors[c] > 0).map((c) => {
-    const statuses = Object.keys(result.statusCodes).filter((s) => (c === 'http4xx' ? /^4/ : c === 'http5xx' ? /^5/ : /^$/).test(s));
-    return `${result.errors[c]} ${c}${statuses.length > 0 ? ` (${statuses.join(', ')})` : ''}`;
-  });
-  return `${result.failed} failed: ${parts.join(', ')}`;
-}
-
-
-
-
-/**
- * "all: 6.04x faster than sequential (0.411 s vs 2.483 s)", one per concurrent strategy;
- * with repeated runs the speedup carries its spread and 95% interval, and an interval that
- * includes 1 makes the verdict "inconclusive".
- */
-export function verdictLines(results: readonly StrategyResult[]): string[] {
-  const sequential = results.find((r) => r.strategy === 'sequential');
-  if (!sequential) return [];
-  return judgedResults(results).map((r) => {
-    const ratio = r.speedup!;
-    const name = r.strategy === 'bounded' ? `bounded (C=${r.concurrency})` : r.strategy;
-    // Timing failures against failures compares nothing worth a verdict.
-    if (r.ok === 0 || sequential.ok === 0) {
-      return `${name}: no comparison, ${r.ok === 0 ? 'every request failed' : 'every sequential request failed'} (${describeFailures(r.ok === 0 ? r : sequential)})`;
-    }
-    const spread = r.speedupStddev === null ? '' : ` ± ${r.speedupStddev.toFixed(2)}`;
-    const ci = r.speedupCI95 === null ? '' : `; 95% CI ${r.speedupCI95[0].toFixed(2)}–${r.speedupCI95[1].toFixed(2)}x`;
-    const times = `(${formatSeconds(r.wallMs)} vs ${formatSeconds(sequential.wallMs)}${ci})`;
-    const failures = r.failed > 0 ? `; ${describeFailures(r)}` : '';
-    if (r.verdict === 'inconclusive') {
-      return `${name}: inconclusive, ${ratio.toFixed(2)}${spread}x against sequential ${times}: the interval includes 1${failures}`;
-    }
-    const relation = ratio >= 1 ? `${ratio.toFixed(2)}${spread}x faster than` : `${(1 / ratio).toFixed(2)}x slower than`;
-    return `${name}: ${relation} sequential ${times}${failures}`;
-  });
-}
-
-/** "all (Promise.all): 3 failed: …" for each result with failures that no verdict line told. */
-export function untoldFailureLines(results: readonly StrategyResult[]): string[] {
-  const told = new Set(judgedResults(results));
-  return results.filter((r) => r.failed > 0 && !told.has(r)).map((r) => `${strategyLabel(r.strategy, r.concurrency)}: ${describeFailures(r)}`);
-}
-
-/** "stage 1 · now_playing: 2 requests, 40 items in 0.213 s (run once, before the strategies)" */
-export function setupLine(report: Report): string | null {
-  const s = report.setup;
-  if (!s) return null;
-  const failed = s.failed > 0 ? `, ${s.failed} failed` : '';
-  return `stage 1 · ${s.name}: ${s.requests} request${s.requests === 1 ? '' : 's'}${failed}, ${s.items} items in ${formatSeconds(s.wallMs)} (run once, before the strategies)`;
-}
 
 /** For bounded: time queued for a slot apart from time on the wire; the pool when it opened more than C. */
 function whereTheTimeWent(r: StrategyResult): string | null {
@@ -93,37 +41,27 @@ function baselineLines(report: Report, chalk: TableView['chalk']): string[] {
   if (!b) return [];
   return b.comparisons.map((c) => {
     const mark = c.pass ? chalk.green('pass') : chalk.red.bold('FAIL');
-    const sign = (x: number): string => `${x >= 0 ? '+' : ''}${x.toFixed(1)}%`;
-    return `${mark}  baseline ${c.strategy}: ${formatSeconds(c.wallMs)} vs ${formatSeconds(c.baselineWallMs)} (${sign(c.changePct)}; at best ${sign(c.favourableChangePct)}, limit +${b.maxRegressionPct}%)`;
+    return `${mark}  baseline ${c.strategy}: ${baselineChange(c).replace(/\)$/, `, limit +${b.maxRegressionPct}%)`)}`;
   });
 }
 
 /** The "Time taken" table, verdicts, checks and sample line, as one string for stdout. */
 export function renderTable(report: Report, view: TableView): string {
   const { chalk } = view;
+  const model = humanTable(report);
   const table = new Table({
-    head: ['Strategy', 'Requests', 'OK', 'Failed', 'Time taken', 'Req/s', 'p50', 'p95', 'max', 'Speedup', 'Sockets', 'Loop p99'].map((h) => chalk.bold(h)),
-    colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    head: model.headers.map((h) => chalk.bold(h)),
+    colAligns: model.aligns,
     style: { head: [], border: [] },
   });
-  const best = Math.max(...report.results.map((r) => r.speedup ?? 0));
-  for (const r of report.results) {
-    const speed = formatSpeedupSpread(r);
-    table.push([
-      strategyLabel(r.strategy, r.concurrency) + (r.partial ? chalk.yellow(' (partial)') : ''),
-      String(r.requests),
-      chalk.green(String(r.ok)),
-      r.failed > 0 ? chalk.red(String(r.failed)) : '0',
-      chalk.bold(formatWall(r)),
-      formatRate(r.reqPerSec),
-      formatMs(r.latencyMs.p50),
-      formatMs(r.latencyMs.p95),
-      formatMs(r.latencyMs.max),
-      r.speedup !== null && r.speedup === best && best > 1 ? chalk.green.bold(speed) : speed,
-      r.pool === null ? '–' : String(r.pool.opened),
-      r.eventLoopDelayP99Ms === null ? '–' : formatMs(r.eventLoopDelayP99Ms),
-    ]);
-  }
+  const paint: Record<Tone, (text: string) => string> = {
+    plain: (t) => t,
+    ok: (t) => chalk.green(t),
+    bad: (t) => chalk.red(t),
+    strong: (t) => chalk.bold(t),
+    best: (t) => chalk.green.bold(t),
+  };
+  for (const row of model.rows) table.push(row.map((c) => paint[c.tone](c.text) + (c.note ? chalk.yellow(c.note) : '')));
   const lines: string[] = [];
   const stage = setupLine(report);
   if (stage) lines.push(chalk.dim(stage));
@@ -150,8 +88,7 @@ export function renderTable(report: Report, view: TableView): string {
   }
   lines.push(...thresholdLines(report, chalk), ...baselineLines(report, chalk));
   if (view.sample) lines.push(chalk.dim(view.sample));
-  if (report.partial) {
-    lines.push(chalk.yellow(report.results.length > 0 ? 'interrupted: partial results (requests cut off in flight count as aborted)' : 'interrupted before any strategy started: no results'));
-  }
+  const interrupted = interruptedLine(report);
+  if (interrupted) lines.push(chalk.yellow(interrupted));
   return lines.join('\n') + '\n';
 }

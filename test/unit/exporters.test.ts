@@ -181,7 +181,7 @@ describe('renderMarkdown', () => {
         '',
         'No strategy ran.',
         '',
-        '> ⚠️ Interrupted: no strategy had started.',
+        '> ⚠️ Interrupted before any strategy started: no results.',
         '',
       ].join('\n'),
     );

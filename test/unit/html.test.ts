@@ -133,7 +133,7 @@ describe('renderHtml', () => {
   it('says so when no strategy ran, or the run was interrupted', () => {
     const empty = renderHtml(makeReport([], { partial: true }), CONTEXT);
     expect(empty).toContain('No strategy ran.');
-    expect(empty).toContain('Interrupted: no strategy had started.');
+    expect(empty).toContain('Interrupted before any strategy started: no results.');
     expect(empty).not.toContain('class="waterfall"');
   });
 

@@ -5,7 +5,8 @@ import { emptyErrorCounts, type Report, type StrategyResult } from '../../src/co
 import { summarizeRuns } from '../helpers/single-run.js';
 import { Samples } from '../../src/core/samples.js';
 import { renderJson } from '../../src/export/json.js';
-import { describeFailures, renderTable, verdictLines } from '../../src/export/table.js';
+import { renderTable } from '../../src/export/table.js';
+import { describeFailures, verdictLines } from '../../src/export/prose.js';
 import { makeReport, makeResult } from '../helpers/report-fixtures.js';
 
 const plain = new Chalk({ level: 0 });
