@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
+import type { RunOptions, ServeOptions, ServerSettings } from '../run/settings.js';
 import { parseThreshold, type Threshold } from '../core/thresholds.js';
-import type { LatencyModel, StrategyName } from '../core/types.js';
+import type { StrategyName } from '../core/types.js';
 import type { Format } from '../export/exporters.js';
 import { NO_FAULTS, type FaultOptions } from '../fixture-server/faults.js';
 import { WATERFALL_AUTO_MAX_REQUESTS, parseFormat } from './outputs.js';
@@ -26,64 +27,6 @@ import {
   parseStrategies,
   parseTimeout,
 } from './options.js';
-
-/** How the built-in fixture server behaves: shared by `--offline` runs and `serve`. */
-export interface ServerSettings {
-  /** Null: the preset's own model. */
-  latency: LatencyModel | null;
-  latencyText: string | null;
-  seed: number | null;
-  faults: FaultOptions;
-  /** Whether any fault option was given (they need a fixture server). */
-  faultsGiven: boolean;
-}
-
-/** The run command's options after parsing, before targets are resolved. */
-export interface RunOptions extends ServerSettings {
-  /** The tool's version, for the report. */
-  version: string;
-  targets: string[];
-  file?: string;
-  count: number;
-  /** Whether --count was given (it applies to presets only). */
-  countGiven: boolean;
-  concurrency: number[];
-  strategies: StrategyName[];
-  /** Measured rounds and warm-up rounds; each round runs every strategy once. */
-  runs: number;
-  warmup: number;
-  offline: boolean;
-  language: string;
-  languageGiven: boolean;
-  timeoutMs: number;
-  /** Further attempts per request for retryable failures, with backoff. */
-  retries: number;
-  /** Requests per second every strategy obeys; null for no limit. */
-  ratePerSec: number | null;
-  maxRedirects: number;
-  headers: Record<string, string>;
-  json: boolean;
-  /** Per-request samples in the JSON (results[].samples). */
-  details: boolean;
-  format?: Format;
-  output?: string;
-  /** The terminal waterfall: true or false as asked, undefined for the default (on a TTY, up to 30 requests). */
-  waterfall?: boolean;
-  /** Where to write the self-contained HTML report. */
-  report?: string;
-  thresholds: Threshold[];
-  minSpeedup?: number;
-  baseline?: string;
-  maxRegressionPct?: number;
-  failOnError: boolean;
-  color: boolean;
-  quiet: boolean;
-}
-
-export interface ServeOptions extends ServerSettings {
-  preset: string | undefined;
-  port: number;
-}
 
 export interface Actions {
   run(options: RunOptions): Promise<void>;

@@ -6,7 +6,7 @@ import { listenFixtureServer } from '../fixture-server/server.js';
 import { findPreset } from '../targets/presets/index.js';
 import { OFFLINE_PLACEHOLDER_KEY } from '../targets/presets/tmdb.js';
 import { EXIT } from './exit-codes.js';
-import type { ServeOptions } from './program.js';
+import type { ServeOptions } from '../run/settings.js';
 
 /** Example paths per preset, printed so users can point curl or their own code at the server. */
 const EXAMPLES: Record<string, string[]> = {

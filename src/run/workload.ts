@@ -8,7 +8,7 @@ import type { Preset, SetupStage } from '../targets/preset.js';
 import type { Target } from '../targets/resolve.js';
 import { isSecretHeader } from '../core/redact.js';
 import { readApiKey } from './api-key.js';
-import type { RunOptions } from '../cli/program.js';
+import type { RunOptions } from './settings.js';
 
 /** What the strategies will fetch, decided before the first of them starts. */
 export interface Workload {
@@ -39,7 +39,7 @@ export function checkCombination(options: RunOptions, target: Target): void {
 }
 
 /** The preset's key, or a usage error that says how to set it (never needed offline). */
-function presetKey(preset: Preset, offline: boolean): string | null {
+export function presetKey(preset: Preset, offline: boolean): string | null {
   if (preset.keyVariable === null) return null;
   const key = readApiKey(preset.keyVariable);
   if (key === null && !offline) {
@@ -78,14 +78,13 @@ function headerSecrets(headers: Record<string, string>): string[] {
  * Starts the fixture server when offline and asks the preset for its URLs (running its
  * setup stage, if it has one). Problems with the user's input surface as usage errors first.
  */
-export async function prepareWorkload(target: Target, options: RunOptions, seed: number, signal: AbortSignal): Promise<Workload> {
+export async function prepareWorkload(target: Target, options: RunOptions, seed: number, apiKey: string | null, signal: AbortSignal): Promise<Workload> {
   const secrets = headerSecrets(options.headers);
   if (target.kind === 'urls') {
     const where = `live ${describeHosts(target.urls)}`;
     return { urls: target.urls, headers: options.headers, where, secrets, server: null };
   }
   const { preset } = target;
-  const apiKey = presetKey(preset, options.offline);
   if (apiKey !== null) secrets.push(apiKey);
   let server: FixtureServerHandle | null = null;
   let baseUrl = preset.liveBaseUrl;

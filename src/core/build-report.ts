@@ -1,0 +1,70 @@
+/**
+ * The one place a Report is put together: from what was planned (config, checks, baseline)
+ * and what was measured (each strategy's runs). Pure: the caller supplies the clock's reading,
+ * the environment and the runs, and decides where the exported strings go.
+ */
+import type { StrategyRuns } from './benchmark.js';
+import { compareWithBaseline, type SavedReport } from './baseline.js';
+import { createRandom } from './random.js';
+import { recommendConcurrency } from './recommend.js';
+import type { DetailOptions, Report, ReportConfig, SetupResult } from './report.js';
+import { summarizeGroups } from './summarize.js';
+import { evaluateThresholds, type Threshold } from './thresholds.js';
+
+/** Salted so the bootstrap draws numbers of its own, not the URLs' or the round order's. */
+const BOOTSTRAP_SALT = 0x68e31da4;
+
+/** Everything about the report that is known before the first request. */
+export interface ReportPlan {
+  tool: Report['tool'];
+  environment: Report['environment'];
+  /** The run's settings; `count` comes from the measured workload. */
+  config: Omit<ReportConfig, 'count'>;
+  thresholds: readonly Threshold[];
+  baseline: { saved: SavedReport; maxRegressionPct: number } | null;
+}
+
+/** What the run produced. */
+export interface MeasuredRuns {
+  startedAt: string;
+  /** Requests each strategy was given. */
+  count: number;
+  groups: readonly StrategyRuns[];
+  setup?: SetupResult;
+  interrupted: boolean;
+  /** Present when per-request samples are wanted (--details or a picture). */
+  details?: DetailOptions;
+}
+
+const roundMs = (ms: number): number => Math.round(ms * 1000) / 1000;
+
+export function buildReport(plan: ReportPlan, runs: MeasuredRuns): Report {
+  const results = summarizeGroups(runs.groups, createRandom(plan.config.seed ^ BOOTSTRAP_SALT), runs.details);
+  const { target, ...settings } = plan.config;
+  const report: Report = {
+    schemaVersion: 1,
+    tool: plan.tool,
+    startedAt: runs.startedAt,
+    environment: plan.environment,
+    // The contract's key order: target, then count.
+    config: { target, count: runs.count, ...settings },
+    results,
+  };
+  if (runs.setup) report.setup = { ...runs.setup, wallMs: roundMs(runs.setup.wallMs) };
+  const recommendation = recommendConcurrency(results);
+  if (recommendation) report.recommendation = recommendation;
+  if (plan.thresholds.length > 0) report.thresholds = evaluateThresholds(plan.thresholds, results);
+  if (plan.baseline) report.baseline = compareWithBaseline(results, plan.baseline.saved, plan.baseline.maxRegressionPct);
+  if (runs.interrupted) report.partial = true;
+  return report;
+}
+
+/** Requests that failed over the whole report, the setup stage included. */
+export function failedRequests(report: Report): number {
+  return report.results.reduce((sum, r) => sum + r.failed, 0) + (report.setup?.failed ?? 0);
+}
+
+/** Checks (thresholds and baseline comparisons) that failed. */
+export function failedChecks(report: Report): number {
+  return (report.thresholds ?? []).filter((t) => !t.pass).length + (report.baseline?.comparisons ?? []).filter((c) => !c.pass).length;
+}

@@ -1,0 +1,104 @@
+/**
+ * The run itself: the workload (targets, the fixture server, a preset's setup stage), a fresh
+ * client per strategy run, the rounds, and the loop-delay probe. It prints nothing; it hands
+ * back the runs and what the report needs to name them.
+ */
+import { performance } from 'node:perf_hooks';
+import { planStrategies, runRounds, type RunPosition, type StrategyRuns, type StrategySpec } from '../core/benchmark.js';
+import { createRandom } from '../core/random.js';
+import { primeHttpClient } from '../http/prime.js';
+import type { Target } from '../targets/resolve.js';
+import { startLoopDelay } from './loop-delay.js';
+import type { RunOptions } from './settings.js';
+import { createSleeper } from './sleep.js';
+import { clientFactory } from './strategy-client.js';
+import { prepareWorkload, type Workload } from './workload.js';
+
+/** Salted: the round order draws numbers of its own, not the URLs'. */
+const ROUND_ORDER_SALT = 0x2545f491;
+/** Above this many requests, `all` gets a warning before it starts. */
+const ALL_FAN_OUT_WARNING = 5_000;
+
+/** One event-loop turn: lets undici put a finished keep-alive socket back in its pool. */
+const nextLoopTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+export interface PipelineInput {
+  options: RunOptions;
+  target: Target;
+  seed: number;
+  apiKey: string | null;
+}
+
+/** What the pipeline tells the outside while it runs (a spinner, a warning line). */
+export interface PipelineHooks {
+  signal: AbortSignal;
+  stage(text: string): void;
+  strategy(spec: StrategySpec, count: number, position?: RunPosition): void;
+  request(spec: StrategySpec, done: number, count: number): void;
+  warn(text: string): void;
+}
+
+export interface PipelineOutput {
+  startedAt: string;
+  workload: Omit<Workload, 'server'>;
+  groups: StrategyRuns[];
+  /** Response bodies the first run kept for the preset's sample line, by request index. */
+  bodies: readonly string[];
+}
+
+/** Runs every strategy over the workload, round by round; stops starting requests once aborted. */
+export async function runPipeline(input: PipelineInput, hooks: PipelineHooks): Promise<PipelineOutput> {
+  const { options, target, seed } = input;
+  const startedAt = new Date().toISOString();
+  hooks.stage(options.offline ? 'starting the fixture server' : 'preparing');
+  const { server, ...workload } = await prepareWorkload(target, options, seed, input.apiKey, hooks.signal);
+  try {
+    const { urls } = workload;
+    const clients = clientFactory({
+      urls,
+      headers: workload.headers,
+      timeoutMs: options.timeoutMs,
+      maxRedirects: options.maxRedirects,
+      retries: options.retries,
+      ratePerSec: options.ratePerSec,
+      seed,
+      signal: hooks.signal,
+      sleep: createSleeper(hooks.signal),
+      ownServer: server !== null,
+      sampleSize: target.kind === 'preset' ? target.preset.sampleSize : 0,
+    });
+    const specs = urls.length === 0 ? [] : planStrategies(options.strategies, options.concurrency);
+    if (urls.length > ALL_FAN_OUT_WARNING && specs.some((s) => s.strategy === 'all')) {
+      hooks.warn(`warning: all starts ${urls.length.toLocaleString('en-US')} requests at once, each on its own connection; the system may refuse some (counted as failures). bounded (-s bounded -c 100) is the polite way.`);
+    }
+    // The first request in a process compiles undici's parser and warms the JIT (about 20 ms
+    // here); paid on our own server, it lands on no strategy and on no user's target.
+    if (specs.length > 0 && !workload.setup) await primeHttpClient(server?.healthUrl);
+    // A failed request is classified, never printed with its stack: capturing a stack for each
+    // of thousands of fast failures (a refused port) only costs CPU and memory mid-measurement.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    let groups: StrategyRuns[];
+    try {
+      groups = await runRounds(
+        specs,
+        urls.length,
+        () => clients.createClient(),
+        () => performance.now(),
+        { runs: options.runs, warmup: options.warmup, random: createRandom(seed ^ ROUND_ORDER_SALT) },
+        {
+          signal: hooks.signal,
+          onStrategyStart: (spec, count, position) => hooks.strategy(spec, count, position),
+          onRequestDone: (spec, done, count) => hooks.request(spec, done, count),
+          measureLoopDelay: startLoopDelay,
+          handOver: nextLoopTurn,
+        },
+      );
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
+    }
+    return { startedAt, workload, groups, bodies: clients.bodies };
+  } finally {
+    await server?.stop();
+  }
+}
