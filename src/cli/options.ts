@@ -2,17 +2,6 @@
 import { UsageError, closestMatch } from '../core/errors.js';
 import { STRATEGIES, type LatencyModel, type StrategyName } from '../core/types.js';
 
-export const DEFAULTS = {
-  count: 10,
-  concurrency: [5],
-  strategies: [...STRATEGIES] as StrategyName[],
-  timeoutMs: 10_000,
-  language: 'en-US',
-  runs: 1,
-  warmup: 0,
-  retries: 0,
-  maxRedirects: 5,
-} as const;
 
 /** Upper bounds that keep a typo (an extra zero or three) from eating the machine. */
 export const LIMITS = {

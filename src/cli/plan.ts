@@ -4,7 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { ReportPlan } from '../core/build-report.js';
-import { DEFAULT_MAX_REGRESSION_PCT } from '../core/baseline.js';
+import { DEFAULTS } from '../core/defaults.js';
 import { newSeed } from '../core/random.js';
 import { redactHeader } from '../core/redact.js';
 import type { ReportConfig } from '../core/report.js';
@@ -31,8 +31,8 @@ export interface RunPlan {
 function reportConfig(options: RunOptions, target: Target, seed: number): Omit<ReportConfig, 'count'> {
   const config: Omit<ReportConfig, 'count'> = {
     target: target.kind === 'preset' ? target.preset.name : 'urls',
-    concurrency: options.concurrency,
-    strategies: options.strategies,
+    concurrency: [...options.concurrency],
+    strategies: [...options.strategies],
     timeoutMs: options.timeoutMs,
     offline: options.offline,
     latency: options.offline ? (options.latencyText ?? 'default') : null,
@@ -73,7 +73,7 @@ export async function planRun(options: RunOptions): Promise<RunPlan> {
       environment: { node: process.version, platform: process.platform, arch: process.arch, cpus: availableParallelism() },
       config: reportConfig(options, target, seed),
       thresholds,
-      baseline: saved ? { saved, maxRegressionPct: options.maxRegressionPct ?? DEFAULT_MAX_REGRESSION_PCT } : null,
+      baseline: saved ? { saved, maxRegressionPct: options.maxRegressionPct ?? DEFAULTS.maxRegressionPct } : null,
     },
   };
 }

@@ -1,12 +1,11 @@
-import { Command, Option } from 'commander';
+import { Command, Option, type OptionValues } from '@commander-js/extra-typings';
+import { DEFAULTS } from '../core/defaults.js';
 import type { RunOptions, ServeOptions, ServerSettings } from '../run/settings.js';
 import { parseThreshold, type Threshold } from '../core/thresholds.js';
-import type { StrategyName } from '../core/types.js';
-import type { Format } from '../export/exporters.js';
-import { NO_FAULTS, type FaultOptions } from '../fixture-server/faults.js';
+import type { LatencyModel } from '../core/types.js';
+import { NO_FAULTS } from '../fixture-server/faults.js';
 import { WATERFALL_AUTO_MAX_REQUESTS, parseFormat } from './outputs.js';
 import {
-  DEFAULTS,
   parseConcurrency,
   parseCount,
   parseErrorRate,
@@ -49,29 +48,39 @@ Examples:
 Exit codes: 0 ran, 1 a check failed (--fail-on-error, thresholds, baseline), 2 bad usage or input, 130 interrupted.`;
 
 /** The options that shape the fixture server, added alike to the run command and to `serve`. */
-function addServerOptions(command: Command, latencyHelp: string): Command {
+function addServerOptions<Args extends unknown[], Opts extends OptionValues>(command: Command<Args, Opts>, latencyHelp: string) {
   return command
-    .option('--latency <ms|min-max>', latencyHelp)
+    .option('--latency <ms|min-max>', latencyHelp, parseLatencyOption)
     .option('--seed <n>', 'make random ids and simulated jitter reproducible', parseSeed)
     .option('--error-rate <0..1>', 'fixture server: answer this share of requests with 500', parseErrorRate)
     .option('--rate-limit <n/s>', 'fixture server: allow n requests a second, then 429 with Retry-After', parseRateLimit)
     .option('--max-inflight <n>', 'fixture server: answer 503 above n requests at once', parseMaxInflight);
 }
 
-function serverSettings(opts: Record<string, unknown>): ServerSettings {
-  const latencyText = (opts.latency as string | undefined) ?? null;
-  const latency = latencyText === null ? null : parseLatency(latencyText);
-  const faults: FaultOptions = {
-    errorRate: (opts.errorRate as number | undefined) ?? NO_FAULTS.errorRate,
-    rateLimitPerSec: (opts.rateLimit as number | undefined) ?? null,
-    maxInflight: (opts.maxInflight as number | undefined) ?? null,
-  };
+/** --latency as typed and as the report states it: "N" or "MIN-MAX" ms, whatever spacing or unit was typed. */
+function parseLatencyOption(text: string): { model: LatencyModel; text: string } {
+  const model = parseLatency(text);
+  return { model, text: model.minMs === model.maxMs ? String(model.minMs) : `${model.minMs}-${model.maxMs}` };
+}
+
+interface ServerOptionValues {
+  latency?: { model: LatencyModel; text: string };
+  seed?: number;
+  errorRate?: number;
+  rateLimit?: number;
+  maxInflight?: number;
+}
+
+function serverSettings(opts: ServerOptionValues): ServerSettings {
   return {
-    latency,
-    // As the report states it: "N" or "MIN-MAX" ms, whatever spacing or unit was typed.
-    latencyText: latency === null ? null : latency.minMs === latency.maxMs ? String(latency.minMs) : `${latency.minMs}-${latency.maxMs}`,
-    seed: (opts.seed as number | undefined) ?? null,
-    faults,
+    latency: opts.latency?.model ?? null,
+    latencyText: opts.latency?.text ?? null,
+    seed: opts.seed ?? null,
+    faults: {
+      errorRate: opts.errorRate ?? NO_FAULTS.errorRate,
+      rateLimitPerSec: opts.rateLimit ?? null,
+      maxInflight: opts.maxInflight ?? null,
+    },
     faultsGiven: opts.errorRate !== undefined || opts.rateLimit !== undefined || opts.maxInflight !== undefined,
   };
 }
@@ -83,7 +92,7 @@ function collectThreshold(expr: string, previous: Threshold[]): Threshold[] {
 /** The command line (the help text is generated from these definitions, never kept by hand). */
 export function buildProgram(version: string, actions: Actions): Command {
   const program = new Command('async-bench');
-  program
+  const run = program
     .description('Measure sequential vs Promise.all vs bounded-concurrency HTTP fetching on one event loop.')
     .version(version, '-V, --version')
     .argument('[targets...]', 'a preset (pokemon, jsonplaceholder, tmdb) or http(s) URLs')
@@ -102,7 +111,7 @@ export function buildProgram(version: string, actions: Actions): Command {
     .option('-w, --warmup <n>', 'rounds to run first and discard', parseWarmup, DEFAULTS.warmup)
     .option('-f, --file <path>', 'read URLs one per line (- for stdin; blank and # lines skipped)')
     .option('--offline', 'serve the preset from the built-in fixture server on 127.0.0.1');
-  addServerOptions(program, "with --offline: the server's delay (0 = pure overhead; default: the preset's model)")
+  addServerOptions(run, "with --offline: the server's delay (0 = pure overhead; default: the preset's model)")
     .option('--language <tag>', 'tmdb: response language', parseLanguage, DEFAULTS.language)
     .option('--timeout <ms>', 'per-request limit, headers and body included', parseTimeout, DEFAULTS.timeoutMs)
     .option('--retries <n>', 'retry 429, 5xx, timeouts and broken connections up to n times (backoff with jitter, Retry-After honoured)', parseRetries, DEFAULTS.retries)
@@ -131,36 +140,36 @@ export function buildProgram(version: string, actions: Actions): Command {
     // Options after a subcommand's name belong to it (serve has its own --seed, --latency …).
     .enablePositionalOptions()
     .showSuggestionAfterError(true)
-    .action(async (targets: string[], opts: Record<string, unknown>, command: Command) => {
+    .action(async (targets, opts, command) => {
       await actions.run({
         version,
         targets,
-        file: opts.file as string | undefined,
-        count: opts.count as number,
+        ...(opts.file === undefined ? {} : { file: opts.file }),
+        count: opts.count,
         countGiven: command.getOptionValueSource('count') === 'cli',
-        concurrency: opts.concurrency as number[],
-        strategies: opts.strategy as StrategyName[],
-        runs: opts.runs as number,
-        warmup: opts.warmup as number,
+        concurrency: opts.concurrency,
+        strategies: opts.strategy,
+        runs: opts.runs,
+        warmup: opts.warmup,
         offline: opts.offline === true,
-        language: opts.language as string,
+        language: opts.language,
         languageGiven: command.getOptionValueSource('language') === 'cli',
         ...serverSettings(opts),
-        timeoutMs: opts.timeout as number,
-        retries: opts.retries as number,
-        ratePerSec: (opts.rate as number | undefined) ?? null,
-        maxRedirects: opts.maxRedirects as number,
-        headers: opts.header as Record<string, string>,
+        timeoutMs: opts.timeout,
+        retries: opts.retries,
+        ratePerSec: opts.rate ?? null,
+        maxRedirects: opts.maxRedirects,
+        headers: opts.header,
         json: opts.json === true,
         details: opts.details === true,
-        format: opts.format as Format | undefined,
-        output: opts.output as string | undefined,
-        waterfall: opts.waterfall as boolean | undefined,
-        report: opts.report as string | undefined,
-        thresholds: opts.threshold as Threshold[],
-        minSpeedup: opts.minSpeedup as number | undefined,
-        baseline: opts.baseline as string | undefined,
-        maxRegressionPct: opts.maxRegression as number | undefined,
+        ...(opts.format === undefined ? {} : { format: opts.format }),
+        ...(opts.output === undefined ? {} : { output: opts.output }),
+        ...(opts.waterfall === undefined ? {} : { waterfall: opts.waterfall }),
+        ...(opts.report === undefined ? {} : { report: opts.report }),
+        thresholds: opts.threshold,
+        ...(opts.minSpeedup === undefined ? {} : { minSpeedup: opts.minSpeedup }),
+        ...(opts.baseline === undefined ? {} : { baseline: opts.baseline }),
+        ...(opts.maxRegression === undefined ? {} : { maxRegressionPct: opts.maxRegression }),
         failOnError: opts.failOnError === true,
         color: opts.color !== false,
         quiet: opts.quiet === true,
@@ -179,8 +188,8 @@ export function buildProgram(version: string, actions: Actions): Command {
     .option('-p, --port <n>', 'port to listen on (0 picks a free one)', parsePort, 0);
   addServerOptions(serve, "the server's delay (default: the preset's model, 0 without a preset)")
     .showSuggestionAfterError(true)
-    .action(async (preset: string | undefined, opts: Record<string, unknown>) => {
-      await actions.serve({ preset, port: opts.port as number, ...serverSettings(opts) });
+    .action(async (preset, opts) => {
+      await actions.serve({ preset, port: opts.port, ...serverSettings(opts) });
     });
   return program;
 }

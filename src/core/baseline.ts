@@ -22,9 +22,6 @@ export function asSavedReport(value: unknown, file: string): SavedReport {
   return { startedAt: String(doc.startedAt ?? ''), results: doc.results };
 }
 
-/** With --max-regression left out, a baseline fails beyond this slowdown. */
-export const DEFAULT_MAX_REGRESSION_PCT = 10;
-
 const pct = (ratio: number): number => Math.round((ratio - 1) * 100_000) / 1000;
 
 /**

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Agent as UndiciAgent, Dispatcher } from 'undici';
 import Agent from 'undici/lib/dispatcher/agent.js';
+import { DEFAULTS } from '../core/defaults.js';
 import type { ErrorClass, RequestOutcome } from '../core/types.js';
 import { classifyError, classifyStatus } from './classify.js';
 
@@ -16,7 +17,7 @@ export interface HttpClientOptions {
 }
 
 /** The CLI's default too (DEFAULTS.maxRedirects), for callers that do not say. */
-export const DEFAULT_MAX_REDIRECTS = 5;
+export const DEFAULT_MAX_REDIRECTS = DEFAULTS.maxRedirects;
 
 /** Retry-After as ms: delta-seconds or an HTTP date; undefined when absent or unreadable. */
 export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {

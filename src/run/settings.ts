@@ -27,8 +27,8 @@ export interface RunOptions extends ServerSettings {
   count: number;
   /** Whether --count was given (it applies to presets only). */
   countGiven: boolean;
-  concurrency: number[];
-  strategies: StrategyName[];
+  concurrency: readonly number[];
+  strategies: readonly StrategyName[];
   /** Measured rounds and warm-up rounds; each round runs every strategy once. */
   runs: number;
   warmup: number;
@@ -51,7 +51,7 @@ export interface RunOptions extends ServerSettings {
   waterfall?: boolean;
   /** Where to write the self-contained HTML report. */
   report?: string;
-  thresholds: Threshold[];
+  thresholds: readonly Threshold[];
   minSpeedup?: number;
   baseline?: string;
   maxRegressionPct?: number;

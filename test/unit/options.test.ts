@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULTS } from '../../src/core/defaults.js';
 import {
-  DEFAULTS,
   LIMITS,
   parseConcurrency,
   parseCount,
