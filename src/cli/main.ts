@@ -6,7 +6,6 @@ import { UsageError } from '../core/errors.js';
 import { EXIT } from './exit-codes.js';
 import { buildProgram } from './program.js';
 
-
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;

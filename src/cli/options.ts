@@ -2,7 +2,6 @@
 import { UsageError, closestMatch } from '../core/errors.js';
 import { STRATEGIES, type LatencyModel, type StrategyName } from '../core/types.js';
 
-
 /** Upper bounds that keep a typo (an extra zero or three) from eating the machine. */
 export const LIMITS = {
   count: 1_000_000,

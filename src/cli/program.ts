@@ -193,4 +193,3 @@ export function buildProgram(version: string, actions: Actions): Command {
     });
   return program;
 }
-

@@ -189,4 +189,3 @@ export function emptyErrorCounts(): ErrorCounts {
   for (const name of ERROR_CLASSES) counts[name] = 0;
   return counts;
 }
-

@@ -5,8 +5,7 @@ import { STRATEGIES, type StrategyName } from './types.js';
 
 export const THRESHOLD_METRICS = ['speedup', 'wallMs', 'reqPerSec', 'p50', 'p90', 'p95', 'p99', 'failed', 'errorRate'] as const;
 export type ThresholdMetric = (typeof THRESHOLD_METRICS)[number];
-const OPS = ['<=', '>=', '==', '<', '>'] as const;
-export type ThresholdOp = (typeof OPS)[number];
+export type ThresholdOp = '<=' | '>=' | '==' | '<' | '>';
 
 /** A pass/fail check on the results: `[strategy[@C].]metric op number`. */
 export interface Threshold {

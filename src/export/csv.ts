@@ -8,7 +8,6 @@
  * a double quote or a line break, with quotes doubled inside.
  */
 import type { Report } from '../core/report.js';
-import type { ExportContext } from './exporters.js';
 import { machineTable, type MachineValue } from './table-model.js';
 
 type Cell = MachineValue;
@@ -30,8 +29,7 @@ export function csvField(value: Cell): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function renderCsv(report: Report, _context: ExportContext): string {
-  void _context;
+export function renderCsv(report: Report): string {
   const { names, rows: values } = machineTable(report);
   const rows = [names.map(csvField), ...values.map((row) => row.map(csvField))];
   return rows.map((cells) => cells.join(',')).join('\n') + '\n';

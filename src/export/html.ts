@@ -42,7 +42,6 @@ function sampled(results: readonly StrategyResult[]): Sampled[] {
   return results.filter((r): r is Sampled => r.samples !== undefined && r.samples.length > 0);
 }
 
-
 /** Vertical grid lines and labels at nice steps along a 0..total axis, in ms. */
 function timeAxis(totalMs: number, top: number, height: number, unit: 'time' | 'latency'): string {
   const step = axisStep(totalMs, PLOT, 80);
@@ -191,8 +190,6 @@ function sweepSection(report: Report): string {
   return `<section id="sweep"><h2>Concurrency sweep</h2><p>Requests per second at each bounded limit: where the curve flattens, more concurrency stops paying.</p>
 <figure><svg class="sweep" viewBox="0 0 ${WIDTH} ${top + height + AXIS}" role="img" aria-label="req/s by concurrency limit">${parts.join('')}</svg></figure>${rec}</section>`;
 }
-
-
 
 function table(head: string[], rows: string[][], numeric: (column: number) => boolean = () => false, className = ''): string {
   const cells = (row: string[], tag: 'td' | 'th'): string => row.map((c, i) => `<${tag}${numeric(i) ? ' class="num"' : ''}>${c}</${tag}>`).join('');

@@ -12,9 +12,6 @@ export function markdownCell(text: string): string {
   return text.replace(/\r\n|[\r\n]/g, ' ').replace(/\|/g, '\\|');
 }
 
-
-
-
 function headingLine(report: Report, context: ExportContext): string {
   const { config } = report;
   let heading = context.heading;

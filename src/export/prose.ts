@@ -16,9 +16,6 @@ export function describeFailures(result: Pick<StrategyResult, 'failed' | 'errors
   return `${result.failed} failed: ${parts.join(', ')}`;
 }
 
-
-
-
 /**
  * "all: 6.04x faster than sequential (0.411 s vs 2.483 s)", one per concurrent strategy;
  * with repeated runs the speedup carries its spread and 95% interval, and an interval that

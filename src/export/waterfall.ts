@@ -34,7 +34,6 @@ export function waterfallGlyphs(chalk: ChalkInstance): Glyphs {
   return chalk.level === 0 ? PLAIN : BLOCKS;
 }
 
-
 /** "http5xx 503", "timeout": what a failed row says after its bar. */
 function failureText(sample: RequestSample): string {
   if (sample.error === null) return '';

@@ -85,7 +85,8 @@ class Exchange implements Dispatcher.DispatchHandler {
 
   send(url: string): void {
     this.url = url;
-    let [origin, path] = splitUrl(url);
+    const [host, path] = splitUrl(url);
+    let origin = host;
     const at = origin.indexOf('@');
     if (at !== -1) origin = this.useCredentials(origin, at);
     try {

@@ -64,4 +64,3 @@ export interface ServeOptions extends ServerSettings {
   preset: string | undefined;
   port: number;
 }
-

@@ -32,7 +32,6 @@ import { parseJsonReport } from '../helpers/expectations.js';
 import { BAD_JSON, startHostileServer, type HostileServer } from '../helpers/hostile-server.js';
 import { closedPort } from '../helpers/loopback-server.js';
 
-
 /** The JSON document as the product types it (its shape is checked by the schema on parse). */
 type Result = StrategyResult;
 type Doc = Report;

@@ -97,7 +97,6 @@ function expectContractInvariants(report: ContractReport): void {
   }
 }
 
-
 // ---------------------------------------------------------------------------------------------
 
 /**

@@ -20,7 +20,6 @@ import { assertBuilt, BIN, cleanupCli, describeRun, run, type RunResult } from '
 import { expectUsageError, parseJsonReport } from '../helpers/expectations.js';
 import { startHostileServer, type HostileServer } from '../helpers/hostile-server.js';
 
-
 /** The JSON document as the product types it (its shape is checked by the schema on parse). */
 type Result = StrategyResult;
 type Doc = Report;
@@ -471,10 +470,9 @@ describe('bad input: one clear line, exit 2, nothing on stdout, no request sent'
     ['error-rate above 1', ['pokemon', '--offline', '--error-rate', '1.5'], /--error-rate must be a number from 0 to 1/],
     ['error-rate NaN', ['pokemon', '--offline', '--error-rate', 'NaN'], /--error-rate must be a number from 0 to 1/],
     ['max-inflight 0', ['pokemon', '--offline', '--max-inflight', '0'], /--max-inflight must be at least 1/],
-  ])('numbers with a preset: %s', async (label, args, message) => {
+  ])('numbers with a preset: %s', async (_label, args, message) => {
     const result = await run(args, { killAfterMs: 20_000 });
     expectUsageError(result, message);
-    void label;
   });
 
   const urls: Array<[string, string, RegExp]> = [

@@ -45,7 +45,6 @@ interface Doc {
   results: Result[];
 }
 
-
 /** The secret appears nowhere in what the CLI printed. */
 function expectNoSecret(result: RunResult, secret: string): void {
   expect(result.stdout.includes(secret) || result.stderr.includes(secret), `the secret was printed\n${describeRun(result)}`).toBe(false);

@@ -128,7 +128,7 @@ export async function run(args: readonly string[], options: RunOptions = {}): Pr
 }
 
 /** Any ANSI escape sequence (colour, cursor movement). */
-// eslint-disable-next-line no-control-regex
+ 
 export const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/;
 
 /** A short description of a run for assertion messages. */

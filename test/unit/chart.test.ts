@@ -75,7 +75,7 @@ describe('renderSweepChart', () => {
 
   it('reads without colour; with colour, failing bars are red and the recommended one green', () => {
     const chart = renderSweepChart(SWEEP, 60, plain, rec(4, 100));
-    // eslint-disable-next-line no-control-regex
+     
     expect(chart).not.toMatch(/\u001b\[/);
     const coloured = renderSweepChart([result('bounded', 2, 50), result('bounded', 4, 100), result('bounded', 8, 120, 3)], 60, new Chalk({ level: 1 }), rec(4, 100)).split('\n');
     expect(coloured[1]).toContain('\u001b[36m'); // cyan

@@ -205,7 +205,7 @@ describe('renderCsv', () => {
     'sockets_opened,loop_delay_p99_ms,error_timeout,error_connect,error_dns,error_reset,error_tls,error_http4xx,error_http5xx,error_aborted,error_other';
 
   it('renders the golden CSV of a plain run: header, one row per result, LF, empty cells for none', () => {
-    expect(renderCsv(report([SEQUENTIAL, ALL, BOUNDED]), context())).toBe(
+    expect(renderCsv(report([SEQUENTIAL, ALL, BOUNDED]))).toBe(
       [
         HEADER,
         'sequential,1,10,10,0,2483,,4.03,251.7,380,391.5,398.3,399.9,1,,,,0,0,0,0,0,0,0,0,0',
@@ -217,7 +217,7 @@ describe('renderCsv', () => {
   });
 
   it('renders spreads, sockets, loop delay and error classes of repeated runs', () => {
-    expect(renderCsv(RICH, context())).toBe(
+    expect(renderCsv(RICH)).toBe(
       [
         HEADER,
         'sequential,1,30,30,0,2483,35.019,4.03,251.7,380,391.5,398.3,399.9,1,,1,0.512,0,0,0,0,0,0,0,0,0',
@@ -231,7 +231,7 @@ describe('renderCsv', () => {
 
   it('has one column per error class, and rows as wide as the header', () => {
     expect(CSV_HEADER.filter((h) => h.startsWith('error_'))).toEqual(Object.keys(emptyErrorCounts()).map((c) => `error_${c}`));
-    const lines = renderCsv(PARTIAL, context()).trimEnd().split('\n');
+    const lines = renderCsv(PARTIAL).trimEnd().split('\n');
     expect(lines).toHaveLength(3);
     for (const line of lines) expect(line.split(',')).toHaveLength(CSV_HEADER.length);
     expect(lines[2]).toBe('all,,10,6,4,300,,33.33,0,0,0,0,0,,,,,0,0,0,0,0,0,0,4,0');

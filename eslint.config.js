@@ -1,0 +1,31 @@
+// typescript-eslint over Biome: the three things this linter is for (unused code, runs of blank
+// lines, `void _x` leftovers) are each one core or typescript-eslint rule here, with no formatter
+// to adopt over the whole tree. Not type-aware, so `npm run lint` stays a couple of seconds.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test-output/', 'bench/results/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      globals: {
+        process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly',
+        clearTimeout: 'readonly', setImmediate: 'readonly', setInterval: 'readonly', clearInterval: 'readonly',
+        AbortController: 'readonly', AbortSignal: 'readonly', performance: 'readonly', TextDecoder: 'readonly',
+        TextEncoder: 'readonly', queueMicrotask: 'readonly', structuredClone: 'readonly', fetch: 'readonly',
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true }],
+      // Stripping control characters from what servers send is the point of those expressions.
+      'no-control-regex': 'off',
+      'no-multiple-empty-lines': ['error', { max: 1, maxEOF: 0, maxBOF: 0 }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "ExpressionStatement > UnaryExpression[operator='void'] > Identifier", message: 'a `void x;` leftover: remove the unused name, or prefix a parameter with _' },
+      ],
+    },
+  },
+);
