@@ -3,8 +3,9 @@
  * start and end time of a fake request is an exact number.
  *
  * `sleep(ms)` registers a timer; `runAll(promise)` repeatedly lets all pending promise
- * callbacks run, then moves time to the earliest timer and fires it (one timer per step,
- * ties in the order they were registered), until the promise settles.
+ * callbacks (and setImmediate callbacks, however chained) run, then moves time to the
+ * earliest timer and fires it (one timer per step, ties in the order they were registered),
+ * until the promise settles.
  */
 
 interface Timer {
@@ -16,6 +17,19 @@ interface Timer {
 /** Lets every queued microtask (promise callback, at any depth of chaining) run. */
 export function flushMicrotasks(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Loop turns that `untilIdle` gives a chain of setImmediate callbacks before it gives up. */
+const IDLE_TURNS = 1_000;
+
+/**
+ * Like flushMicrotasks, then more loop turns for as long as a setImmediate callback is still
+ * pending (a chain of hand-overs between tasks that take no virtual time), so that virtual
+ * time moves only when nothing else can run.
+ */
+export async function untilIdle(): Promise<void> {
+  await flushMicrotasks();
+  for (let turn = 0; turn < IDLE_TURNS && process.getActiveResourcesInfo().includes('Immediate'); turn++) await flushMicrotasks();
 }
 
 export class FakeClock {
@@ -41,7 +55,7 @@ export class FakeClock {
 
   /** Fires the earliest timer (moving time to it), then flushes microtasks. False when none is pending. */
   async step(): Promise<boolean> {
-    await flushMicrotasks();
+    await untilIdle();
     const next = this.earliest();
     if (next === undefined) return false;
     this.timers.splice(this.timers.indexOf(next), 1);
