@@ -132,7 +132,7 @@ export interface RoundsPlan {
   runs: number;
   /** Rounds run first and thrown away. */
   warmup: number;
-  /** Shuffles the order of every round after the first. */
+  /** Shuffles the order of every round. */
   random: () => number;
 }
 
@@ -143,18 +143,16 @@ export interface StrategyRuns {
 }
 
 /**
- * The order of the strategies in each round: the first as given, the others shuffled, so
- * that drift (a server warming up, a neighbour's load) hits every strategy alike.
+ * The order of the strategies in each round, every round shuffled (the first too): drift and
+ * the cold start (a server warming up, a neighbour's load) hit every strategy alike.
  */
 export function roundOrders(strategies: number, rounds: number, random: () => number): number[][] {
   const orders: number[][] = [];
   for (let r = 0; r < rounds; r++) {
     const order = Array.from({ length: strategies }, (_, i) => i);
-    if (r > 0) {
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
-        [order[i], order[j]] = [order[j]!, order[i]!];
-      }
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
     }
     orders.push(order);
   }

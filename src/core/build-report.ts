@@ -5,14 +5,10 @@
  */
 import type { StrategyRuns } from './benchmark.js';
 import { compareWithBaseline, type SavedReport } from './baseline.js';
-import { createRandom } from './random.js';
 import { recommendConcurrency } from './recommend.js';
 import type { DetailOptions, Report, ReportConfig, SetupResult } from './report.js';
 import { summarizeGroups } from './summarize.js';
 import { evaluateThresholds, type Threshold } from './thresholds.js';
-
-/** Salted so the bootstrap draws numbers of its own, not the URLs' or the round order's. */
-const BOOTSTRAP_SALT = 0x68e31da4;
 
 /** Everything about the report that is known before the first request. */
 export interface ReportPlan {
@@ -39,7 +35,7 @@ export interface MeasuredRuns {
 const roundMs = (ms: number): number => Math.round(ms * 1000) / 1000;
 
 export function buildReport(plan: ReportPlan, runs: MeasuredRuns): Report {
-  const results = summarizeGroups(runs.groups, createRandom(plan.config.seed ^ BOOTSTRAP_SALT), runs.details);
+  const results = summarizeGroups(runs.groups, plan.config.seed, runs.details);
   const { target, ...settings } = plan.config;
   const report: Report = {
     schemaVersion: 1,

@@ -38,6 +38,8 @@ export interface ThresholdResult {
   /** The measured value; null when the result is missing (an interrupted run). */
   actual: number | null;
   pass: boolean;
+  /** Why it failed when the value alone does not say (a speedup on a result that failed more). */
+  reason?: string;
 }
 
 export interface BaselineComparison {
@@ -99,8 +101,11 @@ export interface ReportConfig {
   maxRedirects: number;
 }
 
-/** How a concurrent strategy compares with sequential: the 95% interval decides when there is one. */
-export type Verdict = 'faster' | 'slower' | 'inconclusive';
+/**
+ * How a concurrent strategy compares with sequential. `more-failures` overrides any timing:
+ * a strategy that fails more is never faster. `same`: within 10% (or an interval inside ±10%).
+ */
+export type Verdict = 'faster' | 'slower' | 'same' | 'inconclusive' | 'more-failures';
 
 export interface RunSummary {
   wallMs: number;
@@ -124,8 +129,15 @@ export interface StrategyResult {
   requests: number;
   ok: number;
   failed: number;
+  /** failed / requests, 0..1 (0 when nothing was sent). */
+  failureRate: number;
+  /** Every response per second, failures included. */
   reqPerSec: number;
+  /** Goodput: ok responses per second (one run's ok over the median wall time); what rankings use. */
+  okPerSec: number;
   latencyMs: LatencySummary;
+  /** Latency of the ok responses alone (all zero when none succeeded). */
+  okLatencyMs: LatencySummary;
   bytes: number;
   maxInFlight: number;
   errors: ErrorCounts;

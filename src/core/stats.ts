@@ -125,3 +125,31 @@ export function bootstrapRatioCI(
   ratios.sort();
   return [percentile(ratios, 2.5), percentile(ratios, 97.5)];
 }
+
+/**
+ * A bootstrap 95% interval for median(baseline) / median(candidate) when the two were measured
+ * in pairs (round k of each ran back to back): rounds are resampled as pairs, so drift shared
+ * by a round cancels. Uses the first min(n, m) rounds of each. Null with fewer than two pairs.
+ */
+export function bootstrapPairedRatioCI(
+  baseline: readonly number[],
+  candidate: readonly number[],
+  random: () => number,
+  rounds = 2000,
+): [number, number] | null {
+  const n = Math.min(baseline.length, candidate.length);
+  if (n < 2) return null;
+  const ratios = new Float64Array(rounds);
+  const a = new Float64Array(n);
+  const b = new Float64Array(n);
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < n; i++) {
+      const k = Math.floor(random() * n);
+      a[i] = baseline[k]!;
+      b[i] = candidate[k]!;
+    }
+    ratios[r] = median(a) / median(b);
+  }
+  ratios.sort();
+  return [percentile(ratios, 2.5), percentile(ratios, 97.5)];
+}

@@ -54,7 +54,11 @@ export async function runSchedule(
   switch (strategy) {
     case 'sequential':
       for (let i = 0; i < count && !stopped(); i++) {
-        if (i > 0 && options.handOver) await options.handOver();
+        if (i > 0 && options.handOver) {
+          await options.handOver();
+          // An abort during the hand-over starts nothing more, as in bounded.
+          if (stopped()) break;
+        }
         await tracked(i);
       }
       break;

@@ -1,13 +1,16 @@
 /** Summaries of measured runs: what one strategy's runs add up to, as the contract's result. */
 import type { PoolStats, StrategyRun, StrategyRuns } from './benchmark.js';
+import { createRandom, hashString } from './random.js';
+import { resultKey } from './result-label.js';
 import {
-  bootstrapRatioCI,
+  bootstrapPairedRatioCI,
   percentile,
   ratioStddev,
   speedup,
   summarizeLatencies,
   summarizeSpread,
   throughput,
+  type LatencySummary,
   type SpreadSummary,
 } from './stats.js';
 import { emptyErrorCounts, type DetailOptions, type ErrorCounts, type QueueWaitSummary, type RequestSample, type StrategyResult, type Verdict } from './report.js';
@@ -17,6 +20,15 @@ const round = (value: number, digits: number): number => {
   return Math.round(value * f) / f;
 };
 const roundMs = (ms: number): number => round(ms, 3);
+const roundLatency = (l: LatencySummary): LatencySummary => ({
+  min: roundMs(l.min),
+  mean: roundMs(l.mean),
+  p50: roundMs(l.p50),
+  p90: roundMs(l.p90),
+  p95: roundMs(l.p95),
+  p99: roundMs(l.p99),
+  max: roundMs(l.max),
+});
 const roundSpread = (s: SpreadSummary): SpreadSummary => ({
   median: roundMs(s.median),
   mean: roundMs(s.mean),
@@ -33,6 +45,8 @@ interface Tally {
   errors: ErrorCounts;
   statusCodes: Record<string, number>;
   latencies: number[];
+  /** Latencies of the requests that succeeded. */
+  okLatencies: number[];
   queueWaits: number[];
   ttfbSum: number;
   ttfbCount: number;
@@ -45,7 +59,7 @@ interface Tally {
 }
 
 function tally(runs: readonly StrategyRun[]): Tally {
-  const t: Tally = { requests: 0, failed: 0, bytes: 0, errors: emptyErrorCounts(), statusCodes: {}, latencies: [], queueWaits: [], ttfbSum: 0, ttfbCount: 0, attempts: 0, retried: 0, retryAddedMs: 0, firstTries: [], perRun: [] };
+  const t: Tally = { requests: 0, failed: 0, bytes: 0, errors: emptyErrorCounts(), statusCodes: {}, latencies: [], okLatencies: [], queueWaits: [], ttfbSum: 0, ttfbCount: 0, attempts: 0, retried: 0, retryAddedMs: 0, firstTries: [], perRun: [] };
   for (const { samples } of runs) {
     const requestsBefore = t.requests;
     const failedBefore = t.failed;
@@ -65,6 +79,7 @@ function tally(runs: readonly StrategyRun[]): Tally {
       if (status > 0) t.statusCodes[status] = (t.statusCodes[status] ?? 0) + 1;
       const latency = samples.latencyMs(i);
       t.latencies.push(latency);
+      if (error === null) t.okLatencies.push(latency);
       const attempts = samples.attempts[i]!;
       t.attempts += attempts;
       t.firstTries.push(samples.firstTryMs[i]!);
@@ -103,10 +118,24 @@ function firstTrySummary(values: number[]): { p50: number; p95: number } {
   return sorted.length === 0 ? { p50: 0, p95: 0 } : { p50: roundMs(percentile(sorted, 50)), p95: roundMs(percentile(sorted, 95)) };
 }
 
-function verdictOf(ratio: number | null, ci: [number, number] | null): Verdict | null {
-  if (ratio === null) return null;
-  if (ci) return ci[0] > 1 ? 'faster' : ci[1] < 1 ? 'slower' : 'inconclusive';
-  return ratio >= 1 ? 'faster' : 'slower';
+/** Below this many measured runs there is no interval: a verdict rests on the medians alone. */
+export const MIN_RUNS_FOR_INTERVAL = 5;
+/** Speedups within this share of 1 (either way) are "about the same". */
+export const SAME_WITHIN = 0.1;
+
+/**
+ * How the timing compares, failures aside. Without an interval, a difference under 10% is
+ * "same". With one: inside the ±10% band is "same", clear of 1 is faster or slower, and an
+ * interval that straddles 1 without fitting the band is "inconclusive".
+ */
+export function timingVerdict(ratio: number, ci: readonly [number, number] | null): Verdict {
+  const low = 1 / (1 + SAME_WITHIN);
+  const high = 1 + SAME_WITHIN;
+  if (ci === null) return ratio >= high ? 'faster' : ratio <= low ? 'slower' : 'same';
+  if (ci[0] >= low && ci[1] <= high) return 'same';
+  if (ci[0] > 1) return 'faster';
+  if (ci[1] < 1) return 'slower';
+  return 'inconclusive';
 }
 
 /**
@@ -159,13 +188,16 @@ export function summarizeGroup(
   if (baselineWalls !== null && baselineWalls.length > 0) {
     const base = summarizeSpread([...baselineWalls]);
     ratio = isSequential ? 1 : speedup(base.median, spread.median);
-    if (ratio !== null && !isSequential && walls.length >= 2 && baselineWalls.length >= 2) {
-      ratioSd = ratioStddev(ratio, base, spread);
-      ci = bootstrapRatioCI(baselineWalls, walls, random);
+    if (ratio !== null && !isSequential && walls.length >= 2 && baselineWalls.length >= 2) ratioSd = ratioStddev(ratio, base, spread);
+    // Strategies ran in the same rounds, so rounds are resampled as pairs.
+    if (ratio !== null && !isSequential && Math.min(walls.length, baselineWalls.length) >= MIN_RUNS_FOR_INTERVAL) {
+      ci = bootstrapPairedRatioCI(baselineWalls, walls, random);
     }
   }
   const latency = summarizeLatencies(Float64Array.from(t.latencies));
+  const okLatency = summarizeLatencies(Float64Array.from(t.okLatencies));
   const perRun = t.requests / runs.length;
+  const ok = t.requests - t.failed;
   const pools = runs.map((r) => r.pool).filter((p): p is PoolStats => p !== null);
   const loopDelays = runs.map((r) => r.eventLoopDelayP99Ms).filter((d): d is number => d !== null);
   const result: StrategyResult = {
@@ -173,18 +205,13 @@ export function summarizeGroup(
     concurrency: first.strategy === 'all' ? null : isSequential ? 1 : first.concurrency,
     wallMs: roundMs(spread.median),
     requests: t.requests,
-    ok: t.requests - t.failed,
+    ok,
     failed: t.failed,
+    failureRate: t.requests > 0 ? round(t.failed / t.requests, 4) : 0,
     reqPerSec: round(throughput(perRun, spread.median), 2),
-    latencyMs: {
-      min: roundMs(latency.min),
-      mean: roundMs(latency.mean),
-      p50: roundMs(latency.p50),
-      p90: roundMs(latency.p90),
-      p95: roundMs(latency.p95),
-      p99: roundMs(latency.p99),
-      max: roundMs(latency.max),
-    },
+    okPerSec: round(throughput(ok / runs.length, spread.median), 2),
+    latencyMs: roundLatency(latency),
+    okLatencyMs: roundLatency(okLatency),
     bytes: t.bytes,
     maxInFlight: Math.max(...runs.map((r) => r.maxInFlight)),
     errors: t.errors,
@@ -195,7 +222,7 @@ export function summarizeGroup(
     wallMsStats: roundSpread(spread),
     speedupStddev: ratioSd === null ? null : round(ratioSd, 3),
     speedupCI95: ci === null ? null : [round(ci[0], 3), round(ci[1], 3)],
-    verdict: isSequential ? null : verdictOf(ratio, ci),
+    verdict: isSequential || ratio === null ? null : timingVerdict(ratio, ci),
     queueWaitMs: first.strategy === 'bounded' ? queueWaitSummary(t.queueWaits) : null,
     pool: pools.length === 0 ? null : { opened: Math.max(...pools.map((p) => p.opened)), peak: Math.max(...pools.map((p) => p.peak)) },
     eventLoopDelayP99Ms: loopDelays.length === 0 ? null : roundMs(Math.max(...loopDelays)),
@@ -212,10 +239,37 @@ export function summarizeGroup(
   return result;
 }
 
-/** Results of all strategies, each compared with the complete sequential runs when there are any. */
-export function summarizeGroups(groups: readonly StrategyRuns[], random: () => number = Math.random, details?: DetailOptions): StrategyResult[] {
+/** Salted so the bootstrap draws numbers of its own, not the URLs' or the round order's. */
+const BOOTSTRAP_SALT = 0x68e31da4;
+
+/** Each result's own random stream: adding a limit to a sweep never changes another's interval. */
+export function bootstrapRandom(seed: number, key: string): () => number {
+  return createRandom(hashString(key, seed ^ BOOTSTRAP_SALT));
+}
+
+/**
+ * Results of all strategies, each compared with the complete sequential runs when there are
+ * any, then judged like for like: a result that failed more than sequential (or, without
+ * sequential, than the least-failing result) is never faster, whatever its time.
+ */
+export function summarizeGroups(groups: readonly StrategyRuns[], seed: number, details?: DetailOptions): StrategyResult[] {
   const sequential = groups.find((g) => g.spec.strategy === 'sequential');
   const complete = sequential ? sequential.runs.filter((r) => !r.partial).map((r) => r.wallMs) : [];
   const baseline = complete.length > 0 ? complete : null;
-  return groups.map((g) => summarizeGroup(g.runs, baseline, random, details));
+  const results = groups.map((g) => summarizeGroup(g.runs, baseline, bootstrapRandom(seed, resultKey(g.spec)), details));
+  return judgeFailures(results);
+}
+
+/** The failure rule over finished results: more failures than the reference is "more-failures". */
+export function judgeFailures(results: StrategyResult[]): StrategyResult[] {
+  const sequential = results.find((r) => r.strategy === 'sequential');
+  const rate = (r: StrategyResult): number => r.failureRate;
+  const reference = sequential ? rate(sequential) : Math.min(...results.map(rate));
+  for (const r of results) {
+    if (r.strategy === 'sequential') continue;
+    if (rate(r) > reference) r.verdict = 'more-failures';
+    // Timing failures against failures compares nothing.
+    else if (r.verdict !== null && (r.ok === 0 || sequential?.ok === 0)) r.verdict = 'inconclusive';
+  }
+  return results;
 }

@@ -128,7 +128,13 @@ export function evaluateThresholds(thresholds: readonly Threshold[], results: re
     }
     for (const r of targets) {
       const actual = metricValue(r, t.metric);
-      out.push({ expr: t.expr, strategy: resultKey(r), actual: actual === null ? null : Math.round(actual * 1e6) / 1e6, pass: actual !== null && compare(actual, t.op, t.value) });
+      const check: ThresholdResult = { expr: t.expr, strategy: resultKey(r), actual: actual === null ? null : Math.round(actual * 1e6) / 1e6, pass: actual !== null && compare(actual, t.op, t.value) };
+      // A strategy that failed more is never faster: no speedup check passes on it.
+      if (t.metric === 'speedup' && r.verdict === 'more-failures') {
+        check.pass = false;
+        check.reason = `${resultKey(r)} failed more than ${results.some((o) => o.strategy === 'sequential') ? 'sequential' : 'the least-failing result'}: ${r.failed} of ${r.requests} failed`;
+      }
+      out.push(check);
     }
   }
   return out;

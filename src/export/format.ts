@@ -40,22 +40,16 @@ export function withoutRowRules(rendered: string): string {
   return rows.filter((row, i) => i <= 2 || i === rows.length - 1 || !row.includes('┼')).join('\n');
 }
 
-/** "2.483 s" or, with repeated runs, "2.483 s ± 0.031". */
+/** "2.483 s" or, with repeated runs, the median with its range: "2.483 s (2.401–2.552)" (never median ± σ). */
 export function formatWall(r: StrategyResult): string {
-  return r.runs.length > 1 ? `${formatSeconds(r.wallMs)} ± ${(r.wallMsStats.stddev / 1000).toFixed(3)}` : formatSeconds(r.wallMs);
+  if (r.runs.length < 2) return formatSeconds(r.wallMs);
+  return `${formatSeconds(r.wallMs)} (${(r.wallMsStats.min / 1000).toFixed(3)}–${(r.wallMsStats.max / 1000).toFixed(3)})`;
 }
 
-/** "6.04x" or, with repeated runs, "6.04 ± 0.31x"; a dash without sequential. */
+/** "6.04x", with its 95% interval when there is one: "6.04x (5.81–6.30)"; a dash without sequential. */
 export function formatSpeedupSpread(r: StrategyResult): string {
   if (r.speedup === null) return '–';
-  return r.speedupStddev === null ? formatSpeedup(r.speedup) : `${r.speedup.toFixed(2)} ± ${r.speedupStddev.toFixed(2)}x`;
-}
-
-/** The concurrent results that get a verdict: there is a complete sequential run to compare with. */
-export function judgedResults(results: readonly StrategyResult[]): StrategyResult[] {
-  const sequential = results.find((r) => r.strategy === 'sequential');
-  if (!sequential || sequential.partial) return [];
-  return results.filter((r) => r.strategy !== 'sequential' && r.speedup !== null);
+  return r.speedupCI95 === null ? formatSpeedup(r.speedup) : `${formatSpeedup(r.speedup)} (${r.speedupCI95[0].toFixed(2)}–${r.speedupCI95[1].toFixed(2)})`;
 }
 
 /** Where a request's bar ends: its last byte, or the end of the run for one cut off in flight. */

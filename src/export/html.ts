@@ -9,7 +9,7 @@ import type { Report, RequestSample, StrategyResult } from '../core/report.js';
 import { resultKey } from '../core/result-label.js';
 import type { ExportContext } from './exporters.js';
 import { formatBytes, formatMs, formatRate, formatSeconds, sampleEndMs, strategyLabel } from './format.js';
-import { interruptedSentence, setupLine, signedPercent, untoldFailureLines, verdictLines } from './prose.js';
+import { indicativeLine, interruptedSentence, setupLine, signedPercent, untoldFailureLines, verdictLines } from './prose.js';
 import { humanTable, type Tone } from './table-model.js';
 import { axisLabel, axisStep } from './waterfall.js';
 
@@ -160,14 +160,14 @@ function histogramSection(report: Report): string {
 ${figures.join('\n')}</section>`;
 }
 
-/** Req/s against the bounded limit, with sequential and all as dashed reference lines. */
+/** Goodput (ok/s) against the bounded limit, with sequential and all as dashed reference lines. */
 function sweepSection(report: Report): string {
   const bounded = report.results.filter((r) => r.strategy === 'bounded').sort((a, b) => (a.concurrency ?? 0) - (b.concurrency ?? 0));
   if (bounded.length < 2) return '';
   const refs = report.results.filter((r) => r.strategy !== 'bounded');
   const height = 220;
   const top = 16;
-  const peak = Math.max(...[...bounded, ...refs].map((r) => r.reqPerSec), 1) * 1.1;
+  const peak = Math.max(...[...bounded, ...refs].map((r) => r.okPerSec), 1) * 1.1;
   const y = (v: number): number => top + height - (v / peak) * height;
   const x = (i: number): number => LEFT + 30 + (i / (bounded.length - 1)) * (PLOT - 60);
   const parts: string[] = [];
@@ -176,19 +176,19 @@ function sweepSection(report: Report): string {
     parts.push(`<line class="grid" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${n(y(i * step))}" y2="${n(y(i * step))}"/><text class="tick" x="${LEFT - 6}" y="${n(y(i * step) + 4)}" text-anchor="end">${String(Number((i * step).toFixed(3)))}</text>`);
   }
   for (const r of refs) {
-    parts.push(`<line class="ref" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${n(y(r.reqPerSec))}" y2="${n(y(r.reqPerSec))}"/><text class="ref" x="${WIDTH - RIGHT}" y="${n(y(r.reqPerSec) - 4)}" text-anchor="end">${escapeHtml(`${strategyLabel(r.strategy, r.concurrency)}: ${formatRate(r.reqPerSec)} req/s`)}</text>`);
+    parts.push(`<line class="ref" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${n(y(r.okPerSec))}" y2="${n(y(r.okPerSec))}"/><text class="ref" x="${WIDTH - RIGHT}" y="${n(y(r.okPerSec) - 4)}" text-anchor="end">${escapeHtml(`${strategyLabel(r.strategy, r.concurrency)}: ${formatRate(r.okPerSec)} ok/s`)}</text>`);
   }
-  parts.push(`<text class="tick" x="${LEFT - 6}" y="${top - 6}" text-anchor="end">req/s</text>`);
-  parts.push(`<polyline class="curve" points="${bounded.map((r, i) => `${n(x(i))},${n(y(r.reqPerSec))}`).join(' ')}"/>`);
+  parts.push(`<text class="tick" x="${LEFT - 6}" y="${top - 6}" text-anchor="end">ok/s</text>`);
+  parts.push(`<polyline class="curve" points="${bounded.map((r, i) => `${n(x(i))},${n(y(r.okPerSec))}`).join(' ')}"/>`);
   bounded.forEach((r, i) => {
     const best = report.recommendation?.concurrency === r.concurrency;
-    parts.push(`<circle class="point${best ? ' recommended' : ''}${r.failed > 0 ? ' failed' : ''}" cx="${n(x(i))}" cy="${n(y(r.reqPerSec))}" r="${best ? 6 : 4}"><title>${escapeHtml(`C=${r.concurrency}: ${formatRate(r.reqPerSec)} req/s${r.failed > 0 ? `, ${r.failed} failed` : ''}`)}</title></circle>`);
+    parts.push(`<circle class="point${best ? ' recommended' : ''}${r.failed > 0 ? ' failed' : ''}" cx="${n(x(i))}" cy="${n(y(r.okPerSec))}" r="${best ? 6 : 4}"><title>${escapeHtml(`C=${r.concurrency}: ${formatRate(r.okPerSec)} ok/s${r.failed > 0 ? `, ${r.failed} failed` : ''}`)}</title></circle>`);
     parts.push(`<text class="tick" x="${n(x(i))}" y="${top + height + 16}" text-anchor="middle">C=${r.concurrency}</text>`);
-    parts.push(`<text class="value" x="${n(x(i))}" y="${n(y(r.reqPerSec) - 9)}" text-anchor="middle">${escapeHtml(formatRate(r.reqPerSec))}</text>`);
+    parts.push(`<text class="value" x="${n(x(i))}" y="${n(y(r.okPerSec) - 9)}" text-anchor="middle">${escapeHtml(formatRate(r.okPerSec))}</text>`);
   });
   const rec = report.recommendation ? `<p><strong>Recommended concurrency: ${report.recommendation.concurrency}</strong> (${escapeHtml(report.recommendation.reason)})</p>` : '';
-  return `<section id="sweep"><h2>Concurrency sweep</h2><p>Requests per second at each bounded limit: where the curve flattens, more concurrency stops paying.</p>
-<figure><svg class="sweep" viewBox="0 0 ${WIDTH} ${top + height + AXIS}" role="img" aria-label="req/s by concurrency limit">${parts.join('')}</svg></figure>${rec}</section>`;
+  return `<section id="sweep"><h2>Concurrency sweep</h2><p>Ok responses per second (goodput) at each bounded limit: where the curve flattens, more concurrency stops paying; failures earn nothing.</p>
+<figure><svg class="sweep" viewBox="0 0 ${WIDTH} ${top + height + AXIS}" role="img" aria-label="ok/s by concurrency limit">${parts.join('')}</svg></figure>${rec}</section>`;
 }
 
 function table(head: string[], rows: string[][], numeric: (column: number) => boolean = () => false, className = ''): string {
@@ -208,7 +208,7 @@ function summarySection(report: Report): string {
   };
   const rows = model.rows.map((cells) => cells.map((c) => tag[c.tone](escapeHtml(c.text)) + (c.note ? ` <span class="warn">${escapeHtml(c.note.trim())}</span>` : '')));
   const head = model.headers;
-  const notes = [...verdictLines(report.results), ...untoldFailureLines(report.results)];
+  const notes = [...verdictLines(report.results), ...untoldFailureLines(report.results), ...[indicativeLine(report)].filter((l): l is string => l !== null)];
   const stage = setupLine(report);
   return `<section id="summary"><h2>Summary</h2>${stage ? `<p class="note">${escapeHtml(stage)}</p>` : ''}${table(head, rows, (i) => model.aligns[i] === 'right', 'summary')}
 ${notes.length > 0 ? `<ul class="verdicts">${notes.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` : ''}</section>`;
@@ -221,7 +221,7 @@ function checksSection(report: Report): string {
       t.pass ? '<span class="good">pass</span>' : '<span class="bad">FAIL</span>',
       `<code>${escapeHtml(t.expr)}</code>`,
       escapeHtml(t.strategy),
-      t.actual === null ? 'no result' : escapeHtml(String(t.actual)),
+      (t.actual === null ? 'no result' : escapeHtml(String(t.actual))) + (t.reason ? ` (${escapeHtml(t.reason)})` : ''),
     ]);
     parts.push('<h3>Thresholds</h3>' + table(['', 'Check', 'Result', 'Actual'], rows, (i) => i === 3));
   }

@@ -75,9 +75,12 @@ function cases(report: Report): Case[] {
       failure: t.pass
         ? null
         : {
-            message: `${t.strategy}: actual ${actual}, expected ${t.expr}`,
+            message: `${t.strategy}: actual ${actual}, expected ${t.expr}${t.reason ? ` (${t.reason})` : ''}`,
             type: 'threshold',
-            detail: t.actual === null ? `expected ${t.expr}, but ${t.strategy} has no value to check (the run was interrupted or the result is missing)` : `expected ${t.expr}\nactual   ${actual} (${t.strategy})`,
+            detail:
+              t.actual === null
+                ? `expected ${t.expr}, but ${t.strategy} has no value to check (the run was interrupted or the result is missing)`
+                : `expected ${t.expr}\nactual   ${actual} (${t.strategy})${t.reason ? `\nreason   ${t.reason}` : ''}`,
           },
     });
   }

@@ -4,7 +4,7 @@
  */
 import type { Report } from '../core/report.js';
 import type { ExportContext } from './exporters.js';
-import { baselineChange, interruptedSentence, setupLine, untoldFailureLines, verdictLines } from './prose.js';
+import { baselineChange, indicativeLine, interruptedSentence, setupLine, untoldFailureLines, verdictLines } from './prose.js';
 import { humanTable } from './table-model.js';
 
 /** A table cell: `|` escaped, line breaks folded, so a value can never break the row. */
@@ -43,7 +43,7 @@ function checkLines(report: Report): string[] {
   if (report.thresholds && report.thresholds.length > 0) {
     lines.push('', '**Thresholds**', '');
     for (const t of report.thresholds) {
-      lines.push(`- ${t.pass ? '✅' : '❌'} ${code(t.expr)} on ${t.strategy}: ${t.actual === null ? 'no result' : String(t.actual)}`);
+      lines.push(`- ${t.pass ? '✅' : '❌'} ${code(t.expr)} on ${t.strategy}: ${t.actual === null ? 'no result' : String(t.actual)}${t.reason ? ` (${t.reason})` : ''}`);
     }
   }
   const b = report.baseline;
@@ -66,7 +66,7 @@ export function renderMarkdown(report: Report, context: ExportContext): string {
   if (report.results.length > 0) lines.push(...tableLines(report));
   else lines.push('No strategy ran.');
 
-  const notes = [...verdictLines(report.results), ...untoldFailureLines(report.results)];
+  const notes = [...verdictLines(report.results), ...untoldFailureLines(report.results), ...[indicativeLine(report)].filter((l): l is string => l !== null)];
   if (notes.length > 0) lines.push('', ...notes.map((n) => `- ${n}`));
 
   if (report.recommendation) {

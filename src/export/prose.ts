@@ -5,7 +5,8 @@
  */
 import type { BaselineEntry, Report, StrategyResult } from '../core/report.js';
 import { ERROR_CLASSES } from '../core/types.js';
-import { formatSeconds, judgedResults, strategyLabel } from './format.js';
+import { MIN_RUNS_FOR_INTERVAL } from '../core/summarize.js';
+import { formatSeconds, strategyLabel } from './format.js';
 
 /** "3 failed: 2 timeout, 1 http5xx (503)" */
 export function describeFailures(result: Pick<StrategyResult, 'failed' | 'errors' | 'statusCodes'>): string {
@@ -16,37 +17,62 @@ export function describeFailures(result: Pick<StrategyResult, 'failed' | 'errors
   return `${result.failed} failed: ${parts.join(', ')}`;
 }
 
+const percent = (rate: number): string => `${Math.round(rate * 100)}%`;
+const resultName = (r: StrategyResult): string => (r.strategy === 'bounded' ? `bounded (C=${r.concurrency})` : r.strategy);
+
+/** The least-failing result other than `r`, the reference when sequential did not run. */
+function leastFailing(results: readonly StrategyResult[], r: StrategyResult): StrategyResult | undefined {
+  return results.filter((o) => o !== r).reduce<StrategyResult | undefined>((best, o) => (best === undefined || o.failureRate < best.failureRate ? o : best), undefined);
+}
+
+/** The verdict sentence of one concurrent result, or null when it has none. */
+function verdictLine(r: StrategyResult, results: readonly StrategyResult[]): string | null {
+  const sequential = results.find((o) => o.strategy === 'sequential');
+  const name = resultName(r);
+  if (r.verdict === 'more-failures') {
+    const reference = sequential ?? leastFailing(results, r);
+    const against = reference === undefined ? '' : reference === sequential ? ` where sequential failed ${percent(reference.failureRate)}` : ` where ${strategyLabel(reference.strategy, reference.concurrency)} failed ${percent(reference.failureRate)}`;
+    return `${name}: not faster, it failed more: ${r.failed} of ${r.requests} (${percent(r.failureRate)})${against}; ${describeFailures(r)}`;
+  }
+  if (!sequential || sequential.partial || r.speedup === null) return null;
+  const ratio = r.speedup;
+  // Timing failures against failures compares nothing worth a verdict.
+  if (r.ok === 0 || sequential.ok === 0) {
+    return `${name}: no comparison, ${r.ok === 0 ? 'every request failed' : 'every sequential request failed'} (${describeFailures(r.ok === 0 ? r : sequential)})`;
+  }
+  const ci = r.speedupCI95 === null ? '' : `; 95% CI ${r.speedupCI95[0].toFixed(2)}–${r.speedupCI95[1].toFixed(2)}x`;
+  const times = `(${formatSeconds(r.wallMs)} vs ${formatSeconds(sequential.wallMs)}${ci})`;
+  const failures = r.failed > 0 ? `; ${describeFailures(r)}` : '';
+  if (r.verdict === 'inconclusive') {
+    return `${name}: inconclusive, ${ratio.toFixed(2)}x against sequential ${times}: the interval includes 1${failures}`;
+  }
+  if (r.verdict === 'same') return `${name}: about the same as sequential, ${ratio.toFixed(2)}x ${times}${failures}`;
+  const relation = ratio >= 1 ? `${ratio.toFixed(2)}x faster than` : `${(1 / ratio).toFixed(2)}x slower than`;
+  return `${name}: ${relation} sequential ${times}${failures}`;
+}
+
 /**
- * "all: 6.04x faster than sequential (0.411 s vs 2.483 s)", one per concurrent strategy;
- * with repeated runs the speedup carries its spread and 95% interval, and an interval that
- * includes 1 makes the verdict "inconclusive".
+ * "all: 6.04x faster than sequential (0.411 s vs 2.483 s)", one per concurrent strategy. A
+ * result that failed more is never called faster; a difference under 10% (or an interval
+ * inside ±10%) is "about the same"; an interval across 1 is "inconclusive".
  */
 export function verdictLines(results: readonly StrategyResult[]): string[] {
-  const sequential = results.find((r) => r.strategy === 'sequential');
-  if (!sequential) return [];
-  return judgedResults(results).map((r) => {
-    const ratio = r.speedup!;
-    const name = r.strategy === 'bounded' ? `bounded (C=${r.concurrency})` : r.strategy;
-    // Timing failures against failures compares nothing worth a verdict.
-    if (r.ok === 0 || sequential.ok === 0) {
-      return `${name}: no comparison, ${r.ok === 0 ? 'every request failed' : 'every sequential request failed'} (${describeFailures(r.ok === 0 ? r : sequential)})`;
-    }
-    const spread = r.speedupStddev === null ? '' : ` ± ${r.speedupStddev.toFixed(2)}`;
-    const ci = r.speedupCI95 === null ? '' : `; 95% CI ${r.speedupCI95[0].toFixed(2)}–${r.speedupCI95[1].toFixed(2)}x`;
-    const times = `(${formatSeconds(r.wallMs)} vs ${formatSeconds(sequential.wallMs)}${ci})`;
-    const failures = r.failed > 0 ? `; ${describeFailures(r)}` : '';
-    if (r.verdict === 'inconclusive') {
-      return `${name}: inconclusive, ${ratio.toFixed(2)}${spread}x against sequential ${times}: the interval includes 1${failures}`;
-    }
-    const relation = ratio >= 1 ? `${ratio.toFixed(2)}${spread}x faster than` : `${(1 / ratio).toFixed(2)}x slower than`;
-    return `${name}: ${relation} sequential ${times}${failures}`;
-  });
+  return results.filter((r) => r.strategy !== 'sequential').map((r) => verdictLine(r, results)).filter((l): l is string => l !== null);
+}
+
+/** "1 run: indicative; --runs 5 for an interval", once, when verdicts rest on fewer runs than an interval needs. */
+export function indicativeLine(report: Pick<Report, 'config' | 'results'>): string | null {
+  const runs = report.config.runs;
+  const timed = report.results.filter((r) => (r.verdict === 'faster' || r.verdict === 'slower' || r.verdict === 'same') && verdictLine(r, report.results) !== null);
+  if (!timed.some((r) => r.speedupCI95 === null)) return null;
+  return `${runs} run${runs === 1 ? '' : 's'}: indicative; --runs ${MIN_RUNS_FOR_INTERVAL} for an interval`;
 }
 
 /** "all (Promise.all): 3 failed: …" for each result with failures that no verdict line told. */
 export function untoldFailureLines(results: readonly StrategyResult[]): string[] {
-  const told = new Set(judgedResults(results));
-  return results.filter((r) => r.failed > 0 && !told.has(r)).map((r) => `${strategyLabel(r.strategy, r.concurrency)}: ${describeFailures(r)}`);
+  return results
+    .filter((r) => r.failed > 0 && (r.strategy === 'sequential' || verdictLine(r, results) === null))
+    .map((r) => `${strategyLabel(r.strategy, r.concurrency)}: ${describeFailures(r)}`);
 }
 
 /** "stage 1 · now_playing: 2 requests, 40 items in 0.213 s (run once, before the strategies)" */

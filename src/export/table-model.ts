@@ -32,8 +32,18 @@ interface Column {
 
 /** What a cell may need to know about the whole table. */
 export interface TableFacts {
-  /** The highest speedup above 1, marked as the best; null when none is. */
+  /** The highest speedup among the results judged faster, marked as the best; null when none is. */
   bestSpeedup: number | null;
+}
+
+/**
+ * A speedup is only shown as one when it compares like with like: a result that failed more
+ * says so instead, and a result with nothing ok (or against a sequential with nothing ok) shows none.
+ */
+function speedupCell(r: StrategyResult, t: TableFacts): Cell {
+  if (r.verdict === 'more-failures') return { text: 'more failures', tone: 'bad' };
+  if (r.speedup === null || (r.verdict !== null && r.ok === 0)) return plain(dash);
+  return { text: formatSpeedupSpread(r), tone: r.verdict === 'faster' && r.speedup === t.bestSpeedup ? 'best' : 'plain' };
 }
 
 const plain = (text: string): Cell => ({ text, tone: 'plain' });
@@ -60,12 +70,7 @@ const COLUMNS: readonly Column[] = [
   { header: 'p95', csv: 'p95_ms', cell: (r) => plain(formatMs(r.latencyMs.p95)), value: (r) => r.latencyMs.p95 },
   { csv: 'p99_ms', value: (r) => r.latencyMs.p99 },
   { header: 'max', csv: 'max_ms', cell: (r) => plain(formatMs(r.latencyMs.max)), value: (r) => r.latencyMs.max },
-  {
-    header: 'Speedup',
-    csv: 'speedup',
-    cell: (r, t) => ({ text: formatSpeedupSpread(r), tone: r.speedup !== null && r.speedup === t.bestSpeedup ? 'best' : 'plain' }),
-    value: (r) => r.speedup,
-  },
+  { header: 'Speedup', csv: 'speedup', cell: speedupCell, value: (r) => r.speedup },
   { csv: 'speedup_stddev', value: (r) => r.speedupStddev },
   { header: 'Sockets', csv: 'sockets_opened', cell: (r) => plain(r.pool === null ? dash : String(r.pool.opened)), value: (r) => r.pool?.opened ?? null },
   {
@@ -84,8 +89,8 @@ export interface HumanTable {
 }
 
 function tableFacts(results: readonly StrategyResult[]): TableFacts {
-  const best = Math.max(0, ...results.map((r) => r.speedup ?? 0));
-  return { bestSpeedup: best > 1 ? best : null };
+  const faster = results.filter((r) => r.verdict === 'faster' && r.speedup !== null).map((r) => r.speedup!);
+  return { bestSpeedup: faster.length > 0 ? Math.max(...faster) : null };
 }
 
 /** The human view: headings, alignment and one row of cells per result. */

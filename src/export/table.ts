@@ -5,7 +5,7 @@ import type { ExportContext } from './exporters.js';
 import { formatMs, formatSeconds, strategyLabel, withoutRowRules } from './format.js';
 import { renderWaterfall } from './waterfall.js';
 import { humanTable, type Tone } from './table-model.js';
-import { baselineChange, interruptedLine, setupLine, untoldFailureLines, verdictLines } from './prose.js';
+import { baselineChange, indicativeLine, interruptedLine, setupLine, untoldFailureLines, verdictLines } from './prose.js';
 
 /** The waterfall's width when stdout is no terminal (--waterfall into a pipe). */
 const DEFAULT_COLUMNS = 80;
@@ -32,7 +32,7 @@ function retryLines(report: Report): string[] {
 function thresholdLines(report: Report, chalk: TableView['chalk']): string[] {
   return (report.thresholds ?? []).map((t) => {
     const mark = t.pass ? chalk.green('pass') : chalk.red.bold('FAIL');
-    return `${mark}  ${t.expr}  ${t.strategy}: ${t.actual === null ? 'no result' : String(t.actual)}`;
+    return `${mark}  ${t.expr}  ${t.strategy}: ${t.actual === null ? 'no result' : String(t.actual)}${t.reason ? ` (${t.reason})` : ''}`;
   });
 }
 
@@ -73,7 +73,10 @@ export function renderTable(report: Report, view: TableView): string {
   }
   if (report.results.length > 0) lines.push(withoutRowRules(table.toString()));
   const verdicts = verdictLines(report.results);
-  if (verdicts.length > 0) lines.push(...verdicts.map((v) => (v.includes('inconclusive') ? chalk.yellow(v) : chalk.cyan(v))));
+  const paintVerdict = (v: string): string => (v.includes(': not faster,') ? chalk.red(v) : v.includes('inconclusive') ? chalk.yellow(v) : chalk.cyan(v));
+  if (verdicts.length > 0) lines.push(...verdicts.map(paintVerdict));
+  const indicative = indicativeLine(report);
+  if (indicative) lines.push(chalk.dim(indicative));
   lines.push(...untoldFailureLines(report.results).map((l) => chalk.red(l)));
   // In a sweep, only the recommended limit's line: the JSON has every one.
   const explained = report.recommendation ? report.results.filter((r) => r.strategy === 'bounded' && r.concurrency === report.recommendation!.concurrency) : report.results;

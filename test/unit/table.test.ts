@@ -21,11 +21,11 @@ const SEQUENTIAL = result({
   latencyMs: { min: 104.2, mean: 248.3, p50: 251.7, p90: 380, p95: 391.5, p99: 398.3, max: 399.9 },
 });
 const ALL = result({
-  strategy: 'all', concurrency: null, wallMs: 411, reqPerSec: 24.33, maxInFlight: 10, speedup: 6.041,
+  strategy: 'all', concurrency: null, wallMs: 411, reqPerSec: 24.33, maxInFlight: 10, speedup: 6.041, verdict: 'faster',
   latencyMs: { min: 103.9, mean: 250.1, p50: 250.4, p90: 390, p95: 400.5, p99: 409.7, max: 410.9 },
 });
 const BOUNDED = result({
-  strategy: 'bounded', concurrency: 5, wallMs: 512.4, reqPerSec: 19.52, maxInFlight: 5, speedup: 4.846,
+  strategy: 'bounded', concurrency: 5, wallMs: 512.4, reqPerSec: 19.52, maxInFlight: 5, speedup: 4.846, verdict: 'faster',
   latencyMs: { min: 101.2, mean: 249, p50: 248.6, p90: 371, p95: 385.2, p99: 396.1, max: 398.2 },
 });
 
@@ -52,6 +52,7 @@ describe('renderTable', () => {
       '└───────────────────┴──────────┴────┴────────┴────────────┴───────┴────────┴────────┴────────┴─────────┴─────────┴──────────┘',
       'all: 6.04x faster than sequential (0.411 s vs 2.483 s)',
       'bounded (C=5): 4.85x faster than sequential (0.512 s vs 2.483 s)',
+      '1 run: indicative; --runs 5 for an interval',
       'Pokémon: #25 pikachu, #1 bulbasaur',
       '',
     ]);
@@ -99,6 +100,7 @@ describe('renderTable', () => {
     const out = renderTable(report([SEQUENTIAL, failedAll]), { heading: HEADING, sample: null, chalk: plain });
     expect(afterTable(out.split('\n'))).toEqual([
       'all: 6.04x faster than sequential (0.411 s vs 2.483 s); 1 failed: 1 http4xx (404)',
+      '1 run: indicative; --runs 5 for an interval',
       '',
     ]);
   });
