@@ -1,5 +1,6 @@
 /** Option values as the user typed them, checked and turned into numbers: pure, no I/O. */
 import { UsageError, closestMatch } from '../core/errors.js';
+import { FINGERPRINT_FIELDS, type FingerprintField } from '../core/fingerprint.js';
 import { STRATEGIES, type LatencyModel, type StrategyName } from '../core/types.js';
 
 /** Upper bounds that keep a typo (an extra zero or three) from eating the machine. */
@@ -127,4 +128,18 @@ export function parsePercent(option: string, text: string): number {
   const value = Number(text.trim().replace(/%$/, ''));
   if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > 10_000) throw new UsageError(`${option} must be a percentage such as 10, got '${text}'`);
   return value;
+}
+
+/** "latency,count": fingerprint fields a baseline may differ in. */
+export function parseBaselineIgnore(text: string): FingerprintField[] {
+  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw new UsageError(`--baseline-ignore needs one or more of ${FINGERPRINT_FIELDS.join(', ')}`);
+  return names.map((name) => {
+    const field = FINGERPRINT_FIELDS.find((f) => f.toLowerCase() === name.toLowerCase());
+    if (!field) {
+      const suggestion = closestMatch(name, FINGERPRINT_FIELDS);
+      throw new UsageError(`--baseline-ignore: unknown field '${name}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; fields are ${FINGERPRINT_FIELDS.join(', ')}`);
+    }
+    return field;
+  });
 }

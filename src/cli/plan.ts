@@ -4,7 +4,10 @@
  */
 import { availableParallelism } from 'node:os';
 import type { ReportPlan } from '../core/build-report.js';
+import type { SavedReport } from '../core/baseline.js';
 import { DEFAULTS } from '../core/defaults.js';
+import { UsageError } from '../core/errors.js';
+import { fingerprintDifferences, workloadFingerprint, type Fingerprint, type FingerprintField } from '../core/fingerprint.js';
 import { newSeed } from '../core/random.js';
 import { redactHeader } from '../core/redact.js';
 import type { ReportConfig } from '../core/report.js';
@@ -49,9 +52,21 @@ function reportConfig(options: RunOptions, target: Target, seed: number): Omit<R
   return config;
 }
 
+/** A baseline is only compared with a run of the same workload: a difference is a usage error. */
+function checkSameWorkload(saved: SavedReport, current: Fingerprint, options: RunOptions): void {
+  if (!saved.fingerprint) return; // an older file: the comparison carries a warning instead
+  const differ = fingerprintDifferences(saved.fingerprint, current, options.baselineIgnore);
+  if (differ.length === 0) return;
+  const describe = (f: FingerprintField): string => `${f} ${JSON.stringify(saved.fingerprint![f])} → ${JSON.stringify(current[f])}`;
+  throw new UsageError(
+    `--baseline '${options.baseline}' measured another workload (${differ.map(describe).join('; ')}); run the same workload, or accept the difference with --baseline-ignore ${differ.join(',')}`,
+  );
+}
+
 /** Checks everything the user gave, reads the inputs (URL list, baseline), and plans the run. */
 export async function planRun(options: RunOptions): Promise<RunPlan> {
   const target = await resolveTarget(options.targets, options.file);
+  const seed = options.seed ?? newSeed();
   checkCombination(options, target);
   const outputs = planOutputs(options.json, options.format, options.output);
   checkWaterfall(options.waterfall, outputs);
@@ -59,8 +74,11 @@ export async function planRun(options: RunOptions): Promise<RunPlan> {
   const thresholds = [...options.thresholds, ...(options.minSpeedup === undefined ? [] : [minSpeedupThreshold(options.minSpeedup)])];
   checkThresholdsApply(thresholds, options.strategies, options.concurrency);
   const saved = readBaseline(options.baseline, options.maxRegressionPct);
+  const config = reportConfig(options, target, seed);
+  const fingerprint = workloadFingerprint(config, target.kind === 'urls' ? target.urls.length : options.count, target.kind === 'urls' ? target.urls : null);
+  if (saved) checkSameWorkload(saved, fingerprint, options);
+  if (!saved && options.baselineIgnore.length > 0) throw new UsageError('--baseline-ignore needs --baseline <saved.json>');
   const apiKey = target.kind === 'preset' ? presetKey(target.preset, options.offline) : null;
-  const seed = options.seed ?? newSeed();
   return {
     options,
     target,
@@ -71,9 +89,10 @@ export async function planRun(options: RunOptions): Promise<RunPlan> {
     report: {
       tool: { name: 'async-bench', version: options.version },
       environment: { node: process.version, platform: process.platform, arch: process.arch, cpus: availableParallelism() },
-      config: reportConfig(options, target, seed),
+      config,
       thresholds,
       baseline: saved ? { saved, maxRegressionPct: options.maxRegressionPct ?? DEFAULTS.maxRegressionPct } : null,
+      fingerprint,
     },
   };
 }

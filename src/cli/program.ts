@@ -6,6 +6,7 @@ import type { LatencyModel } from '../core/types.js';
 import { NO_FAULTS } from '../fixture-server/faults.js';
 import { WATERFALL_AUTO_MAX_REQUESTS, parseFormat } from './outputs.js';
 import {
+  parseBaselineIgnore,
   parseConcurrency,
   parseCount,
   parseErrorRate,
@@ -132,7 +133,8 @@ export function buildProgram(version: string, actions: Actions): Command {
     )
     .option('--min-speedup <x>', 'shorthand for --threshold speedup>=x on every concurrent strategy', (v: string) => parsePositiveNumber('--min-speedup', v))
     .option('--baseline <file>', 'compare wall times with a saved --json result')
-    .option('--max-regression <pct>', 'with --baseline: fail (exit 1) when slower by more than this % even at the favourable end of the spread', (v: string) => parsePercent('--max-regression', v))
+    .option('--max-regression <pct>', 'with --baseline: fail (exit 1) when slower by more than this % even at the lower end of the 95% interval (3+ runs each side)', (v: string) => parsePercent('--max-regression', v))
+    .option('--baseline-ignore <field,...>', 'with --baseline: workload differences to accept (target, urls, count, strategies, concurrency, latency, faults, method, headers)', parseBaselineIgnore)
     .option('--fail-on-error', 'exit 1 when any request failed')
     .option('--no-color', 'no ANSI colour (NO_COLOR and FORCE_COLOR are honoured too)')
     .option('-q, --quiet', 'no spinner or progress')
@@ -170,6 +172,7 @@ export function buildProgram(version: string, actions: Actions): Command {
         ...(opts.minSpeedup === undefined ? {} : { minSpeedup: opts.minSpeedup }),
         ...(opts.baseline === undefined ? {} : { baseline: opts.baseline }),
         ...(opts.maxRegression === undefined ? {} : { maxRegressionPct: opts.maxRegression }),
+        baselineIgnore: opts.baselineIgnore ?? [],
         failOnError: opts.failOnError === true,
         color: opts.color !== false,
         quiet: opts.quiet === true,

@@ -5,6 +5,7 @@
  */
 import type { StrategyRuns } from './benchmark.js';
 import { compareWithBaseline, type SavedReport } from './baseline.js';
+import type { Fingerprint } from './fingerprint.js';
 import { recommendConcurrency } from './recommend.js';
 import type { DetailOptions, Report, ReportConfig, SetupResult } from './report.js';
 import { summarizeGroups } from './summarize.js';
@@ -18,6 +19,7 @@ export interface ReportPlan {
   config: Omit<ReportConfig, 'count'>;
   thresholds: readonly Threshold[];
   baseline: { saved: SavedReport; maxRegressionPct: number } | null;
+  fingerprint: Fingerprint;
 }
 
 /** What the run produced. */
@@ -50,7 +52,8 @@ export function buildReport(plan: ReportPlan, runs: MeasuredRuns): Report {
   const recommendation = recommendConcurrency(results);
   if (recommendation) report.recommendation = recommendation;
   if (plan.thresholds.length > 0) report.thresholds = evaluateThresholds(plan.thresholds, results);
-  if (plan.baseline) report.baseline = compareWithBaseline(results, plan.baseline.saved, plan.baseline.maxRegressionPct);
+  if (plan.baseline) report.baseline = compareWithBaseline(results, plan.baseline.saved, plan.baseline.maxRegressionPct, plan.config.seed);
+  report.fingerprint = plan.fingerprint;
   if (runs.interrupted) report.partial = true;
   return report;
 }

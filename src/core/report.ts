@@ -1,5 +1,6 @@
 /** The JSON document of the contract (schemaVersion 1): its types, and nothing that computes them. */
 import type { PoolStats } from './benchmark.js';
+import type { Fingerprint } from './fingerprint.js';
 import type { LatencySummary, SpreadSummary } from './stats.js';
 import { ERROR_CLASSES, type ErrorClass, type StrategyName } from './types.js';
 
@@ -19,6 +20,8 @@ export interface Report {
   thresholds?: ThresholdResult[];
   /** With --baseline: each strategy's wall time against the saved run. */
   baseline?: BaselineComparison;
+  /** What the run measured, so a later baseline compares like with like. */
+  fingerprint?: Fingerprint;
   /** Present and true only when the run was interrupted. */
   partial?: true;
 }
@@ -26,8 +29,18 @@ export interface Report {
 export interface Recommendation {
   concurrency: number;
   reqPerSec: number;
+  /** The recommended limit's goodput: what the sweep ranks by. */
+  okPerSec: number;
   /** Why this limit, in a sentence. */
   reason: string;
+  /** Little's law: best goodput × lowest mean ok latency, how many the server seems to serve at once. */
+  littleEstimate: number | null;
+  /** Two grid points the real limit lies between, when the sweep can tell; null otherwise. */
+  bracket: [number, number] | null;
+  /** How the limits were chosen: a grid given with -c, or -c auto. */
+  method: 'grid' | 'auto';
+  /** The sentence that says where the limit lies and the -c list to refine it. */
+  refine?: string;
 }
 
 export interface ThresholdResult {
@@ -47,6 +60,8 @@ export interface BaselineComparison {
   startedAt: string;
   maxRegressionPct: number;
   comparisons: BaselineEntry[];
+  /** What limits the judgement: too few runs, a baseline without a fingerprint. */
+  warnings?: string[];
 }
 
 export interface BaselineEntry {
@@ -55,8 +70,13 @@ export interface BaselineEntry {
   wallMs: number;
   /** Change of the median wall time, % (positive is slower). */
   changePct: number;
-  /** The change at the favourable end of both spreads: what must exceed the limit to fail. */
+  /**
+   * The change at the favourable end: the lower end of the bootstrap interval of new/old, or the
+   * median change when either side has fewer than 3 runs. What must exceed the limit to fail.
+   */
   favourableChangePct: number;
+  /** Bootstrap 95% interval of the change, %; null with fewer than 3 runs on either side. */
+  ci95: [number, number] | null;
   pass: boolean;
 }
 

@@ -9,7 +9,7 @@ import type { Report, RequestSample, StrategyResult } from '../core/report.js';
 import { resultKey } from '../core/result-label.js';
 import type { ExportContext } from './exporters.js';
 import { formatBytes, formatMs, formatRate, formatSeconds, sampleEndMs, strategyLabel } from './format.js';
-import { indicativeLine, interruptedSentence, setupLine, signedPercent, untoldFailureLines, verdictLines } from './prose.js';
+import { baselineWarningLines, indicativeLine, interruptedSentence, recommendationNotes, setupLine, signedPercent, untoldFailureLines, verdictLines } from './prose.js';
 import { humanTable, type Tone } from './table-model.js';
 import { axisLabel, axisStep } from './waterfall.js';
 
@@ -186,7 +186,9 @@ function sweepSection(report: Report): string {
     parts.push(`<text class="tick" x="${n(x(i))}" y="${top + height + 16}" text-anchor="middle">C=${r.concurrency}</text>`);
     parts.push(`<text class="value" x="${n(x(i))}" y="${n(y(r.okPerSec) - 9)}" text-anchor="middle">${escapeHtml(formatRate(r.okPerSec))}</text>`);
   });
-  const rec = report.recommendation ? `<p><strong>Recommended concurrency: ${report.recommendation.concurrency}</strong> (${escapeHtml(report.recommendation.reason)})</p>` : '';
+  const rec = report.recommendation
+    ? `<p><strong>Recommended concurrency: ${report.recommendation.concurrency}</strong> (${escapeHtml(report.recommendation.reason)})</p>` + recommendationNotes(report).map((l) => `<p class="note">${escapeHtml(l)}</p>`).join('')
+    : '';
   return `<section id="sweep"><h2>Concurrency sweep</h2><p>Ok responses per second (goodput) at each bounded limit: where the curve flattens, more concurrency stops paying; failures earn nothing.</p>
 <figure><svg class="sweep" viewBox="0 0 ${WIDTH} ${top + height + AXIS}" role="img" aria-label="ok/s by concurrency limit">${parts.join('')}</svg></figure>${rec}</section>`;
 }
@@ -235,7 +237,8 @@ function checksSection(report: Report): string {
       escapeHtml(signedPercent(c.changePct)),
       escapeHtml(signedPercent(c.favourableChangePct)),
     ]);
-    parts.push(`<h3>Baseline</h3><p>Saved run ${escapeHtml(b.startedAt || 'of unknown date')}; limit +${b.maxRegressionPct}%.</p>` + table(['', 'Result', 'Now', 'Saved', 'Change', 'At best'], rows, (i) => i >= 2));
+    const warnings = baselineWarningLines(report).map((w) => `<p class="warn">${escapeHtml(w)}</p>`).join('');
+    parts.push(`<h3>Baseline</h3><p>Saved run ${escapeHtml(b.startedAt || 'of unknown date')}; limit +${b.maxRegressionPct}%.</p>${warnings}` + table(['', 'Result', 'Now', 'Saved', 'Change', 'At best'], rows, (i) => i >= 2));
   }
   return parts.length === 0 ? '' : `<section id="checks"><h2>Checks</h2>${parts.join('\n')}</section>`;
 }

@@ -9,7 +9,7 @@
 import type { Report, StrategyResult } from '../core/report.js';
 import { resultKey } from '../core/result-label.js';
 import type { ExportContext } from './exporters.js';
-import { baselineChange, interruptedLine, setupLine, signedPercent, verdictLines } from './prose.js';
+import { baselineChange, baselineWarningLines, interruptedLine, setupLine, signedPercent, verdictLines } from './prose.js';
 
 /**
  * Text made safe for XML 1.0 content and attribute values: the five markup characters as
@@ -166,6 +166,7 @@ export function renderJunit(report: Report, context: ExportContext): string {
   const summary = [setupLine(report), ...verdictLines(report.results)].filter((l): l is string => l !== null);
   const interrupted = interruptedLine(report);
   if (interrupted) summary.push(interrupted);
+  summary.push(...baselineWarningLines(report));
   if (summary.length > 0) out.push(`    <system-out>${escapeText(summary.join('\n'))}</system-out>`);
   out.push('  </testsuite>', '</testsuites>');
   return out.join('\n') + '\n';

@@ -4,7 +4,7 @@
  */
 import type { Report } from '../core/report.js';
 import type { ExportContext } from './exporters.js';
-import { baselineChange, indicativeLine, interruptedSentence, setupLine, untoldFailureLines, verdictLines } from './prose.js';
+import { baselineChange, baselineWarningLines, indicativeLine, interruptedSentence, recommendationNotes, setupLine, untoldFailureLines, verdictLines } from './prose.js';
 import { humanTable } from './table-model.js';
 
 /** A table cell: `|` escaped, line breaks folded, so a value can never break the row. */
@@ -50,6 +50,7 @@ function checkLines(report: Report): string[] {
   if (b) {
     lines.push('', `**Baseline** (saved run ${b.startedAt || 'of unknown date'}; limit +${b.maxRegressionPct}%)`, '');
     if (b.comparisons.length === 0) lines.push('- no result in common with the saved run');
+    for (const w of baselineWarningLines(report)) lines.push(`- ⚠️ ${w}`);
     for (const c of b.comparisons) {
       lines.push(
         `- ${c.pass ? '✅' : '❌'} ${c.strategy}: ${baselineChange(c)}`,
@@ -71,6 +72,7 @@ export function renderMarkdown(report: Report, context: ExportContext): string {
 
   if (report.recommendation) {
     lines.push('', `**Recommended concurrency: ${report.recommendation.concurrency}** (${report.recommendation.reason})`);
+    for (const note of recommendationNotes(report)) lines.push(`- ${note}`);
   }
   lines.push(...checkLines(report));
   const interrupted = interruptedSentence(report);

@@ -102,7 +102,27 @@ export function signedPercent(x: number): string {
   return `${x >= 0 ? '+' : ''}${x.toFixed(1)}%`;
 }
 
-/** "0.512 s vs 0.498 s (+2.8%; at best +0.4%)": one baseline comparison. */
+/** "0.512 s vs 0.498 s (+2.8%; at best +0.4%, 95% CI +0.4% to +5.1%)": one baseline comparison. */
 export function baselineChange(c: BaselineEntry): string {
-  return `${formatSeconds(c.wallMs)} vs ${formatSeconds(c.baselineWallMs)} (${signedPercent(c.changePct)}; at best ${signedPercent(c.favourableChangePct)})`;
+  const interval = c.ci95 === null ? '' : `, 95% CI ${signedPercent(c.ci95[0])} to ${signedPercent(c.ci95[1])}`;
+  return `${formatSeconds(c.wallMs)} vs ${formatSeconds(c.baselineWallMs)} (${signedPercent(c.changePct)}; at best ${signedPercent(c.favourableChangePct)}${interval})`;
 }
+
+/** "baseline: baseline has 1 run: a gate needs --runs 3 …", one per limit on the judgement. */
+export function baselineWarningLines(report: Pick<Report, 'baseline'>): string[] {
+  return (report.baseline?.warnings ?? []).map((w) => `baseline: ${w}`);
+}
+
+/** "Little's law: the server seems to serve about 10 at once", and where to refine a grid. */
+export function recommendationNotes(report: Pick<Report, 'recommendation'>): string[] {
+  const rec = report.recommendation;
+  if (!rec) return [];
+  const notes: string[] = [];
+  if (rec.littleEstimate !== null && rec.littleEstimate > 0) {
+    notes.push(`Little's law (best goodput × lowest mean latency): the server seems to serve about ${formatEstimate(rec.littleEstimate)} at once`);
+  }
+  if (rec.refine) notes.push(rec.refine);
+  return notes;
+}
+
+const formatEstimate = (x: number): string => (x >= 10 ? String(Math.round(x)) : String(x));

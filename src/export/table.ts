@@ -5,7 +5,7 @@ import type { ExportContext } from './exporters.js';
 import { formatMs, formatSeconds, strategyLabel, withoutRowRules } from './format.js';
 import { renderWaterfall } from './waterfall.js';
 import { humanTable, type Tone } from './table-model.js';
-import { baselineChange, indicativeLine, interruptedLine, setupLine, untoldFailureLines, verdictLines } from './prose.js';
+import { baselineChange, baselineWarningLines, indicativeLine, interruptedLine, recommendationNotes, setupLine, untoldFailureLines, verdictLines } from './prose.js';
 
 /** The waterfall's width when stdout is no terminal (--waterfall into a pipe). */
 const DEFAULT_COLUMNS = 80;
@@ -88,8 +88,9 @@ export function renderTable(report: Report, view: TableView): string {
   if (report.recommendation) {
     if (view.columns !== undefined) lines.push(renderSweepChart(report.results, view.columns, chalk, report.recommendation));
     lines.push(chalk.green.bold(`recommended concurrency: ${report.recommendation.concurrency}`) + chalk.dim(` (${report.recommendation.reason})`));
+    lines.push(...recommendationNotes(report).map((l) => chalk.dim(l)));
   }
-  lines.push(...thresholdLines(report, chalk), ...baselineLines(report, chalk));
+  lines.push(...thresholdLines(report, chalk), ...baselineLines(report, chalk), ...baselineWarningLines(report).map((l) => chalk.yellow(l)));
   if (view.sample) lines.push(chalk.dim(view.sample));
   const interrupted = interruptedLine(report);
   if (interrupted) lines.push(chalk.yellow(interrupted));

@@ -2,6 +2,7 @@
  * What the user asked for, checked and typed: the command line's output and the run
  * pipeline's input. Parsed by cli/, consumed by run/ and nothing else is shared between them.
  */
+import type { FingerprintField } from '../core/fingerprint.js';
 import type { Threshold } from '../core/thresholds.js';
 import type { LatencyModel, StrategyName } from '../core/types.js';
 import type { Format } from '../export/exporters.js';
@@ -55,6 +56,8 @@ export interface RunOptions extends ServerSettings {
   minSpeedup?: number;
   baseline?: string;
   maxRegressionPct?: number;
+  /** Fingerprint fields a baseline may differ in (--baseline-ignore). */
+  baselineIgnore: readonly FingerprintField[];
   failOnError: boolean;
   color: boolean;
   quiet: boolean;

@@ -57,19 +57,22 @@ describe('asSavedReport', () => {
 });
 
 /** A result whose wall time is `wallMs` with the given spread (stddev 0 and min = wallMs by default). */
-function result(strategy: StrategyName, concurrency: number | null, wallMs: number, stddev = 0, min = wallMs): StrategyResult {
-  return makeResult({ strategy, concurrency, wallMs, reqPerSec: 10_000 / wallMs, speedup: null, runs: [], wallMsStats: { median: wallMs, mean: wallMs, stddev, min, max: wallMs + stddev } });
+function result(strategy: StrategyName, concurrency: number | null, wallMs: number, walls: readonly number[] = []): StrategyResult {
+  return makeResult({ strategy, concurrency, wallMs, reqPerSec: 10_000 / wallMs, speedup: null, runs: walls.map((w) => ({ wallMs: w, ok: 10, failed: 0 })) });
 }
 
-const saved = (...results: SavedReport['results']): SavedReport => ({ startedAt: '2026-01-02T03:04:05.000Z', results });
+const FP = { target: 'pokemon', urls: null, count: 10, strategies: ['all'], concurrency: [5], latency: '100', faults: null, method: 'GET', headers: [] };
+const saved = (...results: SavedReport['results']): SavedReport => ({ startedAt: '2026-01-02T03:04:05.000Z', results, fingerprint: FP });
+const runsOf = (walls: readonly number[]): Array<{ wallMs: number }> => walls.map((wallMs) => ({ wallMs }));
 
-describe('compareWithBaseline', () => {
-  it('reports the change of the median wall time in %, exactly', () => {
+describe('compareWithBaseline with 1 run: medians, and a warning', () => {
+  it('reports the change of the median wall time in %, exactly, and says a gate needs 3 runs', () => {
     const c = compareWithBaseline([result('all', null, 1100)], saved({ strategy: 'all', concurrency: null, wallMs: 1000 }), 50);
     expect(c).toEqual({
       startedAt: '2026-01-02T03:04:05.000Z',
       maxRegressionPct: 50,
-      comparisons: [{ strategy: 'all', baselineWallMs: 1000, wallMs: 1100, changePct: 10, favourableChangePct: 10, pass: true }],
+      comparisons: [{ strategy: 'all', baselineWallMs: 1000, wallMs: 1100, changePct: 10, favourableChangePct: 10, ci95: null, pass: true }],
+      warnings: ['baseline has 1 run: a gate needs --runs 3 or more on both sides; comparing medians'],
     });
     const faster = compareWithBaseline([result('all', null, 750)], saved({ strategy: 'all', concurrency: null, wallMs: 1000 }), 0);
     expect(faster.comparisons[0]).toMatchObject({ changePct: -25, favourableChangePct: -25, pass: true });
@@ -78,38 +81,60 @@ describe('compareWithBaseline', () => {
     expect(third.comparisons[0]!.changePct).toBe(33.333);
   });
 
-  it('the favourable end is new median − its stddev against old median + its stddev', () => {
-    // New 1200 ± 100 (min 1000): 1100 against old 1000 + 50 → +4.762%, while the medians differ by +20%.
-    const c = compareWithBaseline([result('all', null, 1200, 100, 1000)], saved({ strategy: 'all', concurrency: null, wallMs: 1000, wallMsStats: { stddev: 50 } }), 10);
-    expect(c.comparisons[0]).toEqual({ strategy: 'all', baselineWallMs: 1000, wallMs: 1200, changePct: 20, favourableChangePct: 4.762, pass: true });
-  });
-
-  it('does not take the new end below the fastest run (min)', () => {
-    // 1200 − 100 = 1100 is below no run; with min 1150 the favourable end is 1150 → 1150 / 1050.
-    const c = compareWithBaseline([result('all', null, 1200, 100, 1150)], saved({ strategy: 'all', concurrency: null, wallMs: 1000, wallMsStats: { stddev: 50 } }), 10);
-    expect(c.comparisons[0]!.favourableChangePct).toBe(9.524);
-    expect(c.comparisons[0]!.pass).toBe(true);
-    const tighter = compareWithBaseline([result('all', null, 1200, 100, 1170)], saved({ strategy: 'all', concurrency: null, wallMs: 1000, wallMsStats: { stddev: 50 } }), 10);
-    expect(tighter.comparisons[0]!.favourableChangePct).toBe(11.429); // 1170 / 1050
-    expect(tighter.comparisons[0]!.pass).toBe(false);
-  });
-
-  it('uses no old spread when the saved report has none', () => {
-    const c = compareWithBaseline([result('all', null, 1200, 100, 1000)], saved({ strategy: 'all', concurrency: null, wallMs: 1000 }), 10);
-    expect(c.comparisons[0]!.favourableChangePct).toBe(10); // 1100 / 1000
-    expect(c.comparisons[0]!.pass).toBe(true);
-  });
-
   it('passes at the limit and fails only beyond it', () => {
     const old = saved({ strategy: 'all', concurrency: null, wallMs: 1000 });
     expect(compareWithBaseline([result('all', null, 1100)], old, 10).comparisons[0]!.pass).toBe(true);
     expect(compareWithBaseline([result('all', null, 1101)], old, 10).comparisons[0]!.pass).toBe(false);
     expect(compareWithBaseline([result('all', null, 1100)], old, 9.99).comparisons[0]!.pass).toBe(false);
-    // 40 % slower with a small spread on both sides: fails a 10 % limit.
-    const slow = compareWithBaseline([result('all', null, 1500, 20, 1480)], saved({ strategy: 'all', concurrency: null, wallMs: 1000, wallMsStats: { stddev: 50 } }), 10);
-    expect(slow.comparisons[0]).toMatchObject({ changePct: 50, favourableChangePct: 40.952, pass: false });
   });
 
+  it('names the side that has too few runs', () => {
+    const c = compareWithBaseline([result('all', null, 1000, [1000, 1000])], saved({ strategy: 'all', concurrency: null, wallMs: 1000, runs: runsOf([1000, 1000, 1000]) }), 10);
+    expect(c.warnings).toEqual(['this run has 2 runs: a gate needs --runs 3 or more on both sides; comparing medians']);
+  });
+
+  it('warns when the baseline has no fingerprint', () => {
+    const c = compareWithBaseline([result('all', null, 1000)], { startedAt: '', results: [{ strategy: 'all', concurrency: null, wallMs: 1000 }] }, 10);
+    expect(c.warnings).toContain('the baseline has no workload fingerprint (saved by an older version): it may not be the same workload');
+  });
+});
+
+describe('compareWithBaseline from 3 runs: the bootstrap interval of new/old', () => {
+  it('with 3 identical runs each side, the interval is exact and the gate passes', () => {
+    const c = compareWithBaseline([result('all', null, 1000, [1000, 1000, 1000])], saved({ strategy: 'all', concurrency: null, wallMs: 1000, runs: runsOf([1000, 1000, 1000]) }), 10);
+    expect(c.comparisons[0]).toEqual({ strategy: 'all', baselineWallMs: 1000, wallMs: 1000, changePct: 0, favourableChangePct: 0, ci95: [0, 0], pass: true });
+    expect(c.warnings).toBeUndefined();
+  });
+
+  it('fails when even the lower end of the interval is beyond the limit: 3 runs, 30% slower', () => {
+    const c = compareWithBaseline([result('all', null, 1300, [1290, 1300, 1310])], saved({ strategy: 'all', concurrency: null, wallMs: 1000, runs: runsOf([990, 1000, 1010]) }), 10);
+    // Lowest resampled ratio: 1290 / 1010.
+    expect(c.comparisons[0]!.ci95![0]).toBe(27.723);
+    expect(c.comparisons[0]!.pass).toBe(false);
+  });
+
+  it('a noisy baseline still catches a 30% slowdown with enough runs', () => {
+    const old = [1000, 1050, 950, 1100, 900, 1000, 1020, 980];
+    const slow = old.map((w) => w * 1.3).reverse();
+    const c = compareWithBaseline([result('all', null, 1300, slow)], saved({ strategy: 'all', concurrency: null, wallMs: 1000, runs: runsOf(old) }), 10);
+    expect(c.comparisons[0]!.ci95![0]).toBeGreaterThan(10);
+    expect(c.comparisons[0]!.pass).toBe(false);
+  });
+
+  it('noise alone does not fail: the same noisy runs, reordered, pass', () => {
+    const old = [1000, 1050, 950, 1100, 900];
+    const c = compareWithBaseline([result('all', null, 1000, [1100, 900, 1000, 950, 1050])], saved({ strategy: 'all', concurrency: null, wallMs: 1000, runs: runsOf(old) }), 10);
+    expect(c.comparisons[0]!.ci95![0]).toBeLessThan(0);
+    expect(c.comparisons[0]!.pass).toBe(true);
+  });
+
+  it('is the same for the same seed', () => {
+    const args = [[result('all', null, 1000, [1100, 900, 1000])], saved({ strategy: 'all', concurrency: null, wallMs: 1000, runs: runsOf([1000, 1050, 950]) }), 10, 7] as const;
+    expect(compareWithBaseline(...args)).toEqual(compareWithBaseline(...args));
+  });
+});
+
+describe('compareWithBaseline: matching', () => {
   it('matches results by strategy and limit', () => {
     const c = compareWithBaseline(
       [result('sequential', 1, 2000), result('bounded', 8, 100), result('bounded', 16, 100)],

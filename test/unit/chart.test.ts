@@ -16,7 +16,7 @@ function result(strategy: StrategyName, concurrency: number | null, okPerSec: nu
 }
 
 const bar = (filled: number, width: number): string => '#'.repeat(filled) + ' '.repeat(width - filled);
-const rec = (concurrency: number, reqPerSec: number): Recommendation => ({ concurrency, reqPerSec, reason: 'test' });
+const rec = (concurrency: number, reqPerSec: number): Recommendation => ({ concurrency, reqPerSec, okPerSec: reqPerSec, reason: 'test', littleEstimate: null, bracket: null, method: 'grid' });
 
 const SWEEP = [result('sequential', 1, 12.5), result('all', null, 900), result('bounded', 1, 25), result('bounded', 2, 50), result('bounded', 4, 100), result('bounded', 8, 100)];
 

@@ -70,7 +70,7 @@ const B4 = result({
 const RICH = report([SEQ3, ALL3, B2, B4], {
   config: makeConfig({ target: 'tmdb', concurrency: [2, 4], latency: '100-400', seed: 7, language: 'en-US', runs: 3, warmup: 1 }),
   setup: { name: 'now_playing', requests: 1, ok: 1, failed: 0, wallMs: 213.4, items: 20, errors: emptyErrorCounts(), statusCodes: { '200': 1 } },
-  recommendation: { concurrency: 4, reqPerSec: 14.29, reason: 'C=4 has the best throughput (14.29 req/s)' },
+  recommendation: { concurrency: 4, reqPerSec: 14.29, okPerSec: 14.29, reason: 'C=4 has the best throughput (14.29 req/s)', littleEstimate: null, bracket: null, method: 'grid' },
   thresholds: [
     { expr: 'speedup>=3', strategy: 'all', actual: 6.041, pass: true },
     { expr: 'speedup>=3', strategy: 'bounded@2', actual: 1.986, pass: false },
@@ -81,8 +81,8 @@ const RICH = report([SEQ3, ALL3, B2, B4], {
     startedAt: '2026-11-20T10:00:00.000Z',
     maxRegressionPct: 10,
     comparisons: [
-      { strategy: 'sequential', baselineWallMs: 2400, wallMs: 2483, changePct: 3.458, favourableChangePct: 1.2, pass: true },
-      { strategy: 'all', baselineWallMs: 300, wallMs: 411, changePct: 37, favourableChangePct: 30.5, pass: false },
+      { strategy: 'sequential', baselineWallMs: 2400, wallMs: 2483, changePct: 3.458, favourableChangePct: 1.2, ci95: null, pass: true },
+      { strategy: 'all', baselineWallMs: 300, wallMs: 411, changePct: 37, favourableChangePct: 30.5, ci95: null, pass: false },
     ],
   },
 });
@@ -431,7 +431,7 @@ describe('renderJunit', () => {
     const nasty = `a<b & c>"d" 'e'\u001b[31m\u0000\ttab\nnew\rline \ud800 done`;
     const r = report([SEQUENTIAL, ALL], {
       thresholds: [{ expr: nasty, strategy: 'all', actual: 1, pass: false }],
-      baseline: { startedAt: '<"&">', maxRegressionPct: 5, comparisons: [{ strategy: 'all', baselineWallMs: 100, wallMs: 411, changePct: 311, favourableChangePct: 300, pass: false }] },
+      baseline: { startedAt: '<"&">', maxRegressionPct: 5, comparisons: [{ strategy: 'all', baselineWallMs: 100, wallMs: 411, changePct: 311, favourableChangePct: 300, ci95: null, pass: false }] },
     });
     const xml = renderJunit(r, context(`pokemon & <friends> · "seed" 'x'`));
     expect(xml).not.toContain(ESC);

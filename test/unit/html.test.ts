@@ -107,7 +107,7 @@ describe('renderHtml', () => {
     const sweep = [...results(10), makeResult({ strategy: 'bounded', concurrency: 8, reqPerSec: 40 })];
     const page = renderHtml(
       makeReport(sweep, {
-        recommendation: { concurrency: 5, reqPerSec: 30, reason: 'the knee' },
+        recommendation: { concurrency: 5, reqPerSec: 30, okPerSec: 30, reason: 'the knee', littleEstimate: null, bracket: null, method: 'grid' },
         thresholds: [{ expr: 'speedup>=3', strategy: 'all', actual: 10, pass: true }, { expr: 'bounded.p95<100', strategy: 'bounded@5', actual: 250, pass: false }],
       }),
       CONTEXT,

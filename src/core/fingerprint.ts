@@ -1,0 +1,54 @@
+/**
+ * What a run measured, as a baseline needs to know it: the same fingerprint means the same
+ * workload. Secrets never enter it (header names only), and a URL list enters as a hash.
+ */
+import { hashString } from './random.js';
+import type { ReportConfig } from './report.js';
+
+export interface Fingerprint {
+  target: string;
+  /** A hash of the URL list (null for a preset: its URLs follow the seed, its count and target name it). */
+  urls: string | null;
+  count: number;
+  strategies: string[];
+  concurrency: number[];
+  latency: string | null;
+  faults: string | null;
+  method: string;
+  /** Header names, lower case and sorted; never their values. */
+  headers: string[];
+}
+
+export const FINGERPRINT_FIELDS = ['target', 'urls', 'count', 'strategies', 'concurrency', 'latency', 'faults', 'method', 'headers'] as const satisfies ReadonlyArray<keyof Fingerprint>;
+export type FingerprintField = (typeof FINGERPRINT_FIELDS)[number];
+
+/** Two independent 32-bit FNV-1a hashes over the list, as 16 hex digits: cheap and stable. */
+export function hashUrlList(urls: readonly string[]): string {
+  let a = 0x9747b28c;
+  let b = 0x2545f491;
+  for (const url of urls) {
+    a = hashString(url, a);
+    b = hashString(url, b ^ 0x5bd1e995);
+  }
+  return `${a.toString(16).padStart(8, '0')}${b.toString(16).padStart(8, '0')}`;
+}
+
+export function workloadFingerprint(config: Omit<ReportConfig, 'count'>, count: number, urls: readonly string[] | null): Fingerprint {
+  const faults = config.faults ? JSON.stringify(config.faults) : null;
+  return {
+    target: config.target,
+    urls: urls === null ? null : hashUrlList(urls),
+    count,
+    strategies: [...config.strategies],
+    concurrency: [...config.concurrency],
+    latency: config.latency,
+    faults,
+    method: 'GET',
+    headers: config.headers.map((h) => h.slice(0, h.indexOf(':')).trim().toLowerCase()).sort(),
+  };
+}
+
+/** The fields whose values differ, less those the user chose to ignore. */
+export function fingerprintDifferences(saved: Fingerprint, current: Fingerprint, ignore: readonly FingerprintField[] = []): FingerprintField[] {
+  return FINGERPRINT_FIELDS.filter((f) => !ignore.includes(f) && JSON.stringify(saved[f]) !== JSON.stringify(current[f]));
+}
