@@ -33,7 +33,21 @@ export const parseSeed = (text: string): number => parseWholeNumber('--seed', te
 export const parseRetries = (text: string): number => parseWholeNumber('--retries', text, 0, 10);
 export const parseMaxRedirects = (text: string): number => parseWholeNumber('--max-redirects', text, 0, 20);
 export const parseRuns = (text: string): number => parseWholeNumber('--runs', text, 1, LIMITS.runs);
+export const parseMaxRequests = (text: string): number => parseWholeNumber('--max-requests', text, 1, 100_000_000);
 export const parseWarmup = (text: string): number => parseWholeNumber('--warmup', text, 0, LIMITS.runs);
+
+/** -c auto or auto:64: search for the limit, up to a ceiling (null: the requests per step). */
+export interface AutoConcurrency {
+  auto: true;
+  ceiling: number | null;
+}
+
+/** "5", "1,2,4,8", "auto" or "auto:64". */
+export function parseConcurrencyOption(text: string): number[] | AutoConcurrency {
+  const auto = /^\s*auto\s*(?::\s*(\S+))?\s*$/i.exec(text);
+  if (!auto) return parseConcurrency(text);
+  return { auto: true, ceiling: auto[1] === undefined ? null : parseWholeNumber('--concurrency auto:', auto[1], 2, LIMITS.concurrency) };
+}
 
 /** "5" or "1,2,4,8": limits of the bounded strategy, duplicates dropped, order kept. */
 export function parseConcurrency(text: string): number[] {

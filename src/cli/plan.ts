@@ -72,6 +72,9 @@ export async function planRun(options: RunOptions): Promise<RunPlan> {
   checkWaterfall(options.waterfall, outputs);
   const reportPath = options.report === undefined ? null : checkReportPath(options.report, outputs);
   const thresholds = [...options.thresholds, ...(options.minSpeedup === undefined ? [] : [minSpeedupThreshold(options.minSpeedup)])];
+  if (options.autoConcurrency && !options.strategies.includes('bounded')) {
+    throw new UsageError('-c auto searches for the limit of bounded; add bounded to --strategy');
+  }
   checkThresholdsApply(thresholds, options.strategies, options.concurrency);
   const saved = readBaseline(options.baseline, options.maxRegressionPct);
   const config = reportConfig(options, target, seed);

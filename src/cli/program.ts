@@ -6,8 +6,10 @@ import type { LatencyModel } from '../core/types.js';
 import { NO_FAULTS } from '../fixture-server/faults.js';
 import { WATERFALL_AUTO_MAX_REQUESTS, parseFormat } from './outputs.js';
 import {
+  type AutoConcurrency,
   parseBaselineIgnore,
-  parseConcurrency,
+  parseConcurrencyOption,
+  parseMaxRequests,
   parseCount,
   parseErrorRate,
   parseHeader,
@@ -86,6 +88,11 @@ function serverSettings(opts: ServerOptionValues): ServerSettings {
   };
 }
 
+/** -c as a list of limits, or as the auto search. */
+function concurrencySettings(value: readonly number[] | AutoConcurrency): Pick<RunOptions, 'concurrency' | 'autoConcurrency'> {
+  return 'auto' in value ? { concurrency: [], autoConcurrency: { ceiling: value.ceiling } } : { concurrency: value, autoConcurrency: null };
+}
+
 function collectThreshold(expr: string, previous: Threshold[]): Threshold[] {
   return [...previous, parseThreshold(expr)];
 }
@@ -99,8 +106,8 @@ export function buildProgram(version: string, actions: Actions): Command {
     .argument('[targets...]', 'a preset (pokemon, jsonplaceholder, tmdb) or http(s) URLs')
     .option('-n, --count <n>', 'requests to make from a preset (a URL list is used as given)', parseCount, DEFAULTS.count)
     .addOption(
-      new Option('-c, --concurrency <n[,n...]>', 'limit of the bounded runner; a list runs a sweep')
-        .argParser(parseConcurrency)
+      new Option('-c, --concurrency <n[,n...]|auto[:max]>', 'limit of the bounded runner; a list runs a sweep; auto searches for the limit')
+        .argParser(parseConcurrencyOption)
         .default([...DEFAULTS.concurrency], DEFAULTS.concurrency.join(',')),
     )
     .addOption(
@@ -108,6 +115,7 @@ export function buildProgram(version: string, actions: Actions): Command {
         .argParser(parseStrategies)
         .default([...DEFAULTS.strategies], 'all three'),
     )
+    .option('--max-requests <n>', '-c auto: requests the whole search may make', parseMaxRequests, DEFAULTS.maxRequests)
     .option('-r, --runs <n>', 'measured rounds; strategies are interleaved round by round', parseRuns, DEFAULTS.runs)
     .option('-w, --warmup <n>', 'rounds to run first and discard', parseWarmup, DEFAULTS.warmup)
     .option('-f, --file <path>', 'read URLs one per line (- for stdin; blank and # lines skipped)')
@@ -149,7 +157,8 @@ export function buildProgram(version: string, actions: Actions): Command {
         ...(opts.file === undefined ? {} : { file: opts.file }),
         count: opts.count,
         countGiven: command.getOptionValueSource('count') === 'cli',
-        concurrency: opts.concurrency,
+        ...concurrencySettings(opts.concurrency),
+        maxRequests: opts.maxRequests,
         strategies: opts.strategy,
         runs: opts.runs,
         warmup: opts.warmup,

@@ -5,6 +5,7 @@ import { redactUrl, scrubSecrets } from '../core/redact.js';
 import type { Report } from '../core/report.js';
 import { loadExporter, type ExportContext } from '../export/exporters.js';
 import { failureHints } from '../export/hints.js';
+import { autoStepLine } from '../export/prose.js';
 import { takeOverInterrupts } from '../run/interrupt.js';
 import { runPipeline } from '../run/pipeline.js';
 import type { RunOptions } from '../run/settings.js';
@@ -52,6 +53,9 @@ export async function runCommand(options: RunOptions): Promise<number> {
       strategy: (spec, count, position) => progress.strategy(spec, count, position),
       request: (spec, done, count) => progress.request(spec, done, count),
       warn: (text) => err(text + '\n'),
+      autoStep: (step) => {
+        if (!options.quiet) err(autoStepLine(step) + '\n');
+      },
     });
     progress.stop();
     const { workload, groups } = run;
@@ -67,6 +71,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
       groups,
       ...(workload.setup ? { setup: workload.setup } : {}),
       interrupted,
+      ...(run.auto ? { auto: run.auto } : {}),
       ...(keepSamples ? { details: { urlOf: (i: number) => redactUrl(urls[i]!) } } : {}),
     });
 

@@ -6,7 +6,8 @@
 import type { StrategyRuns } from './benchmark.js';
 import { compareWithBaseline, type SavedReport } from './baseline.js';
 import type { Fingerprint } from './fingerprint.js';
-import { recommendConcurrency } from './recommend.js';
+import type { AutoSweepResult } from './auto-sweep.js';
+import { autoRecommendation, recommendConcurrency } from './recommend.js';
 import type { DetailOptions, Report, ReportConfig, SetupResult } from './report.js';
 import { summarizeGroups } from './summarize.js';
 import { evaluateThresholds, type Threshold } from './thresholds.js';
@@ -32,6 +33,8 @@ export interface MeasuredRuns {
   interrupted: boolean;
   /** Present when per-request samples are wanted (--details or a picture). */
   details?: DetailOptions;
+  /** -c auto: the search that chose the bounded limits. */
+  auto?: AutoSweepResult;
 }
 
 const roundMs = (ms: number): number => Math.round(ms * 1000) / 1000;
@@ -49,8 +52,9 @@ export function buildReport(plan: ReportPlan, runs: MeasuredRuns): Report {
     results,
   };
   if (runs.setup) report.setup = { ...runs.setup, wallMs: roundMs(runs.setup.wallMs) };
-  const recommendation = recommendConcurrency(results);
+  const recommendation = runs.auto ? autoRecommendation(results, runs.auto) : recommendConcurrency(results);
   if (recommendation) report.recommendation = recommendation;
+  if (runs.auto) report.config.concurrency = results.filter((r) => r.strategy === 'bounded').map((r) => r.concurrency!);
   if (plan.thresholds.length > 0) report.thresholds = evaluateThresholds(plan.thresholds, results);
   if (plan.baseline) report.baseline = compareWithBaseline(results, plan.baseline.saved, plan.baseline.maxRegressionPct, plan.config.seed);
   report.fingerprint = plan.fingerprint;

@@ -11,6 +11,8 @@ export const DEFAULTS = {
   warmup: 0,
   retries: 0,
   maxRedirects: 5,
+  /** -c auto: requests the whole search may make. */
+  maxRequests: 2_000,
   /** --max-regression left out: a baseline fails beyond this slowdown, %. */
   maxRegressionPct: 10,
 } as const;

@@ -2,6 +2,7 @@
  * "Which limit?" from a sweep of bounded limits, ranked by goodput (ok responses a second),
  * never by raw throughput: a limit whose extra requests are refused earns nothing for them.
  */
+import type { AutoSweepResult } from './auto-sweep.js';
 import type { Recommendation, StrategyResult } from './report.js';
 
 /** Goodput within this share of the best counts as just as good. */
@@ -113,4 +114,24 @@ export function recommendConcurrency(results: readonly StrategyResult[], method:
   };
   if (found) recommendation.refine = found.note;
   return recommendation;
+}
+
+/** -c auto's answer: the highest limit that still scaled, with the steps that led there. */
+export function autoRecommendation(results: readonly StrategyResult[], auto: AutoSweepResult): Recommendation {
+  const bounded = results.filter((r) => r.strategy === 'bounded' && r.concurrency !== null);
+  const pick = bounded.find((r) => r.concurrency === auto.best);
+  const above = auto.bracket ? auto.steps.find((s) => s.concurrency === auto.bracket![1]) : undefined;
+  const why = above ? `; C=${above.concurrency}: ${above.verdict === 'failures' ? `${above.failed} failed` : above.verdict}` : '';
+  const stop = auto.stoppedBy === 'resolution' ? '' : `; stopped by ${auto.stoppedBy}`;
+  return {
+    concurrency: auto.best,
+    reqPerSec: pick?.reqPerSec ?? 0,
+    okPerSec: pick?.okPerSec ?? 0,
+    reason: `-c auto: C=${auto.best} is the highest limit that still scaled (${auto.steps.length} steps)${why}${stop}`,
+    littleEstimate: littleEstimate(bounded),
+    bracket: auto.bracket,
+    method: 'auto',
+    steps: auto.steps,
+    stoppedBy: auto.stoppedBy,
+  };
 }

@@ -1,4 +1,5 @@
 /** The JSON document of the contract (schemaVersion 1): its types, and nothing that computes them. */
+import type { AutoStep } from './auto-sweep.js';
 import type { PoolStats } from './benchmark.js';
 import type { Fingerprint } from './fingerprint.js';
 import type { LatencySummary, SpreadSummary } from './stats.js';
@@ -41,6 +42,10 @@ export interface Recommendation {
   method: 'grid' | 'auto';
   /** The sentence that says where the limit lies and the -c list to refine it. */
   refine?: string;
+  /** -c auto: each limit measured, in the order visited. */
+  steps?: AutoStep[];
+  /** -c auto: what ended the search (resolution, ceiling, max-requests, interrupted). */
+  stoppedBy?: string;
 }
 
 export interface ThresholdResult {

@@ -3,10 +3,11 @@
  * interruption, a baseline change. Every exporter takes its words from here, so the table,
  * markdown, HTML and JUnit never tell the same thing two ways.
  */
+import type { AutoStep } from '../core/auto-sweep.js';
 import type { BaselineEntry, Report, StrategyResult } from '../core/report.js';
 import { ERROR_CLASSES } from '../core/types.js';
 import { MIN_RUNS_FOR_INTERVAL } from '../core/summarize.js';
-import { formatSeconds, strategyLabel } from './format.js';
+import { formatMs, formatRate, formatSeconds, strategyLabel } from './format.js';
 
 /** "3 failed: 2 timeout, 1 http5xx (503)" */
 export function describeFailures(result: Pick<StrategyResult, 'failed' | 'errors' | 'statusCodes'>): string {
@@ -126,3 +127,8 @@ export function recommendationNotes(report: Pick<Report, 'recommendation'>): str
 }
 
 const formatEstimate = (x: number): string => (x >= 10 ? String(Math.round(x)) : String(x));
+
+/** "auto: C=8 → 78.4 ok/s, p50 102 ms, 0 failed: scales" */
+export function autoStepLine(step: AutoStep): string {
+  return `auto: C=${step.concurrency} → ${formatRate(step.okPerSec)} ok/s, p50 ${formatMs(step.p50)}, ${step.failed} failed: ${step.verdict}`;
+}

@@ -5,7 +5,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import { planStrategies, runRounds, type RunPosition, type StrategyRuns, type StrategySpec } from '../core/benchmark.js';
+import { autoSweep, type AutoStep, type AutoSweepResult } from '../core/auto-sweep.js';
 import { createRandom } from '../core/random.js';
+import { summarizeGroup } from '../core/summarize.js';
 import { primeHttpClient } from '../http/prime.js';
 import type { Target } from '../targets/resolve.js';
 import { startLoopDelay } from './loop-delay.js';
@@ -36,6 +38,8 @@ export interface PipelineHooks {
   strategy(spec: StrategySpec, count: number, position?: RunPosition): void;
   request(spec: StrategySpec, done: number, count: number): void;
   warn(text: string): void;
+  /** Each limit -c auto measured, as it is measured. */
+  autoStep(step: AutoStep): void;
 }
 
 export interface PipelineOutput {
@@ -44,6 +48,8 @@ export interface PipelineOutput {
   groups: StrategyRuns[];
   /** Response bodies the first run kept for the preset's sample line, by request index. */
   bodies: readonly string[];
+  /** -c auto: the search's path and answer. */
+  auto?: AutoSweepResult;
 }
 
 /** Runs every strategy over the workload, round by round; stops starting requests once aborted. */
@@ -79,9 +85,10 @@ export async function runPipeline(input: PipelineInput, hooks: PipelineHooks): P
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     let groups: StrategyRuns[];
-    try {
-      groups = await runRounds(
-        specs,
+    let auto: AutoSweepResult | undefined;
+    const rounds = (which: readonly StrategySpec[]): Promise<StrategyRuns[]> =>
+      runRounds(
+        which,
         urls.length,
         () => clients.createClient(),
         () => performance.now(),
@@ -94,10 +101,26 @@ export async function runPipeline(input: PipelineInput, hooks: PipelineHooks): P
           handOver: nextLoopTurn,
         },
       );
+    try {
+      groups = await rounds(specs);
+      if (options.autoConcurrency && urls.length > 0 && !hooks.signal.aborted) {
+        const searched: StrategyRuns[] = [];
+        auto = await autoSweep(
+          async (c) => {
+            const [group] = await rounds([{ strategy: 'bounded', concurrency: c }]);
+            if (!group || hooks.signal.aborted) return null;
+            searched.push(group);
+            return summarizeGroup(group.runs, null);
+          },
+          { ceiling: options.autoConcurrency.ceiling ?? urls.length, maxRequests: options.maxRequests, requestsPerStep: urls.length * (options.runs + options.warmup) },
+          (step) => hooks.autoStep(step),
+        );
+        groups.push(...searched.sort((a, b) => (a.spec.concurrency ?? 0) - (b.spec.concurrency ?? 0)));
+      }
     } finally {
       Error.stackTraceLimit = stackTraceLimit;
     }
-    return { startedAt, workload, groups, bodies: clients.bodies };
+    return { startedAt, workload, groups, bodies: clients.bodies, ...(auto ? { auto } : {}) };
   } finally {
     await server?.stop();
   }

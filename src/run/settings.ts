@@ -28,7 +28,12 @@ export interface RunOptions extends ServerSettings {
   count: number;
   /** Whether --count was given (it applies to presets only). */
   countGiven: boolean;
+  /** Bounded limits to run; empty with -c auto. */
   concurrency: readonly number[];
+  /** -c auto: search for the limit (ceiling null: the requests per step). */
+  autoConcurrency: { ceiling: number | null } | null;
+  /** -c auto: requests the whole search may make. */
+  maxRequests: number;
   strategies: readonly StrategyName[];
   /** Measured rounds and warm-up rounds; each round runs every strategy once. */
   runs: number;
