@@ -29,8 +29,7 @@ import { pokemonPreset } from '../../src/targets/presets/pokemon.js';
 import { tmdbPreset } from '../../src/targets/presets/tmdb.js';
 import { assertBuilt, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
 import { parseJsonReport } from '../helpers/expectations.js';
-import { BAD_JSON, startHostileServer, type HostileServer } from '../helpers/hostile-server.js';
-import { closedPort } from '../helpers/loopback-server.js';
+import { BAD_JSON, closedPort, startTestServer, type TestServer } from '../helpers/test-server.js';
 
 
 /** The JSON document as the product types it (its shape is checked by the schema on parse). */
@@ -77,7 +76,7 @@ interface Case {
   check?(result: Result, run: RunResult): void;
 }
 
-let server: HostileServer;
+let server: TestServer;
 let refused: number;
 
 const q = (i: number, tag: string): string => `tag=${tag}&i=${i}`;
@@ -265,7 +264,7 @@ const STRICT_NODE = { NODE_OPTIONS: '--unhandled-rejections=strict --throw-depre
 
 beforeAll(async () => {
   assertBuilt();
-  server = await startHostileServer();
+  server = await startTestServer();
   refused = await closedPort();
 });
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { ANSI, PACKAGE_VERSION, assertBuilt, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
-import { startLoopbackServer, type LoopbackServer } from '../helpers/loopback-server.js';
+import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { expectOk, expectUsageError, parseJsonReport } from '../helpers/expectations.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -125,9 +125,9 @@ function tmpFile(name: string, text: string): string {
 }
 
 /** A loopback server per test, closed by the test's end. */
-const servers: LoopbackServer[] = [];
-async function loopback(): Promise<LoopbackServer> {
-  const server = await startLoopbackServer();
+const servers: TestServer[] = [];
+async function loopback(): Promise<TestServer> {
+  const server = await startTestServer();
   servers.push(server);
   return server;
 }
@@ -140,7 +140,7 @@ afterAll(async () => {
  * Before the strategies the CLI may send one untimed warm-up request to the first URL
  * (run-command.ts, primeClient); it belongs to no strategy, so at most one extra is allowed.
  */
-function strategyPaths(server: LoopbackServer, count: number): string[] {
+function strategyPaths(server: TestServer, count: number): string[] {
   const paths = server.stats.log.map((r) => r.path);
   expect(paths.length, JSON.stringify(paths)).toBeGreaterThanOrEqual(count);
   expect(paths.length, JSON.stringify(paths)).toBeLessThanOrEqual(count + 1);
@@ -540,14 +540,14 @@ describe('Ctrl-C (SIGINT)', SPAWN_OPTIONS, () => {
 });
 
 describe('bad usage: exit 2, one line on stderr, nothing on stdout, no request sent', SPAWN_OPTIONS, () => {
-  let server: LoopbackServer;
+  let server: TestServer;
   let U: string;
   let missing: string;
   let empty: string;
   let badLine: string;
 
   beforeAll(async () => {
-    server = await startLoopbackServer();
+    server = await startTestServer();
     U = `${server.url}/ok`;
     missing = join(tmp, 'no-such-file.txt');
     empty = tmpFile('empty.txt', '\n# only a comment\n   \n');

@@ -18,7 +18,7 @@ import type { Report, StrategyResult } from '../../src/core/report.js';
 import { ERROR_CLASSES, type ErrorClass, type StrategyName } from '../../src/core/types.js';
 import { assertBuilt, BIN, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
 import { expectUsageError, parseJsonReport } from '../helpers/expectations.js';
-import { startHostileServer, type HostileServer } from '../helpers/hostile-server.js';
+import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 
 /** The JSON document as the product types it (its shape is checked by the schema on parse). */
@@ -27,12 +27,12 @@ type Doc = Report;
 
 const STRATEGIES: StrategyName[] = ['sequential', 'all', 'bounded'];
 
-let server: HostileServer;
+let server: TestServer;
 let tmp: string;
 
 beforeAll(async () => {
   assertBuilt();
-  server = await startHostileServer();
+  server = await startTestServer();
   tmp = mkdtempSync(join(tmpdir(), 'async-bench-hardening-'));
 });
 

@@ -15,7 +15,7 @@ import { createHttpClient } from '../../src/http/client.js';
 import { pokemonPreset } from '../../src/targets/presets/pokemon.js';
 import { tmdbPreset } from '../../src/targets/presets/tmdb.js';
 import { assertBuilt, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
-import { startLoopbackServer, type LoopbackServer } from '../helpers/loopback-server.js';
+import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { expectOk, expectUsageError, parseJsonReport } from '../helpers/expectations.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -61,13 +61,13 @@ const V4_TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJhdWQiOiJzM2NyM3QtYXVkaWVuY2UifQ.Xy7Qv9
 const SECRET = 'Zq9sEcReT7731xQ';
 
 let tmp: string;
-let loopback: LoopbackServer;
+let loopback: TestServer;
 let fixture: RunningFixtureServer;
 
 beforeAll(async () => {
   assertBuilt();
   tmp = mkdtempSync(join(tmpdir(), 'async-bench-presets-faults-'));
-  loopback = await startLoopbackServer();
+  loopback = await startTestServer();
   fixture = await listenFixtureServer({ latency: { minMs: 0, maxMs: 0 }, seed: 1 });
 });
 

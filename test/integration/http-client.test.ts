@@ -6,9 +6,9 @@
 import { performance } from 'node:perf_hooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient, type HttpClient, type HttpClientOptions } from '../../src/http/client.js';
-import { bodyOfSize, closedPort, startLoopbackServer, type LoopbackServer } from '../helpers/loopback-server.js';
+import { bodyOfSize, closedPort, startTestServer, type TestServer } from '../helpers/test-server.js';
 
-let server: LoopbackServer;
+let server: TestServer;
 const clients: HttpClient[] = [];
 
 /** A client closed after the test. */
@@ -25,7 +25,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
 }
 
 beforeAll(async () => {
-  server = await startLoopbackServer();
+  server = await startTestServer();
 });
 
 afterEach(async () => {

@@ -19,9 +19,9 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient, DEFAULT_MAX_REDIRECTS, type HttpClient, type HttpClientOptions } from '../../src/http/client.js';
 import type { RequestOutcome } from '../../src/core/types.js';
-import { silentTcpServer, stalledListener, startHostileServer, type HostileServer, type SilentTcpServer, type StalledListener } from '../helpers/hostile-server.js';
+import { silentTcpServer, stalledListener, startTestServer, type TestServer, type SilentTcpServer, type StalledListener } from '../helpers/test-server.js';
 
-let server: HostileServer;
+let server: TestServer;
 let silent: SilentTcpServer;
 let stalled: StalledListener;
 const clients: HttpClient[] = [];
@@ -45,7 +45,7 @@ function expectWithinTenPercent(ms: number, limitMs: number): void {
 }
 
 beforeAll(async () => {
-  [server, silent, stalled] = await Promise.all([startHostileServer(), silentTcpServer(), stalledListener()]);
+  [server, silent, stalled] = await Promise.all([startTestServer(), silentTcpServer(), stalledListener()]);
 });
 
 afterEach(async () => {
