@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Report, StrategyResult } from '../../src/core/report.js';
 import { ERROR_CLASSES, type ErrorClass, type StrategyName } from '../../src/core/types.js';
-import { assertBuilt, BIN, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
+import { assertBuilt, BIN, cleanupCli, NODE_ARGS, describeRun, run, type RunResult } from '../helpers/cli.js';
 import { expectUsageError, parseJsonReport } from '../helpers/expectations.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
@@ -366,7 +366,7 @@ describe('large URL lists', () => {
     // What follows the fan-out depends on how fast the descriptors come back: a few runs, not one.
     for (let attempt = 1; attempt <= 4; attempt++) {
       // The shell lowers the limit for the CLI alone, then becomes it (exec).
-      const result = await runRaw('/bin/sh', ['-c', 'ulimit -n 300 && exec "$0" "$@"', process.execPath, BIN, '--file', path, '-s', 'all,bounded', '-c', '50', '--json', '-q'], 60_000);
+      const result = await runRaw('/bin/sh', ['-c', 'ulimit -n 300 && exec "$0" "$@"', process.execPath, ...NODE_ARGS, BIN, '--file', path, '-s', 'all,bounded', '-c', '50', '--json', '-q'], 60_000);
       const context = `run ${attempt} of 4\n${describeRun(result)}`;
       expect(result.code, context).toBe(0);
       expect(result.stderr.split('\n').filter(Boolean), context).toEqual([expect.stringMatching(/^warning: all starts 6,000 requests at once/)]);

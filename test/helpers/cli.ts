@@ -12,6 +12,10 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = fileURLToPath(new URL('../../bin/async-bench.js', import.meta.url));
 export const BUILT_MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+/** Preloaded into every spawned CLI (`node --import`): no test process reaches beyond loopback. */
+export const NETWORK_GUARD = new URL('./network-guard.mjs', import.meta.url).href;
+/** Node's arguments before the script: the network guard first. */
+export const NODE_ARGS = ['--import', NETWORK_GUARD] as const;
 
 export const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -98,7 +102,7 @@ export async function run(args: readonly string[], options: RunOptions = {}): Pr
   try {
     return await new Promise<RunResult>((resolve, reject) => {
       const t0 = performance.now();
-      const child = spawn(process.execPath, [BIN, ...args], {
+      const child = spawn(process.execPath, [...NODE_ARGS, BIN, ...args], {
         cwd: options.cwd ?? neutralCwd(),
         env: cliEnv(options.env),
         stdio: ['pipe', 'pipe', 'pipe'],
