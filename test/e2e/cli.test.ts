@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { ANSI, PACKAGE_VERSION, assertBuilt, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
+import { ANSI, PACKAGE_VERSION, assertBuilt, cleanupCli, describeRun, interruptOn, nthRequest, run, type RunResult } from '../helpers/cli.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { expectOk, expectUsageError, parseJsonReport } from '../helpers/expectations.js';
 
@@ -416,18 +416,16 @@ describe.concurrent('URL lists against a loopback server', SPAWN_OPTIONS, () => 
 });
 
 describe('Ctrl-C (SIGINT)', SPAWN_OPTIONS, () => {
+  // Each signal goes out at a known point of the run (a request the server or the CLI's probe
+  // saw, or the moment the CLI listens for SIGINT), never after a guessed delay.
   test('while still reading --file - (before any request): the Ctrl-C is kept, and the run ends 130 with partial JSON', async () => {
     const server = await loopback();
     const result = await run(['--file', '-', '--json'], {
       holdStdin: true,
-      onSpawn: (child) => {
-        // The CLI waits for its URL list: interrupt it there, then let the list arrive.
-        setTimeout(() => {
-          child.kill('SIGINT');
-          setTimeout(() => child.stdin?.end(`${server.url}/ok\n`), 200);
-        }, 700);
-      },
-      killAfterMs: 20_000,
+      // The CLI handles Ctrl-C from here on and still waits for its URL list: interrupt it
+      // there, then let the list arrive.
+      onProbe: interruptOn((event) => event === 'sigint-listener', { then: (child) => child.stdin?.end(`${server.url}/ok\n`) }).onProbe,
+      killAfterMs: 30_000,
     });
     expect(result.code, describeRun(result)).toBe(130);
     const report = parseJsonReport<ContractReport>(result);
@@ -436,17 +434,17 @@ describe('Ctrl-C (SIGINT)', SPAWN_OPTIONS, () => {
     expect(server.stats.requests).toBe(0);
   });
 
-  test('700 ms into a slow offline run: exit 130, valid partial JSON, the request in flight counted as aborted', async () => {
-    const result = await run(['pokemon', '--offline', '--latency', '2000', '--count', '5', '--seed', '1', '--json'], {
-      onSpawn: (child) => setTimeout(() => child.kill('SIGINT'), 700),
-      killAfterMs: 20_000,
+  test('with the first request in flight in a slow offline run: exit 130, valid partial JSON, the request counted as aborted', async () => {
+    const result = await run(['pokemon', '--offline', '--latency', '5000', '--count', '5', '--seed', '1', '--json'], {
+      onProbe: interruptOn(nthRequest('/api/v2/pokemon/')).onProbe,
+      killAfterMs: 30_000,
     });
     expect(result.code, describeRun(result)).toBe(130);
     const report = parseJsonReport<ContractReport>(result);
     expectContractInvariants(report);
     expect(report.partial).toBe(true);
     // Sequential had its first request in flight; all and bounded never started.
-    expect(report.results, 'the request cut off 700 ms in must be reported').toHaveLength(1);
+    expect(report.results, 'the request cut off must be reported').toHaveLength(1);
     const sequential = resultAt(report, 0);
     expect(sequential.strategy).toBe('sequential');
     expect(sequential.partial).toBe(true);
@@ -455,11 +453,10 @@ describe('Ctrl-C (SIGINT)', SPAWN_OPTIONS, () => {
   });
 
   test('once sequential is under way in an offline run: only the request in flight is aborted', async () => {
-    // 4 s: past the first 3 s response (a warm-up request, or sequential's first request) even
-    // if start-up is slow, and well inside the next one, whichever the CLI sends first.
-    const result = await run(['pokemon', '--offline', '--latency', '3000', '--count', '5', '--seed', '1', '--json'], {
-      onSpawn: (child) => setTimeout(() => child.kill('SIGINT'), 4_000),
-      killAfterMs: 20_000,
+    // Interrupted as sequential sends its second request: the first (1 s) has been answered.
+    const result = await run(['pokemon', '--offline', '--latency', '1000', '--count', '5', '--seed', '1', '--json'], {
+      onProbe: interruptOn(nthRequest('/api/v2/pokemon/', 2)).onProbe,
+      killAfterMs: 30_000,
     });
     expect(result.code, describeRun(result)).toBe(130);
     const report = parseJsonReport<ContractReport>(result);
@@ -467,10 +464,8 @@ describe('Ctrl-C (SIGINT)', SPAWN_OPTIONS, () => {
     expect(report.partial).toBe(true);
     expect(report.results).toHaveLength(1);
     const sequential = resultAt(report, 0);
-    expect(sequential).toMatchObject({ strategy: 'sequential', partial: true, failed: 1 });
+    expect(sequential).toMatchObject({ strategy: 'sequential', partial: true, requests: 2, ok: 1, failed: 1 });
     expect(sequential.errors.aborted).toBe(1);
-    expect(sequential.requests).toBe(sequential.ok + 1);
-    expect(sequential.requests).toBeLessThanOrEqual(2);
   });
 
   test('requests in flight are aborted, requests never started are not counted', async () => {
@@ -478,17 +473,11 @@ describe('Ctrl-C (SIGINT)', SPAWN_OPTIONS, () => {
     const urls = [`${server.url}/ok?n=0`, ...[1, 2, 3].map((i) => `${server.url}/hang?i=${i}`)];
     /** Sends SIGINT once the server has received `n` requests for /hang. */
     const interruptAfterHangs = (n: number) => (child: ChildProcess) => {
-      const poll = setInterval(() => {
-        if (server.stats.log.filter((r) => r.path.startsWith('/hang')).length >= n) {
-          clearInterval(poll);
-          child.kill('SIGINT');
-        }
-      }, 10);
-      child.once('exit', () => clearInterval(poll));
+      void server.waitFor('/hang', n).then(() => child.kill('SIGINT'));
     };
 
     // Sequential: /ok done, the first /hang in flight, two never started; all never started.
-    const sequential = await run([...urls, '-s', 'sequential,all', '--json'], { onSpawn: interruptAfterHangs(1), killAfterMs: 20_000 });
+    const sequential = await run([...urls, '-s', 'sequential,all', '--json'], { onSpawn: interruptAfterHangs(1), killAfterMs: 30_000 });
     expect(sequential.code, describeRun(sequential)).toBe(130);
     const seqReport = parseJsonReport<ContractReport>(sequential);
     expectContractInvariants(seqReport);
@@ -497,8 +486,9 @@ describe('Ctrl-C (SIGINT)', SPAWN_OPTIONS, () => {
     expect(resultAt(seqReport, 0)).toMatchObject({ strategy: 'sequential', requests: 2, ok: 1, failed: 1, partial: true });
     expect(resultAt(seqReport, 0).errors.aborted).toBe(1);
 
+    await server.idle();
     server.reset();
-    const all = await run([...urls, '-s', 'all', '--json'], { onSpawn: interruptAfterHangs(3), killAfterMs: 20_000 });
+    const all = await run([...urls, '-s', 'all', '--json'], { onSpawn: interruptAfterHangs(3), killAfterMs: 30_000 });
     expect(all.code, describeRun(all)).toBe(130);
     const allReport = parseJsonReport<ContractReport>(all);
     expectContractInvariants(allReport);
@@ -508,9 +498,9 @@ describe('Ctrl-C (SIGINT)', SPAWN_OPTIONS, () => {
   });
 
   test('with the table output, an interrupted run still says so', async () => {
-    const result = await run(['pokemon', '--offline', '--latency', '2000', '--count', '3', '--seed', '1', '--no-color'], {
-      onSpawn: (child) => setTimeout(() => child.kill('SIGINT'), 700),
-      killAfterMs: 20_000,
+    const result = await run(['pokemon', '--offline', '--latency', '5000', '--count', '3', '--seed', '1', '--no-color'], {
+      onProbe: interruptOn(nthRequest('/api/v2/pokemon/')).onProbe,
+      killAfterMs: 30_000,
     });
     expect(result.code, describeRun(result)).toBe(130);
     // The contract: the results so far are still printed, marked partial; never a silent exit.
@@ -521,16 +511,8 @@ describe('Ctrl-C (SIGINT)', SPAWN_OPTIONS, () => {
     const server = await loopback();
     const urls = [`${server.url}/ok?n=0`, `${server.url}/hang`];
     const result = await run([...urls, '-s', 'sequential', '--no-color'], {
-      onSpawn: (child) => {
-        const poll = setInterval(() => {
-          if (server.stats.log.some((r) => r.path === '/hang')) {
-            clearInterval(poll);
-            child.kill('SIGINT');
-          }
-        }, 10);
-        child.once('exit', () => clearInterval(poll));
-      },
-      killAfterMs: 20_000,
+      onSpawn: (child) => void server.waitFor('/hang').then(() => child.kill('SIGINT')),
+      killAfterMs: 30_000,
     });
     expect(result.code, describeRun(result)).toBe(130);
     expect(result.stdout).toContain('Time taken');
