@@ -3,7 +3,8 @@
  *   - retries and politeness on the offline fixture server (--retries, --rate-limit, --rate);
  *   - Ctrl-C: the first SIGINT stops, prints partial results and exits 130 promptly; a second one
  *     exits at once; never a stack trace;
- *   - large lists: 100,000 URLs from a file, and the one fan-out warning of `all` over 6,000;
+ *   - large lists: the one fan-out warning of `all` over 6,000, and a descriptor limit (the
+ *     100,000-URL run is the bench's url-list-100k row);
  *   - bad input, exhaustively: one clear line, exit 2, nothing on stdout, no request sent.
  * Every server runs on 127.0.0.1 and is started and stopped here. Time bounds are generous (the
  * machine is shared) except where the issue states a limit.
@@ -319,23 +320,8 @@ describe('Ctrl-C', () => {
 // -----------------------------------------------------------------------------------------------
 
 describe('large URL lists', () => {
-  test('a 100,000-line --file runs with -s bounded -c 100: every request ok', async () => {
-    const path = join(tmp, 'urls-100k.txt');
-    const lines: string[] = ['# 100,000 URLs of a zero-latency loopback server'];
-    for (let i = 0; i < 100_000; i++) lines.push(`${server.url}/ok?big=${i}`);
-    writeFileSync(path, lines.join('\n') + '\n');
-    const before = server.log.length;
-    const t0 = performance.now();
-    const { doc } = await runJson(['--file', path, '-s', 'bounded', '-c', '100'], 60_000);
-    const ms = performance.now() - t0;
-    const r = byStrategy(doc, 'bounded');
-    expect(doc.config.count).toBe(100_000);
-    expect(r).toMatchObject({ requests: 100_000, ok: 100_000, failed: 0, concurrency: 100 });
-    expect(r.statusCodes).toEqual({ 200: 100_000 });
-    expect(server.log.length - before).toBe(100_000);
-    expect(ms).toBeLessThan(40_000);
-    server.log.splice(before); // keep the log small for the other tests
-  }, 90_000);
+  // The 100,000-line --file run is a bench row (npm run bench -- --quick: url-list-100k): its
+  // figure is printed there, and every request must still succeed.
 
   test('-s all over 6,000 URLs prints the one fan-out warning on stderr and still valid JSON', async () => {
     const path = join(tmp, 'urls-6k.txt');
