@@ -387,17 +387,17 @@ describe.concurrent('URL lists against a loopback server', SPAWN_OPTIONS, () => 
 
   test('latency excludes the wait for a semaphore slot', async ({ expect }) => {
     const server = await loopback();
-    const urls = Array.from({ length: 5 }, (_, i) => `${server.url}/delay/100?i=${i}`);
+    const urls = Array.from({ length: 10 }, (_, i) => `${server.url}/delay/100?i=${i}`);
     const result = await run([...urls, '-s', 'all,bounded', '-c', '1', '--json']);
     expectOk(result);
     const report = parseJsonReport<ContractReport>(result);
     expectContractInvariants(report);
     const all = resultAt(report, 0);
     const bounded = resultAt(report, 1);
-    expect(bounded).toMatchObject({ strategy: 'bounded', concurrency: 1, ok: 5, maxInFlight: 1 });
-    // Five 100 ms requests one at a time: about 500 ms of wall time, yet each request's own
-    // latency is about 100 ms; the last one waited about 400 ms for its slot, which is not latency.
-    expect(bounded.wallMs).toBeGreaterThanOrEqual(450);
+    expect(bounded).toMatchObject({ strategy: 'bounded', concurrency: 1, ok: 10, maxInFlight: 1 });
+    // Ten 100 ms requests one at a time: about 1 s of wall time, yet each request's own
+    // latency is about 100 ms; the last one waited about 900 ms for its slot, which is not latency.
+    expect(bounded.wallMs).toBeGreaterThanOrEqual(950);
     expect(bounded.latencyMs.max, JSON.stringify(bounded.latencyMs)).toBeLessThan(bounded.wallMs / 2);
     expect(bounded.latencyMs.min).toBeGreaterThanOrEqual(95);
     expect(all.latencyMs.min).toBeGreaterThanOrEqual(95);

@@ -159,14 +159,14 @@ describe('retries and politeness on the offline fixture server', () => {
       expect(r.ok, strategy).toBe(20);
       // 20 sends 50 ms apart: the last goes out at 950 ms.
       expect(r.wallMs, strategy).toBeGreaterThanOrEqual(900);
-      expect(r.wallMs, strategy).toBeLessThan(3_000);
+      expect(r.wallMs, strategy).toBeLessThan(5_000); // loose: five times the 950 ms expected
       // The server answers at once: the wait for a turn is not in the latency.
       expect(r.latencyMs.p95, strategy).toBeLessThan(300);
     }
     const bounded = byStrategy(doc, 'bounded');
     expect(bounded.queueWaitMs).not.toBeNull();
     expect(bounded.queueWaitMs!.max).toBeGreaterThanOrEqual(850);
-    expect(bounded.queueWaitMs!.max).toBeLessThan(3_000);
+    expect(bounded.queueWaitMs!.max).toBeLessThan(5_000);
     expect(bounded.queueWaitMs!.p50).toBeGreaterThan(300);
   }, 60_000);
 });
