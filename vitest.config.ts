@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // No test reaches beyond loopback: connects and lookups elsewhere fail loudly (see the file).
+    setupFiles: ['./test/helpers/network-guard.mjs'],
     // Two cores: end-to-end tests spawn the CLI and time strategies, so keep parallelism modest.
     maxWorkers: 2,
     minWorkers: 1,

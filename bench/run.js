@@ -9,8 +9,9 @@
 // Prints one table on stdout (progress goes to stderr) and writes every row with its raw repeats
 // to bench/results/latest.json (or --out).
 //
-// Exit codes: 0 the bench ran (a missed target is a result); 1 a row could not be measured, or
-// --check was given and a target was missed; 2 bad usage or dist/ not built.
+// Exit codes: 0 the bench ran (a missed target is a result); 1 a row could not be measured, the
+// results file is malformed (see checkDocument), or --check was given and a target was missed;
+// 2 bad usage or dist/ not built.
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -140,6 +141,7 @@ async function main() {
   };
   mkdirSync(dirname(options.out), { recursive: true });
   writeFileSync(options.out, JSON.stringify(document, null, 2) + '\n');
+  const malformed = checkDocument(document, selected);
 
   const m = document.machine;
   process.stdout.write(
@@ -152,7 +154,29 @@ async function main() {
   if (options.quick) process.stdout.write('quick mode: tiny sizes, one repeat; pass/fail is only indicative\n');
   process.stdout.write(`\n${missed.length === 0 ? 'every target met' : `targets missed: ${missed.join(', ')}`}${errors.length ? `; could not measure: ${errors.join(', ')}` : ''} · ${(totalMs / 1000).toFixed(1)} s · results in ${options.out}\n`);
 
-  if (errors.length > 0 || (options.check && missed.length > 0)) process.exitCode = 1;
+  for (const problem of malformed) process.stdout.write(`malformed results: ${problem}\n`);
+
+  if (errors.length > 0 || malformed.length > 0 || (options.check && missed.length > 0)) process.exitCode = 1;
+}
+
+/**
+ * What the results file must hold whatever the figures (the run's own smoke check, formerly a
+ * test): every selected row present, each measured or skipped with a reason, and a verdict that
+ * is true/false where the row has a target, null where it is only informative.
+ */
+function checkDocument(document, selected) {
+  const problems = [];
+  if (document.schemaVersion !== RESULTS_SCHEMA_VERSION) problems.push(`schemaVersion ${document.schemaVersion}`);
+  if (document.machine?.node !== process.version) problems.push(`machine.node ${document.machine?.node}, not ${process.version}`);
+  const ids = new Set(document.rows.map((r) => r.id));
+  for (const row of selected) if (!ids.has(row.id)) problems.push(`no row for ${row.id}`);
+  for (const r of document.rows) {
+    if (r.error || r.skipped) continue;
+    const informative = r.target?.text === '(info)';
+    if (informative ? r.pass !== null : typeof r.pass !== 'boolean') problems.push(`${r.measurement}: pass is ${JSON.stringify(r.pass)}`);
+    if (r.asyncBench?.median === null || r.asyncBench?.median === undefined) problems.push(`${r.measurement}: no figure`);
+  }
+  return problems;
 }
 
 main().catch((err) => {

@@ -11,15 +11,23 @@ process.on('SIGINT', remember);
 
 /** Hands Ctrl-C to the run's own handler, calling it at once if one came during start-up. */
 export function takeOverInterrupts(handler: () => void): () => void {
+  let interrupted = false;
+  const onSigint = (): void => {
+    interrupted = true;
+    handler();
+  };
   // The new listener first: with none at all, even for an instant, Node stops watching the
   // signal, and a Ctrl-C landing in that instant is lost.
-  process.on('SIGINT', handler);
+  process.on('SIGINT', onSigint);
   process.off('SIGINT', remember);
   if (pending) {
     pending = false;
-    handler();
+    onSigint();
   }
-  return () => process.off('SIGINT', handler);
+  // Once interrupted, the listener stays till exit: a later Ctrl-C still ends in 130, never the signal's death.
+  return () => {
+    if (!interrupted) process.off('SIGINT', onSigint);
+  };
 }
 
 /** For commands that do not run a benchmark: Ctrl-C is theirs (or the default) again. */

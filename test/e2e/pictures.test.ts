@@ -9,18 +9,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ANSI, assertBuilt, cleanupCli, describeRun, run } from '../helpers/cli.js';
 import { expectUsageError, parseJsonReport } from '../helpers/expectations.js';
-import { startLoopbackServer, type LoopbackServer } from '../helpers/loopback-server.js';
+import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 interface Doc {
   results: Array<{ strategy: string; concurrency: number | null; requests: number; samples?: unknown[] }>;
 }
 
 let dir: string;
-let server: LoopbackServer;
+let server: TestServer;
 beforeAll(async () => {
   assertBuilt();
   dir = mkdtempSync(join(tmpdir(), 'async-bench-pictures-'));
-  server = await startLoopbackServer();
+  server = await startTestServer();
 });
 afterAll(async () => {
   await server.close();

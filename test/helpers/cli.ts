@@ -12,6 +12,12 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = fileURLToPath(new URL('../../bin/async-bench.js', import.meta.url));
 export const BUILT_MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+/** Preloaded into every spawned CLI (`node --import`): no test process reaches beyond loopback. */
+export const NETWORK_GUARD = new URL('./network-guard.mjs', import.meta.url).href;
+/** Preloaded too: tells a test about events inside the CLI (see cli-probe.mjs), when asked. */
+export const CLI_PROBE = new URL('./cli-probe.mjs', import.meta.url).href;
+/** Node's arguments before the script: the network guard first, then the probe. */
+export const NODE_ARGS = ['--import', NETWORK_GUARD, '--import', CLI_PROBE] as const;
 
 export const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -31,6 +37,11 @@ export interface RunOptions {
   holdStdin?: boolean;
   /** Called once the process is spawned, e.g. to send it a signal later. */
   onSpawn?: (child: ChildProcess) => void;
+  /**
+   * Called for each event the CLI's probe reports (cli-probe.mjs): "sigint-listener", or
+   * "request N METHOD PATH". The way to act at the right moment, e.g. send SIGINT.
+   */
+  onProbe?: (event: string, child: ChildProcess) => void;
   /** Kills the process (SIGKILL) after this long; the test then fails on the exit code. */
   killAfterMs?: number;
   /** Closes the read end of stdout at once, as `| head` does once it has read enough. */
@@ -83,7 +94,7 @@ export function cleanupCli(): void {
 /** The environment the CLI sees: CI set, and none of the caller's colour settings. */
 function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, CI: '1' };
-  for (const name of ['NO_COLOR', 'FORCE_COLOR', 'TMDB_API_KEY', 'NODE_OPTIONS']) delete env[name];
+  for (const name of ['NO_COLOR', 'FORCE_COLOR', 'TMDB_API_KEY', 'NODE_OPTIONS', 'TEST_PROBE_FD', 'NETWORK_GUARD_LOG']) delete env[name];
   for (const [name, value] of Object.entries(extra)) {
     if (value === undefined) delete env[name];
     else env[name] = value;
@@ -98,11 +109,26 @@ export async function run(args: readonly string[], options: RunOptions = {}): Pr
   try {
     return await new Promise<RunResult>((resolve, reject) => {
       const t0 = performance.now();
-      const child = spawn(process.execPath, [BIN, ...args], {
+      const probe = options.onProbe;
+      const child = spawn(process.execPath, [...NODE_ARGS, BIN, ...args], {
         cwd: options.cwd ?? neutralCwd(),
-        env: cliEnv(options.env),
-        stdio: ['pipe', 'pipe', 'pipe'],
+        env: cliEnv({ ...options.env, ...(probe ? { TEST_PROBE_FD: '3' } : {}) }),
+        stdio: probe ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'],
       });
+      if (probe) {
+        let pending = '';
+        const events = child.stdio[3] as NodeJS.ReadableStream;
+        events.setEncoding('utf8');
+        events.on('data', (chunk: string) => {
+          pending += chunk;
+          let end: number;
+          while ((end = pending.indexOf('\n')) !== -1) {
+            const event = pending.slice(0, end);
+            pending = pending.slice(end + 1);
+            probe(event, child);
+          }
+        });
+      }
       let stdout = '';
       let stderr = '';
       if (options.closeStdout) child.stdout.destroy();
@@ -134,4 +160,40 @@ export const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/;
 /** A short description of a run for assertion messages. */
 export function describeRun(result: RunResult): string {
   return `exit ${result.code}${result.signal ? ` (signal ${result.signal})` : ''}\n--- stdout ---\n${result.stdout}\n--- stderr ---\n${result.stderr}`;
+}
+
+/** When SIGINT went out and when the process exited (performance.now()), filled in as it happens. */
+export interface InterruptTimes {
+  sentAt: number;
+  exitAt: number;
+}
+
+/**
+ * An onProbe that sends SIGINT at the first probe event `when` accepts (and a second SIGINT
+ * right after it, when asked): Ctrl-C at a known point of the run, never after a guessed delay.
+ */
+export function interruptOn(
+  when: (event: string) => boolean,
+  options: { second?: boolean; then?: (child: ChildProcess) => void } = {},
+): { onProbe: (event: string, child: ChildProcess) => void; times: InterruptTimes } {
+  const times: InterruptTimes = { sentAt: Number.NaN, exitAt: Number.NaN };
+  let sent = false;
+  return {
+    times,
+    onProbe(event, child) {
+      if (sent || !when(event)) return;
+      sent = true;
+      child.once('exit', () => (times.exitAt = performance.now()));
+      times.sentAt = performance.now();
+      child.kill('SIGINT');
+      if (options.second) child.kill('SIGINT');
+      options.then?.(child);
+    },
+  };
+}
+
+/** A probe event for the Nth request whose path contains `part` (N from 1, counted by the caller). */
+export function nthRequest(part: string, n = 1): (event: string) => boolean {
+  let seen = 0;
+  return (event) => event.startsWith('request ') && event.split(' ')[3]?.includes(part) === true && ++seen === n;
 }

@@ -1,9 +1,12 @@
 /**
  * --timeout and --max-redirects at the HTTP client (createHttpClient), against hostile servers
- * on loopback.
+ * on loopback, in real time.
  *
- * Timeouts: the limit covers connect, headers and body, and is enforced within 10% of it (never
- * early). Each phase gets a server that stalls exactly there:
+ * Timeouts: the limit covers connect, headers and body. Here, in real time, each phase gets a
+ * server that stalls exactly there, and the request must end as 'timeout' at least at the limit
+ * and under the limit plus 1 s (a loose bound: a busy machine delays timers, never fires them
+ * early). The precision (pending 1 ms before the limit, cut off at it, staggered requests each at
+ * their own) is a unit test on a fake clock: test/unit/client-timeout.test.ts.
  *   - connect: a listener whose accept queue is full, so the handshake itself hangs. Some network
  *     stacks complete handshakes regardless of the backlog (gVisor's does); there the test is
  *     skipped, and the phase is covered by a TCP server that accepts and never says a word (the
@@ -16,12 +19,12 @@
  * fails as 'other', and with maxRedirects 0 the 3xx itself is the answer.
  */
 import { performance } from 'node:perf_hooks';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient, DEFAULT_MAX_REDIRECTS, type HttpClient, type HttpClientOptions } from '../../src/http/client.js';
 import type { RequestOutcome } from '../../src/core/types.js';
-import { silentTcpServer, stalledListener, startHostileServer, type HostileServer, type SilentTcpServer, type StalledListener } from '../helpers/hostile-server.js';
+import { silentTcpServer, stalledListener, startTestServer, type TestServer, type SilentTcpServer, type StalledListener } from '../helpers/test-server.js';
 
-let server: HostileServer;
+let server: TestServer;
 let silent: SilentTcpServer;
 let stalled: StalledListener;
 const clients: HttpClient[] = [];
@@ -38,119 +41,91 @@ async function timedFetch(c: HttpClient, url: string): Promise<{ outcome: Reques
   return { outcome, ms: performance.now() - t0 };
 }
 
-/** Never before the limit (a timer may round down by a millisecond), and at most 10% after it. */
-function expectWithinTenPercent(ms: number, limitMs: number): void {
+/** Never before the limit (a timer may round down by a millisecond), and under the limit plus 1 s. */
+function expectCutOffAtLimit(ms: number, limitMs: number): void {
   expect(ms, `took ${ms.toFixed(1)} ms for a limit of ${limitMs} ms`).toBeGreaterThanOrEqual(limitMs - 1);
-  expect(ms, `took ${ms.toFixed(1)} ms for a limit of ${limitMs} ms`).toBeLessThanOrEqual(limitMs * 1.1);
+  expect(ms, `took ${ms.toFixed(1)} ms for a limit of ${limitMs} ms`).toBeLessThan(limitMs + 1_000);
 }
 
 beforeAll(async () => {
-  [server, silent, stalled] = await Promise.all([startHostileServer(), silentTcpServer(), stalledListener()]);
-});
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
+  [server, silent, stalled] = await Promise.all([startTestServer(), silentTcpServer(), stalledListener()]);
 });
 
 afterAll(async () => {
+  // Clients are closed once every test (concurrent ones included) has ended.
+  await Promise.all(clients.splice(0).map((c) => c.close()));
   await Promise.all([server.close(), silent.close(), stalled.close()]);
 });
 
-describe('--timeout covers connect, headers and body, within 10% of the limit', () => {
-  it("connect: a handshake that never completes (full accept queue) times out as 'timeout'", async ({ skip }) => {
+// The waits overlap: each test waits on its own timers and sockets only.
+describe.concurrent('--timeout covers connect, headers and body: at least the limit, under the limit plus 1 s', () => {
+  it("connect: a handshake that never completes (full accept queue) times out as 'timeout'", async ({ skip, expect }) => {
     skip(!stalled.stalls, 'this network stack completes handshakes whatever the backlog (gVisor does): covered by the silent server below');
-    for (const limit of [300, 800]) {
-      const { outcome, ms } = await timedFetch(client({ timeoutMs: limit }), `http://127.0.0.1:${stalled.port}/`);
-      expect(outcome).toMatchObject({ error: 'timeout', status: 0, bytes: 0 });
-      expectWithinTenPercent(ms, limit);
-    }
+    const { outcome, ms } = await timedFetch(client({ timeoutMs: 300 }), `http://127.0.0.1:${stalled.port}/`);
+    expect(outcome).toMatchObject({ error: 'timeout', status: 0, bytes: 0 });
+    expectCutOffAtLimit(ms, 300);
+  });
+
+  it("connect: a server that accepts and never sends a byte times out as 'timeout'", async ({ expect }) => {
+    const { outcome, ms } = await timedFetch(client({ timeoutMs: 300 }), `http://127.0.0.1:${silent.port}/`);
+    expect(outcome).toMatchObject({ error: 'timeout', status: 0, bytes: 0 });
+    expect(Number.isNaN(outcome.ttfbMs)).toBe(true);
+    expectCutOffAtLimit(ms, 300);
+    expect(silent.accepted).toBeGreaterThanOrEqual(1);
   });
 
   // Limits on both sides of a second: undici's own coarse timers behave differently below and above it.
-  const LIMITS = [300, 800, 1500] as const;
-
-  it.each(LIMITS)("connect: a server that accepts and never sends a byte times out as 'timeout' (limit %i ms)", async (limit) => {
-    const before = silent.accepted;
-    const { outcome, ms } = await timedFetch(client({ timeoutMs: limit }), `http://127.0.0.1:${silent.port}/`);
-    expect(outcome).toMatchObject({ error: 'timeout', status: 0, bytes: 0 });
-    expect(Number.isNaN(outcome.ttfbMs)).toBe(true);
-    expectWithinTenPercent(ms, limit);
-    expect(silent.accepted).toBe(before + 1);
-  });
-
-  it.each(LIMITS)("headers: a request read and never answered times out as 'timeout' (limit %i ms)", async (limit) => {
+  it.for([300, 1500])("headers: a request read and never answered times out as 'timeout' (limit %i ms)", async (limit, { expect }) => {
     const { outcome, ms } = await timedFetch(client({ timeoutMs: limit }), `${server.url}/hang?limit=${limit}`);
     expect(outcome).toMatchObject({ error: 'timeout', status: 0, bytes: 0 });
-    expectWithinTenPercent(ms, limit);
+    expectCutOffAtLimit(ms, limit);
     expect(server.count(`/hang?limit=${limit}`)).toBe(1);
   });
 
-  it.each(LIMITS)("body: headers at once, then a body trickling for seconds, times out as 'timeout' (limit %i ms)", async (limit) => {
+  it("body: headers at once, then a body trickling for seconds, times out as 'timeout'", async ({ expect }) => {
     // 200 bytes, one every 20 ms: 4 s to arrive; no gap between bytes comes near the limit.
-    const { outcome, ms } = await timedFetch(client({ timeoutMs: limit }), `${server.url}/trickle?every=20&bytes=200&limit=${limit}`);
+    const { outcome, ms } = await timedFetch(client({ timeoutMs: 300 }), `${server.url}/trickle?every=20&bytes=200&case=trickle`);
     expect(outcome.error).toBe('timeout');
     expect(outcome.status).toBe(200);
-    expect(outcome.ttfbMs).toBeLessThan(limit / 2);
     expect(outcome.bytes).toBeGreaterThan(0);
     expect(outcome.bytes).toBeLessThan(200);
-    expectWithinTenPercent(ms, limit);
+    expectCutOffAtLimit(ms, 300);
   });
 
-  it.each(LIMITS)("body: headers at once, then silence, times out as 'timeout' (limit %i ms)", async (limit) => {
+  it("body: headers at once, then silence, times out as 'timeout'", async ({ expect }) => {
     // The first body byte would come after a minute.
-    const { outcome, ms } = await timedFetch(client({ timeoutMs: limit }), `${server.url}/trickle?every=60000&bytes=10&limit=${limit}`);
+    const { outcome, ms } = await timedFetch(client({ timeoutMs: 300 }), `${server.url}/trickle?every=60000&bytes=10&case=silence`);
     expect(outcome).toMatchObject({ error: 'timeout', status: 200, bytes: 0 });
-    expectWithinTenPercent(ms, limit);
+    expectCutOffAtLimit(ms, 300);
   });
 
-  it('many at once: each of 20 requests that hang is cut off within 10% of its own limit', async () => {
+  it('many at once: each of 20 requests that hang is cut off at its own limit', async ({ expect }) => {
     const c = client({ timeoutMs: 500 });
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => timedFetch(c, `${server.url}/hang?many=${i}`)));
     for (const { outcome, ms } of results) {
       expect(outcome.error).toBe('timeout');
-      expectWithinTenPercent(ms, 500);
+      expectCutOffAtLimit(ms, 500);
     }
   });
 
-  /**
-   * Requests started one after another while others are in flight: the ordinary life of the
-   * bounded and all strategies. Each must be cut off at its own limit, not earlier: a timer
-   * shared between requests (a coarse timer wheel, for one) must not shorten a later request's
-   * time. The wait first lets any timer shared from earlier tests go idle, so the run is the same
-   * every time.
-   */
-  it.each([
-    ['headers', 800, '/hang'],
-    ['headers', 1300, '/hang'],
-    ['body', 800, '/trickle?every=60000&bytes=10'],
-  ] as const)('%s, staggered: 10 requests started 50 ms apart are each cut off within 10%% of %i ms, none early', async (_phase, limit, path) => {
-    await new Promise((resolve) => setTimeout(resolve, 1_200));
-    const c = client({ timeoutMs: limit });
-    const started: Array<Promise<{ outcome: RequestOutcome; ms: number }>> = [];
-    for (let i = 0; i < 10; i++) {
-      started.push(timedFetch(c, `${server.url}${path}${path.includes('?') ? '&' : '?'}staggered=${limit}-${i}`));
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    const results = await Promise.all(started);
-    const report = results.map((r, i) => `#${i}: ${r.outcome.error} after ${r.ms.toFixed(0)} ms`).join(', ');
-    for (const { outcome, ms } of results) {
-      expect(outcome.error, report).toBe('timeout');
-      expect(ms, `limit ${limit} ms: ${report}`).toBeGreaterThanOrEqual(limit - 1);
-      expect(ms, `limit ${limit} ms: ${report}`).toBeLessThanOrEqual(limit * 1.1);
-    }
-  });
-
-  it('a body that arrives in time is not cut off: the limit is on the whole request, not a race', async () => {
-    // 10 bytes × 30 ms = 300 ms, limit 1000 ms.
-    const { outcome, ms } = await timedFetch(client({ timeoutMs: 1_000 }), `${server.url}/trickle?every=30&bytes=10`);
+  it('a body that arrives in time is not cut off: the limit is on the whole request, not a race', async ({ expect }) => {
+    // 10 bytes × 20 ms = 200 ms, limit 3000 ms: far inside it.
+    const { outcome, ms } = await timedFetch(client({ timeoutMs: 3_000 }), `${server.url}/trickle?every=20&bytes=10&case=in-time`);
     expect(outcome).toMatchObject({ error: null, status: 200, bytes: 10 });
-    expect(ms).toBeLessThan(1_000);
+    expect(ms).toBeLessThan(3_000);
   });
 
-  it('a 20 MB body inside the limit is read to the end and counted, not kept', async () => {
+  it('a 20 MB body inside the limit is read to the end and counted, not kept', async ({ expect }) => {
     const { outcome } = await timedFetch(client({ timeoutMs: 30_000 }), `${server.url}/big?mb=20`);
     expect(outcome).toMatchObject({ error: null, status: 200, bytes: 20 * 1024 * 1024 });
     expect(outcome.body).toBeUndefined();
+  });
+
+  it('the timeout spans the whole chain: 2 quick redirects to a server that hangs time out at the limit', async ({ expect }) => {
+    const { outcome, ms } = await timedFetch(client({ timeoutMs: 600 }), `${server.url}/redirect/2?then=hang&tag=chain-hang`);
+    expect(outcome.error).toBe('timeout');
+    expectCutOffAtLimit(ms, 600);
+    expect(server.count('tag=chain-hang')).toBe(3);
   });
 });
 
@@ -200,12 +175,5 @@ describe('redirects (--max-redirects, default 5)', () => {
     const loop = await client({ maxRedirects: 0 }).fetch(`${server.url}/loop?tag=zero-loop`);
     expect(loop).toMatchObject({ error: null, status: 302 });
     expect(server.count('tag=zero-loop')).toBe(1);
-  });
-
-  it('the timeout spans the whole chain: 2 quick redirects to a server that hangs time out within 10% of the limit', async () => {
-    const { outcome, ms } = await timedFetch(client({ timeoutMs: 600 }), `${server.url}/redirect/2?then=hang&tag=chain-hang`);
-    expect(outcome.error).toBe('timeout');
-    expectWithinTenPercent(ms, 600);
-    expect(server.count('tag=chain-hang')).toBe(3);
   });
 });

@@ -116,13 +116,13 @@ describe('createRateLimiter', () => {
     let t0 = performance.now();
     await sleep(0);
     await sleep(Number.NaN);
-    expect(performance.now() - t0).toBeLessThan(50);
+    expect(performance.now() - t0).toBeLessThan(500); // no timer: loose, for a busy machine
     t0 = performance.now();
     await sleep(120);
     expect(performance.now() - t0).toBeGreaterThanOrEqual(110);
     controller.abort();
     t0 = performance.now();
     await sleep(60_000);
-    expect(performance.now() - t0).toBeLessThan(50);
+    expect(performance.now() - t0).toBeLessThan(5_000); // not the minute asked for
   });
 });

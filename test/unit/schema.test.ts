@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
-import { startLoopbackServer, type LoopbackServer } from '../helpers/loopback-server.js';
+import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { expectValidReport, schemaErrors } from '../helpers/schema.js';
 
 type Doc = Record<string, unknown> & { results: Array<Record<string, unknown>>; config: Record<string, unknown> };
@@ -25,7 +25,7 @@ const CASES: Record<string, { args: string[]; code: number }> = {
 
 const docs = new Map<string, Doc>();
 let dir: string;
-let server: LoopbackServer | undefined;
+let server: TestServer | undefined;
 
 async function generate(args: string[], code: number, onSpawn?: (child: ChildProcess) => void): Promise<Doc> {
   const result: RunResult = await run(args, { killAfterMs: 25_000, ...(onSpawn ? { onSpawn } : {}) });
@@ -38,7 +38,7 @@ async function generate(args: string[], code: number, onSpawn?: (child: ChildPro
  * document with a partial result, whatever the machine's load (no timer to race).
  */
 async function interruptedRun(): Promise<Doc> {
-  server = await startLoopbackServer();
+  server = await startTestServer();
   const urls = [`${server.url}/ok`, `${server.url}/hang?i=1`, `${server.url}/hang?i=2`];
   const s = server;
   return generate([...urls, '-s', 'sequential,all', '--json'], 130, (child) => {

@@ -1,13 +1,15 @@
 /**
- * A deliberately hostile HTTP server on 127.0.0.1 (port 0) for the chaos and hardening tests,
- * its behaviour chosen by the request path (any query string is ignored unless named below,
- * so tests can tag URLs, e.g. `?case=hang-all&i=3`, and count their own requests):
+ * The one HTTP test server of the suite: node:http on 127.0.0.1, port 0, its behaviour chosen by
+ * the request path (any query string is ignored unless named below, so tests can tag URLs,
+ * e.g. `?case=hang&i=3`, and count their own requests):
  *
  *   /ok?bytes=N                 200 with exactly N bytes (default 2: "ok")
- *   /status/CODE?retry-after=S  that status, with Retry-After: S when given
+ *   /status/CODE?retry-after=S  that status (body "status CODE"; none for 204 and 304), with
+ *                               Retry-After: S when given
  *   /flaky/CODE?fail=K&retry-after=S
  *                               the first K requests for this exact URL (path and query) get CODE
  *                               (with Retry-After when given), later ones 200 "ok"
+ *   /delay/MS?bytes=N           200 after a fixed delay of MS ms
  *   /hang                       reads the request, never answers (the socket stays open)
  *   /trickle?every=MS&bytes=N   headers at once (content-length N, default 100), then one byte
  *                               every MS ms (default 50): a body that takes N × MS ms to arrive
@@ -22,38 +24,57 @@
  *   /echo                       200 with the request's method, path and headers as JSON
  *   anything else               404
  *
- * It logs every request (path and headers, in arrival order) and counts requests in flight.
- * `silentTcpServer()` accepts connections and never says a word; `stalledListener()` tries to
- * make connecting itself hang (a listener whose accept queue is full).
+ * It logs every request (method, path, headers, in arrival order), counts requests in flight
+ * and their peak, and lets a test wait for the Nth request of a kind (`waitFor`) instead of
+ * sleeping. It is unref'd (listener, sockets, timers): a test that forgets close() cannot keep
+ * the process alive. `silentTcpServer()` accepts connections and never says a word;
+ * `stalledListener()` tries to make connecting itself hang; `closedPort()` is a port nobody
+ * listens on.
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect, createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { Worker } from 'node:worker_threads';
 
-export interface HostileRequest {
+export interface ReceivedRequest {
   method: string;
   /** Path with the query string, as the client sent it. */
   path: string;
   headers: IncomingHttpHeaders;
 }
 
-export interface HostileServer {
+export interface TestServerStats {
+  /** Requests received so far (since start or reset()). */
+  requests: number;
+  /** Requests in flight now (received, response not yet finished or abandoned). */
+  inFlight: number;
+  /** Peak of inFlight since start (or since reset()). */
+  peakConcurrent: number;
+  /** Every request received, in arrival order (the same array as `log`). */
+  log: ReceivedRequest[];
+}
+
+export interface TestServer {
   /** "http://127.0.0.1:PORT", no trailing slash. */
   url: string;
   port: number;
+  stats: TestServerStats;
   /** Every request received, in arrival order. */
-  log: HostileRequest[];
+  log: ReceivedRequest[];
   /** Requests received whose path (with query) contains `part`. */
   count(part: string): number;
+  /** Resolves once `count(part) >= n`: the event to act on, never a fixed sleep. */
+  waitFor(part: string, n?: number): Promise<void>;
   /** Requests in flight now. */
   readonly inFlight: number;
-  /** Forgets the log (and the /flaky counters). */
+  /** Zeroes the counters, forgets the log and the /flaky counters. */
   reset(): void;
+  /** Resolves once every request in flight has ended (useful after a client gave up). */
+  idle(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** A body of exactly `bytes` bytes of printable ASCII. */
-export function printable(bytes: number): Buffer {
+export function bodyOfSize(bytes: number): Buffer {
   const pattern = Buffer.from('abcdefghijklmnopqrstuvwxyz0123456789\n');
   const out = Buffer.alloc(bytes);
   for (let i = 0; i < bytes; i++) out[i] = pattern[i % pattern.length]!;
@@ -70,52 +91,78 @@ function intParam(value: string | null, fallback: number): number {
 }
 
 const MB = 1 << 20;
-const CHUNK = printable(64 * 1024);
+const CHUNK = bodyOfSize(64 * 1024);
 
-export async function startHostileServer(): Promise<HostileServer> {
-  const log: HostileRequest[] = [];
+export async function startTestServer(): Promise<TestServer> {
+  const log: ReceivedRequest[] = [];
+  const stats: TestServerStats = { requests: 0, inFlight: 0, peakConcurrent: 0, log };
   const flaky = new Map<string, number>();
   const timers = new Set<NodeJS.Timeout>();
   const sockets = new Set<Socket>();
-  let inFlight = 0;
+  let idleWaiters: Array<() => void> = [];
+  let countWaiters: Array<{ part: string; n: number; resolve: () => void }> = [];
+
+  const count = (part: string): number => log.filter((r) => r.path.includes(part)).length;
+  const cancel = (timer: NodeJS.Timeout): void => {
+    clearTimeout(timer);
+    clearInterval(timer);
+    timers.delete(timer);
+  };
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const raw = req.url ?? '/';
-    const url = new URL(raw, 'http://hostile.invalid');
+    const url = new URL(raw, 'http://test-server.invalid');
     const parts = url.pathname.split('/').filter(Boolean);
+    stats.requests++;
     log.push({ method: req.method ?? 'GET', path: raw, headers: req.headers });
-    inFlight++;
+    stats.inFlight++;
+    stats.peakConcurrent = Math.max(stats.peakConcurrent, stats.inFlight);
+    if (countWaiters.length > 0) {
+      const [met, waiting] = [countWaiters.filter((w) => count(w.part) >= w.n), countWaiters.filter((w) => count(w.part) < w.n)];
+      countWaiters = waiting;
+      for (const w of met) w.resolve();
+    }
     const owned: NodeJS.Timeout[] = [];
     let ended = false;
+    // 'close' fires after the response ends and also when the connection dies before that.
     res.on('close', () => {
       if (ended) return;
       ended = true;
-      inFlight--;
-      for (const t of owned) {
-        clearTimeout(t);
-        clearInterval(t);
-        timers.delete(t);
+      for (const t of owned) cancel(t);
+      stats.inFlight--;
+      if (stats.inFlight === 0) {
+        const waiters = idleWaiters;
+        idleWaiters = [];
+        for (const w of waiters) w();
       }
     });
     const own = (timer: NodeJS.Timeout): void => {
+      timer.unref(); // a forgotten close() must not keep the process alive
       owned.push(timer);
       timers.add(timer);
     };
     const send = (status: number, body: Buffer | string, headers: Record<string, string> = {}): void => {
       if (res.destroyed) return;
       res.writeHead(status, { 'content-type': 'text/plain', 'content-length': String(Buffer.byteLength(body)), ...headers });
-      res.end(body);
+      res.end(req.method === 'HEAD' ? undefined : body);
     };
+    const bytes = intParam(url.searchParams.get('bytes'), 2);
+    const okBody = (): Buffer | string => (url.searchParams.has('bytes') ? bodyOfSize(bytes) : 'ok');
     const retryAfter = url.searchParams.get('retry-after');
     const retryHeaders: Record<string, string> = retryAfter === null ? {} : { 'retry-after': retryAfter };
 
     switch (parts[0]) {
       case 'ok':
-        send(200, url.searchParams.has('bytes') ? printable(intParam(url.searchParams.get('bytes'), 2)) : 'ok');
+        send(200, okBody());
         return;
       case 'status': {
         const code = intParam(parts[1] ?? null, 500);
-        send(code >= 100 && code <= 999 ? code : 500, `status ${code}`, retryHeaders);
+        if (code === 204 || code === 304) {
+          res.writeHead(code, retryHeaders); // no body allowed
+          res.end();
+        } else {
+          send(code >= 100 && code <= 999 ? code : 500, `status ${code}`, retryHeaders);
+        }
         return;
       }
       case 'flaky': {
@@ -127,8 +174,13 @@ export async function startHostileServer(): Promise<HostileServer> {
         else send(200, 'ok');
         return;
       }
-      case 'hang':
+      case 'delay': {
+        const ms = intParam(parts[1] ?? null, 100);
+        own(setTimeout(() => send(200, okBody()), ms));
         return;
+      }
+      case 'hang':
+        return; // never answers
       case 'trickle': {
         const every = Math.max(1, intParam(url.searchParams.get('every'), 50));
         const total = Math.max(1, intParam(url.searchParams.get('bytes'), 100));
@@ -139,7 +191,7 @@ export async function startHostileServer(): Promise<HostileServer> {
           if (res.destroyed) return;
           sent++;
           if (sent >= total) {
-            clearInterval(timer);
+            cancel(timer);
             res.end('.');
           } else res.write('.');
         }, every);
@@ -151,7 +203,7 @@ export async function startHostileServer(): Promise<HostileServer> {
         return;
       case 'reset-after':
         res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '1000' });
-        res.write(printable(100));
+        res.write(bodyOfSize(100));
         own(setTimeout(() => req.socket.destroy(), 30));
         return;
       case 'bad-json':
@@ -204,6 +256,7 @@ export async function startHostileServer(): Promise<HostileServer> {
 
   const server = createServer({ keepAliveTimeout: 5_000 }, handle);
   server.on('connection', (socket) => {
+    socket.unref();
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -211,31 +264,40 @@ export async function startHostileServer(): Promise<HostileServer> {
   server.on('clientError', (_err, socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
+    // A deep backlog: `all` over thousands of URLs opens every connection at once.
     server.listen({ host: '127.0.0.1', port: 0, backlog: 4096 }, () => {
       server.off('error', reject);
       resolve();
     });
   });
+  server.unref();
   const { port } = server.address() as AddressInfo;
 
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    stats,
     log,
-    count: (part) => log.filter((r) => r.path.includes(part)).length,
+    count,
+    waitFor(part, n = 1) {
+      if (count(part) >= n) return Promise.resolve();
+      return new Promise((resolve) => countWaiters.push({ part, n, resolve }));
+    },
     get inFlight() {
-      return inFlight;
+      return stats.inFlight;
     },
     reset() {
+      stats.requests = 0;
+      stats.peakConcurrent = stats.inFlight;
       log.length = 0;
       flaky.clear();
     },
+    idle() {
+      if (stats.inFlight === 0) return Promise.resolve();
+      return new Promise((resolve) => idleWaiters.push(resolve));
+    },
     close() {
-      for (const t of timers) {
-        clearTimeout(t);
-        clearInterval(t);
-      }
-      timers.clear();
+      for (const timer of [...timers]) cancel(timer);
       return new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
@@ -243,6 +305,15 @@ export async function startHostileServer(): Promise<HostileServer> {
       });
     },
   };
+}
+
+/** A port on 127.0.0.1 that nothing listens on: bound, noted, then closed. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 export interface SilentTcpServer {
@@ -258,11 +329,13 @@ export async function silentTcpServer(): Promise<SilentTcpServer> {
   let accepted = 0;
   const server = createTcpServer((socket) => {
     accepted++;
+    socket.unref();
     sockets.add(socket);
     socket.on('error', () => {});
     socket.on('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve));
+  server.unref();
   const { port } = server.address() as AddressInfo;
   return {
     port,
@@ -291,8 +364,9 @@ export interface StalledListener {
 /**
  * A listener on 127.0.0.1 whose accept queue is full: a worker thread listens with backlog 0 and
  * then blocks its own event loop, so nothing accepts, and filler connections fill the queue.
+ * The fillers are opened at once and given one probe period together (not one each, in turn).
  */
-export async function stalledListener(probeMs = 300, maxFillers = 16): Promise<StalledListener> {
+export async function stalledListener(probeMs = 300, fillers = 16): Promise<StalledListener> {
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const worker = new Worker(
     `
@@ -307,33 +381,35 @@ export async function stalledListener(probeMs = 300, maxFillers = 16): Promise<S
     `,
     { eval: true, workerData: flag },
   );
+  worker.unref();
   const port = await new Promise<number>((resolve, reject) => {
     worker.once('message', (p: number) => resolve(p));
     worker.once('error', reject);
   });
-  const fillers: Socket[] = [];
-  let stalls = false;
-  for (let i = 0; i < maxFillers && !stalls; i++) {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.on('error', () => {});
-    fillers.push(socket);
-    stalls = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(true), probeMs);
-      socket.once('connect', () => {
-        clearTimeout(timer);
-        resolve(false);
+  const sockets: Socket[] = [];
+  const pending = await Promise.all(
+    Array.from({ length: fillers }, () => {
+      const socket = connect({ host: '127.0.0.1', port });
+      socket.unref();
+      socket.on('error', () => {});
+      sockets.push(socket);
+      return new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(true), probeMs);
+        const done = (): void => {
+          clearTimeout(timer);
+          resolve(false);
+        };
+        socket.once('connect', done);
+        socket.once('error', done);
       });
-      socket.once('error', () => {
-        clearTimeout(timer);
-        resolve(false);
-      });
-    });
-  }
+    }),
+  );
   return {
     port,
-    stalls,
+    // One filler still connecting after the probe: the queue is full and connects hang.
+    stalls: pending.some(Boolean),
     async close() {
-      for (const s of fillers) s.destroy();
+      for (const s of sockets) s.destroy();
       Atomics.store(flag, 0, 1);
       Atomics.notify(flag, 0);
       await worker.terminate();
