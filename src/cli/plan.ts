@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import type { ReportPlan } from '../core/build-report.js';
 import { DEFAULTS } from '../core/defaults.js';
+import { UsageError } from '../core/errors.js';
 import { newSeed } from '../core/random.js';
 import { redactHeader } from '../core/redact.js';
 import type { ReportConfig } from '../core/report.js';
@@ -49,16 +50,32 @@ function reportConfig(options: RunOptions, target: Target, seed: number): Omit<R
   return config;
 }
 
-/** Checks everything the user gave, reads the inputs (URL list, baseline), and plans the run. */
-export async function planRun(options: RunOptions): Promise<RunPlan> {
-  const target = await resolveTarget(options.targets, options.file);
+/**
+ * What an input read comes to when `signal` ends it: `fallback`, so that the run is still
+ * planned and reports itself interrupted. A usage error found first still wins.
+ */
+async function unlessInterrupted<T>(read: () => Promise<T>, fallback: T, signal: AbortSignal | undefined): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    if (signal?.aborted && !(err instanceof UsageError)) return fallback;
+    throw err;
+  }
+}
+
+/**
+ * Checks everything the user gave, reads the inputs (URL list, baseline), and plans the run.
+ * `signal` (Ctrl-C) ends those reads at once: the plan then has nothing to fetch and no baseline.
+ */
+export async function planRun(options: RunOptions, signal?: AbortSignal): Promise<RunPlan> {
+  const target = await unlessInterrupted<Target>(() => resolveTarget(options.targets, options.file, undefined, signal), { kind: 'urls', urls: [] }, signal);
   checkCombination(options, target);
   const outputs = planOutputs(options.json, options.format, options.output);
   checkWaterfall(options.waterfall, outputs);
   const reportPath = options.report === undefined ? null : checkReportPath(options.report, outputs);
   const thresholds = [...options.thresholds, ...(options.minSpeedup === undefined ? [] : [minSpeedupThreshold(options.minSpeedup)])];
   checkThresholdsApply(thresholds, options.strategies, options.concurrency);
-  const saved = readBaseline(options.baseline, options.maxRegressionPct);
+  const saved = await unlessInterrupted(() => readBaseline(options.baseline, options.maxRegressionPct, signal), null, signal);
   const apiKey = target.kind === 'preset' ? presetKey(target.preset, options.offline) : null;
   const seed = options.seed ?? newSeed();
   return {
