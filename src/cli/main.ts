@@ -18,13 +18,14 @@ function oneLine(text: string): string {
 
 /** The whole program: parse, run, and turn any error into one stderr line and an exit code. */
 export async function main(argv: readonly string[]): Promise<void> {
-  // A reader that stops early (| head) closes the pipe: that ends the output, it is no error.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
-      throw err;
-    });
-  }
+  // A reader that stops early (| head) closes the pipe: that ends the output, it is no error, and
+  // the run goes on to earn its exit code (a failed check is still 1). Whatever else is written
+  // to the closed stream is discarded.
+  let stdoutError: NodeJS.ErrnoException | null = null;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    stdoutError ??= err;
+  });
+  process.stderr.on('error', () => {}); // nowhere left to say anything
   let commanderMessage = '';
   // Each command's module is loaded only when it runs, so --help and --version start fast.
   const program = buildProgram(packageVersion(), {
@@ -68,5 +69,14 @@ export async function main(argv: readonly string[]): Promise<void> {
     // A bug, not a result: say so plainly, with the stack for the report.
     process.stderr.write(`async-bench: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
     process.exitCode = EXIT.internal;
+  } finally {
+    // A full disk (> /dev/full) lost the result; a reader that left (EPIPE) only did not want more.
+    // A failed write reports itself a tick later: one loop turn lets it arrive.
+    await new Promise((resolve) => setImmediate(resolve));
+    const lost = stdoutError as NodeJS.ErrnoException | null;
+    if (lost !== null && lost.code !== 'EPIPE') {
+      process.stderr.write(`async-bench: cannot write to stdout: ${lost.code ?? lost.message}\n`);
+      if (!process.exitCode) process.exitCode = EXIT.writeFailed;
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { FORMATS, formatForPath, type Format } from '../export/exporters.js';
@@ -28,22 +28,56 @@ export function planOutputs(json: boolean, format: Format | undefined, output: s
   if (fileFormat === null) {
     throw new UsageError(`cannot tell the format of '${output}' from its extension; add --format (${FORMATS.join(', ')})`);
   }
-  checkWritable(output);
+  checkWritable(output, '-o');
   return { stdout: json ? 'json' : 'table', file: { path: output, format: fileFormat } };
 }
 
-/** A file we are about to write: its directory exists and it is no directory itself. */
-function checkWritable(path: string): void {
+/** Why a file could not be written, in words: "read-only file system (EROFS)". */
+export function describeWriteError(err: unknown): string {
+  const { code, message } = err as NodeJS.ErrnoException;
+  const words: Record<string, string> = {
+    ENOENT: 'no such file or directory',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'read-only file system',
+    ENOSPC: 'no space left on device',
+    EDQUOT: 'disk quota exceeded',
+    ENOTDIR: 'a part of the path is not a directory',
+    EISDIR: 'it is a directory',
+    EIO: 'input/output error',
+  };
+  if (code === undefined) return String(message ?? err);
+  return words[code] ? `${words[code]} (${code})` : code;
+}
+
+/**
+ * A file we are about to write, checked before the first request by opening it for writing:
+ * permission bits do not stop root, but a read-only or virtual file system (/proc) or a path
+ * under a regular file does, and only an open tells. An existing file is opened without being
+ * truncated; a new one is created and removed again. A FIFO with no reader yet is fine.
+ */
+function checkWritable(path: string, option: string): void {
   const dir = dirname(resolve(path));
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`cannot write '${path}': no directory '${dir}'`);
-  if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`cannot write '${path}': it is a directory`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`cannot write ${option} '${path}': no directory '${dir}'`);
+  const existed = existsSync(path);
+  if (existed && statSync(path).isDirectory()) throw new UsageError(`cannot write ${option} '${path}': it is a directory`);
+  const flags = existed ? constants.O_WRONLY | constants.O_APPEND | constants.O_NONBLOCK : constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL;
+  let fd: number;
+  try {
+    fd = openSync(path, flags);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENXIO') return; // a FIFO nobody reads yet
+    throw new UsageError(`cannot write ${option} '${path}': ${describeWriteError(e)}`);
+  }
+  closeSync(fd);
+  if (!existed) unlinkSync(path);
 }
 
 /** The --report file, checked before any request is sent. */
 export function checkReportPath(path: string, plan: OutputPlan): string {
   if (path === '' || path === '-') throw new UsageError('--report needs a file name, such as report.html (the page is never written to stdout)');
   if (plan.file && resolve(plan.file.path) === resolve(path)) throw new UsageError(`--report and -o both name '${path}'; give each its own file`);
-  checkWritable(path);
+  checkWritable(path, '--report');
   return path;
 }
 

@@ -63,9 +63,25 @@ function checkSameWorkload(saved: SavedReport, current: Fingerprint, options: Ru
   );
 }
 
-/** Checks everything the user gave, reads the inputs (URL list, baseline), and plans the run. */
-export async function planRun(options: RunOptions): Promise<RunPlan> {
-  const target = await resolveTarget(options.targets, options.file);
+/**
+ * What an input read comes to when `signal` ends it: `fallback`, so that the run is still
+ * planned and reports itself interrupted. A usage error found first still wins.
+ */
+async function unlessInterrupted<T>(read: () => Promise<T>, fallback: T, signal: AbortSignal | undefined): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    if (signal?.aborted && !(err instanceof UsageError)) return fallback;
+    throw err;
+  }
+}
+
+/**
+ * Checks everything the user gave, reads the inputs (URL list, baseline), and plans the run.
+ * `signal` (Ctrl-C) ends those reads at once: the plan then has nothing to fetch and no baseline.
+ */
+export async function planRun(options: RunOptions, signal?: AbortSignal): Promise<RunPlan> {
+  const target = await unlessInterrupted<Target>(() => resolveTarget(options.targets, options.file, undefined, signal), { kind: 'urls', urls: [] }, signal);
   const seed = options.seed ?? newSeed();
   checkCombination(options, target);
   const outputs = planOutputs(options.json, options.format, options.output);
@@ -76,11 +92,11 @@ export async function planRun(options: RunOptions): Promise<RunPlan> {
     throw new UsageError('-c auto searches for the limit of bounded; add bounded to --strategy');
   }
   checkThresholdsApply(thresholds, options.strategies, options.concurrency);
-  const saved = readBaseline(options.baseline, options.maxRegressionPct);
+  const saved = await unlessInterrupted(() => readBaseline(options.baseline, options.maxRegressionPct, signal), null, signal);
   const config = reportConfig(options, target, seed);
   const fingerprint = workloadFingerprint(config, target.kind === 'urls' ? target.urls.length : options.count, target.kind === 'urls' ? target.urls : null);
   if (saved) checkSameWorkload(saved, fingerprint, options);
-  if (!saved && options.baselineIgnore.length > 0) throw new UsageError('--baseline-ignore needs --baseline <saved.json>');
+  if (options.baseline === undefined && options.baselineIgnore.length > 0) throw new UsageError('--baseline-ignore needs --baseline <saved.json>');
   const apiKey = target.kind === 'preset' ? presetKey(target.preset, options.offline) : null;
   return {
     options,

@@ -48,7 +48,8 @@ Examples:
   $ async-bench pokemon --offline --runs 5 --warmup 1 --min-speedup 3 --format markdown -o summary.md
   $ async-bench pokemon --offline -n 100 -c 1,2,4,8,16,32 --max-inflight 10
 
-Exit codes: 0 ran, 1 a check failed (--fail-on-error, thresholds, baseline), 2 bad usage or input, 130 interrupted.`;
+Exit codes: 0 ran, 1 a check failed (--fail-on-error, thresholds, baseline) or the result could not be written,
+2 bad usage or input, 130/143/129 interrupted (SIGINT, SIGTERM, SIGHUP).`;
 
 /** The options that shape the fixture server, added alike to the run command and to `serve`. */
 function addServerOptions<Args extends unknown[], Opts extends OptionValues>(command: Command<Args, Opts>, latencyHelp: string) {

@@ -6,12 +6,12 @@ import type { Report } from '../core/report.js';
 import { loadExporter, type ExportContext } from '../export/exporters.js';
 import { failureHints } from '../export/hints.js';
 import { autoStepLine } from '../export/prose.js';
-import { takeOverInterrupts } from '../run/interrupt.js';
+import { signalExitCode, takeOverInterrupts, type StopSignal } from '../run/interrupt.js';
 import { runPipeline } from '../run/pipeline.js';
 import type { RunOptions } from '../run/settings.js';
 import { colorLevel } from './color.js';
 import { EXIT } from './exit-codes.js';
-import { waterfallWanted } from './outputs.js';
+import { describeWriteError, waterfallWanted } from './outputs.js';
 import { planRun } from './plan.js';
 import { createProgress, progressEnabled } from './progress.js';
 
@@ -26,17 +26,20 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const level = colorLevel(options.color, process.env, process.stdout.isTTY === true);
   // Silent until started, so creating it before the input is checked shows nothing.
   const progress = await createProgress(progressEnabled(options.quiet, process.env, process.stderr.isTTY === true, process.stderr.columns), level > 0);
-  // Ctrl-C is ours from the first moment: stop starting requests, abort those in flight, print
-  // what was measured; a second Ctrl-C leaves at once.
+  // Ctrl-C (and SIGTERM, SIGHUP) is ours from the first moment: stop reading input, stop
+  // starting requests, abort those in flight, print what was measured, exit 128 + n; a second
+  // signal leaves at once.
   const controller = new AbortController();
-  let interrupted = false;
-  const releaseSigint = takeOverInterrupts(() => {
-    if (interrupted) process.exit(EXIT.interrupted);
-    interrupted = true;
+  let stoppedBy: StopSignal | null = null;
+  const releaseSignals = takeOverInterrupts((signal) => {
+    if (stoppedBy !== null) process.exit(signalExitCode(signal));
+    stoppedBy = signal;
     controller.abort();
   });
+  // Read through a function: the handler sets it while this function awaits.
+  const stopSignal = (): StopSignal | null => stoppedBy;
   try {
-    const plan = await planRun(options);
+    const plan = await planRun(options, controller.signal);
     const { outputs, reportPath, target } = plan;
     // Loaded before any request: after thousands of connections the process may be short of
     // file descriptors for a while, and the result must still be written.
@@ -65,6 +68,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
     const waterfall = waterfallWanted(options.waterfall, outputs.stdout, process.stdout.isTTY === true, urls.length);
     // The pictures draw from per-request samples; the JSON carries them only with --details.
     const keepSamples = options.details || waterfall || reportPath !== null;
+    const interrupted = stopSignal() !== null;
     const report = buildReport(plan.report, {
       startedAt: run.startedAt,
       count: urls.length,
@@ -85,12 +89,22 @@ export async function runCommand(options: RunOptions): Promise<number> {
     if (groups.length > 0 || interrupted || outputs.stdout !== 'table') {
       process.stdout.write(scrubSecrets(stdoutExporter(waterfall ? report : published, { ...context, waterfall }), secrets));
     }
+    // The paths were checked before the first request; a write can still fail (a full disk,
+    // /dev/full): the result is on stdout already, so one line says which file is missing.
+    let writeFailed = false;
+    const writeResult = (option: string, path: string, text: () => string): void => {
+      try {
+        writeFileSync(path, scrubSecrets(text(), secrets));
+      } catch (e) {
+        writeFailed = true;
+        err(`async-bench: cannot write ${option} '${path}': ${describeWriteError(e)}\n`);
+      }
+    };
     if (outputs.file && fileExporter) {
-      const text = fileExporter(published, { ...context, chalk: new Chalk({ level: 0 }), columns: undefined });
-      writeFileSync(outputs.file.path, scrubSecrets(text, secrets));
+      writeResult('-o', outputs.file.path, () => fileExporter(published, { ...context, chalk: new Chalk({ level: 0 }), columns: undefined }));
     }
     if (reportPath !== null && renderHtml) {
-      writeFileSync(reportPath, scrubSecrets(renderHtml(report, context), secrets));
+      writeResult('--report', reportPath, () => renderHtml(report, context));
     }
     if (report.setup && urls.length === 0 && !interrupted) err('async-bench: the setup stage found nothing to fetch, so no strategy ran\n');
     for (const hint of failureHints(report, {
@@ -101,7 +115,9 @@ export async function runCommand(options: RunOptions): Promise<number> {
       err(hint + '\n');
     }
 
-    if (interrupted) return EXIT.interrupted;
+    const signal = stopSignal();
+    if (signal !== null) return signalExitCode(signal);
+    if (writeFailed) return EXIT.writeFailed;
     const checks = failedChecks(report);
     if (checks > 0) {
       err(`async-bench: ${checks} check${checks === 1 ? '' : 's'} failed (thresholds or baseline)\n`);
@@ -115,6 +131,6 @@ export async function runCommand(options: RunOptions): Promise<number> {
     return EXIT.ok;
   } finally {
     progress.stop();
-    releaseSigint();
+    releaseSignals();
   }
 }

@@ -1,36 +1,65 @@
 /**
- * Ctrl-C from the very first moment. This module is main's first import, so its handler is in
- * place before the rest of the program loads: a Ctrl-C during start-up is remembered, and the
- * run then reports itself interrupted (valid, partial JSON with --json) instead of dying silently.
+ * SIGINT (Ctrl-C), SIGTERM and SIGHUP from the very first moment. This module is main's first
+ * import, so its handler is in place before the rest of the program loads: a signal during
+ * start-up is remembered, and the run then reports itself interrupted (valid, partial JSON with
+ * --json) instead of dying silently.
  */
-let pending = false;
-const remember = (): void => {
-  pending = true;
-};
-process.on('SIGINT', remember);
+import { constants } from 'node:os';
 
-/** Hands Ctrl-C to the run's own handler, calling it at once if one came during start-up. */
-export function takeOverInterrupts(handler: () => void): () => void {
+/** The signals that stop a run the way Ctrl-C does: partial results, then exit 128 + n. */
+export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+export type StopSignal = (typeof STOP_SIGNALS)[number];
+
+/** The code a shell reports for a process this signal ended: 130, 143, 129. */
+export function signalExitCode(signal: StopSignal): number {
+  return 128 + constants.signals[signal];
+}
+
+let pending: StopSignal | null = null;
+const remember = (signal: StopSignal): void => {
+  pending ??= signal;
+};
+for (const signal of STOP_SIGNALS) process.on(signal, remember);
+
+/**
+ * Hands the stop signals to the run's own handler, calling it at once if one came during
+ * start-up. Returns the function that lets go of them again.
+ */
+export function takeOverInterrupts(handler: (signal: StopSignal) => void): () => void {
   let interrupted = false;
-  const onSigint = (): void => {
+  const listeners = STOP_SIGNALS.map((signal) => {
+    const listener = (): void => {
+      interrupted = true;
+      handler(signal);
+    };
+    // The new listener first: with none at all, even for an instant, Node stops watching the
+    // signal, and one landing in that instant is lost.
+    process.on(signal, listener);
+    process.off(signal, remember);
+    return [signal, listener] as const;
+  });
+  if (pending !== null) {
+    const signal = pending;
+    pending = null;
     interrupted = true;
-    handler();
-  };
-  // The new listener first: with none at all, even for an instant, Node stops watching the
-  // signal, and a Ctrl-C landing in that instant is lost.
-  process.on('SIGINT', onSigint);
-  process.off('SIGINT', remember);
-  if (pending) {
-    pending = false;
-    onSigint();
+    handler(signal);
   }
-  // Once interrupted, the listener stays till exit: a later Ctrl-C still ends in 130, never the signal's death.
+  // Once interrupted, the listeners stay till exit: a later signal still ends in 128 + n, never the signal's death.
   return () => {
-    if (!interrupted) process.off('SIGINT', onSigint);
+    if (interrupted) return;
+    for (const [signal, listener] of listeners) process.off(signal, listener);
   };
 }
 
-/** For commands that do not run a benchmark: Ctrl-C is theirs (or the default) again. */
+/**
+ * For commands that do not run a benchmark: the signals are theirs (or the default) again. One
+ * that came during start-up is raised again, so that it is not lost.
+ */
 export function releaseInterrupts(): void {
-  process.off('SIGINT', remember);
+  for (const signal of STOP_SIGNALS) process.off(signal, remember);
+  if (pending !== null) {
+    const signal = pending;
+    pending = null;
+    process.kill(process.pid, signal);
+  }
 }

@@ -79,7 +79,7 @@ export async function runPipeline(input: PipelineInput, hooks: PipelineHooks): P
     }
     // The first request in a process compiles undici's parser and warms the JIT (about 20 ms
     // here); paid on our own server, it lands on no strategy and on no user's target.
-    if (specs.length > 0 && !workload.setup) await primeHttpClient(server?.healthUrl);
+    if (specs.length > 0 && !workload.setup && !hooks.signal.aborted) await primeHttpClient(server?.healthUrl);
     // A failed request is classified, never printed with its stack: capturing a stack for each
     // of thousands of fast failures (a refused port) only costs CPU and memory mid-measurement.
     const stackTraceLimit = Error.stackTraceLimit;

@@ -10,9 +10,10 @@ const looksLikeUrl = (arg: string): boolean => /^[a-z][a-z0-9+.-]*:/i.test(arg);
 
 /**
  * What to fetch: one preset, or URLs from the arguments and --file together, in order.
- * Every problem is a usage error, found before any request is sent.
+ * Every problem is a usage error, found before any request is sent. `signal` ends the read of
+ * --file at once (an AbortError).
  */
-export async function resolveTarget(args: readonly string[], file: string | undefined, stdin?: Readable): Promise<Target> {
+export async function resolveTarget(args: readonly string[], file: string | undefined, stdin?: Readable, signal?: AbortSignal): Promise<Target> {
   const presetArgs = args.filter((a) => !looksLikeUrl(a));
   if (presetArgs.length > 0) {
     const preset = findPreset(presetArgs[0]!);
@@ -22,7 +23,7 @@ export async function resolveTarget(args: readonly string[], file: string | unde
     return { kind: 'preset', preset };
   }
   const urls = args.map((a) => validateUrl(a));
-  if (file !== undefined) urls.push(...(await readUrlFile(file, stdin)));
+  if (file !== undefined) urls.push(...(await readUrlFile(file, stdin, signal)));
   if (urls.length === 0) {
     throw new UsageError(
       file !== undefined ? `no URLs in '${file === '-' ? 'stdin' : file}' (blank lines and # comments are skipped)` : 'nothing to fetch: give a preset (pokemon, jsonplaceholder) or http(s) URLs, e.g. async-bench pokemon --offline',

@@ -1,8 +1,8 @@
-import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { UsageError } from '../core/errors.js';
 import { redactUrl } from '../core/redact.js';
+import { abortable, openInputStream } from './input-stream.js';
 
 /**
  * A plain http(s) URL of printable ASCII with no fragment: sent as written, once the URL
@@ -44,13 +44,13 @@ const NOT_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/;
 export async function readUrlLines(input: Readable, name: string): Promise<string[]> {
   const urls: string[] = [];
   let lineNumber = 0;
+  const notText = (at: number): UsageError =>
+    new UsageError(`${name}:${at} is not a line of text (control characters or bytes that are not UTF-8): is '${name}' a binary file?`);
   const take = (raw: string): void => {
     lineNumber++;
     const line = raw.trim();
     if (!isUrlLine(line)) return;
-    if (NOT_TEXT.test(line)) {
-      throw new UsageError(`${name}:${lineNumber} is not a line of text (control characters or bytes that are not UTF-8): is '${name}' a binary file?`);
-    }
+    if (NOT_TEXT.test(line)) throw notText(lineNumber);
     const at = lineNumber;
     urls.push(validateUrl(line, () => `URL at ${name}:${at}`));
   };
@@ -65,6 +65,8 @@ export async function readUrlLines(input: Readable, name: string): Promise<strin
       take(text.slice(start, nl));
       start = nl + 1;
     }
+    // A line that never ends (/dev/zero) would grow without bound: its new text is judged as it comes.
+    if (NOT_TEXT.test(text.slice(Math.max(start, rest.length))) && isUrlLine(text.slice(start).trimStart().slice(0, 1))) throw notText(lineNumber + 1);
     rest = text.slice(start);
   }
   rest += decoder.end();
@@ -72,18 +74,19 @@ export async function readUrlLines(input: Readable, name: string): Promise<strin
   return urls;
 }
 
-/** Reads a URL file, or standard input for "-". */
-export async function readUrlFile(path: string, stdin: Readable = process.stdin): Promise<string[]> {
+/** Reads a URL file, or standard input for "-"; `signal` ends the read at once (an AbortError). */
+export async function readUrlFile(path: string, stdin: Readable = process.stdin, signal?: AbortSignal): Promise<string[]> {
   const name = path === '-' ? 'stdin' : path;
-  const input = path === '-' ? stdin : createReadStream(path);
+  let input: Readable | undefined;
   try {
+    input = path === '-' ? abortable(stdin, signal) : await openInputStream(path, signal);
     return await readUrlLines(input, name);
   } catch (err) {
-    if (err instanceof UsageError) throw err;
+    if (err instanceof UsageError || signal?.aborted) throw err;
     const { code } = err as NodeJS.ErrnoException;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : String((err as Error).message);
     throw new UsageError(`cannot read URL file '${name}': ${reason}`);
   } finally {
-    if (path !== '-') input.destroy();
+    if (path !== '-') input?.destroy();
   }
 }

@@ -94,7 +94,7 @@ describe('planOutputs', () => {
 
   it('refuses a file in a directory that does not exist', () => {
     const path = join(dir, 'missing', 'out.json');
-    expect(usageMessage(() => planOutputs(false, undefined, path))).toBe(`cannot write '${path}': no directory '${join(dir, 'missing')}'`);
+    expect(usageMessage(() => planOutputs(false, undefined, path))).toBe(`cannot write -o '${path}': no directory '${join(dir, 'missing')}'`);
     expect(() => planOutputs(false, 'csv', join(dir, 'missing', 'deeper', 'out.csv'))).toThrow(UsageError);
   });
 
