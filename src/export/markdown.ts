@@ -4,7 +4,7 @@
  */
 import type { Report } from '../core/report.js';
 import type { ExportContext } from './exporters.js';
-import { baselineChange, interruptedSentence, setupLine, untoldFailureLines, verdictLines } from './prose.js';
+import { baselineChange, failureCauseLines, interruptedSentence, setupLine, untoldFailureLines, verdictLines } from './prose.js';
 import { humanTable } from './table-model.js';
 
 /** A table cell: `|` escaped, line breaks folded, so a value can never break the row. */
@@ -66,7 +66,7 @@ export function renderMarkdown(report: Report, context: ExportContext): string {
   if (report.results.length > 0) lines.push(...tableLines(report));
   else lines.push('No strategy ran.');
 
-  const notes = [...verdictLines(report.results), ...untoldFailureLines(report.results)];
+  const notes = [...verdictLines(report.results), ...untoldFailureLines(report.results), ...failureCauseLines(report.results)];
   if (notes.length > 0) lines.push('', ...notes.map((n) => `- ${n}`));
 
   if (report.recommendation) {

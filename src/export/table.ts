@@ -5,7 +5,7 @@ import type { ExportContext } from './exporters.js';
 import { formatMs, formatSeconds, strategyLabel, withoutRowRules } from './format.js';
 import { renderWaterfall } from './waterfall.js';
 import { humanTable, type Tone } from './table-model.js';
-import { baselineChange, interruptedLine, setupLine, untoldFailureLines, verdictLines } from './prose.js';
+import { baselineChange, failureCauseLines, interruptedLine, setupLine, untoldFailureLines, verdictLines } from './prose.js';
 
 /** The waterfall's width when stdout is no terminal (--waterfall into a pipe). */
 const DEFAULT_COLUMNS = 80;
@@ -75,6 +75,7 @@ export function renderTable(report: Report, view: TableView): string {
   const verdicts = verdictLines(report.results);
   if (verdicts.length > 0) lines.push(...verdicts.map((v) => (v.includes('inconclusive') ? chalk.yellow(v) : chalk.cyan(v))));
   lines.push(...untoldFailureLines(report.results).map((l) => chalk.red(l)));
+  lines.push(...failureCauseLines(report.results).map((l) => chalk.yellow(l)));
   // In a sweep, only the recommended limit's line: the JSON has every one.
   const explained = report.recommendation ? report.results.filter((r) => r.strategy === 'bounded' && r.concurrency === report.recommendation!.concurrency) : report.results;
   for (const r of explained) {

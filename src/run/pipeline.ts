@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { planStrategies, runRounds, type RunPosition, type StrategyRuns, type StrategySpec } from '../core/benchmark.js';
 import { createRandom } from '../core/random.js';
 import { primeHttpClient } from '../http/prime.js';
+import { ignoredProxyVariable, ignoredProxyWarning } from '../http/proxy-env.js';
 import type { Target } from '../targets/resolve.js';
 import { startLoopDelay } from './loop-delay.js';
 import type { RunOptions } from './settings.js';
@@ -44,6 +45,8 @@ export interface PipelineOutput {
   groups: StrategyRuns[];
   /** Response bodies the first run kept for the preset's sample line, by request index. */
   bodies: readonly string[];
+  /** A proxy variable (HTTPS_PROXY…) that applies to the targets but is not used; null when none. */
+  ignoredProxy: string | null;
 }
 
 /** Runs every strategy over the workload, round by round; stops starting requests once aborted. */
@@ -54,6 +57,8 @@ export async function runPipeline(input: PipelineInput, hooks: PipelineHooks): P
   const { server, ...workload } = await prepareWorkload(target, options, seed, input.apiKey, hooks.signal);
   try {
     const { urls } = workload;
+    const ignoredProxy = ignoredProxyVariable(process.env, urls);
+    if (ignoredProxy !== null) hooks.warn(ignoredProxyWarning(ignoredProxy));
     const clients = clientFactory({
       urls,
       headers: workload.headers,
@@ -97,7 +102,7 @@ export async function runPipeline(input: PipelineInput, hooks: PipelineHooks): P
     } finally {
       Error.stackTraceLimit = stackTraceLimit;
     }
-    return { startedAt, workload, groups, bodies: clients.bodies };
+    return { startedAt, workload, groups, bodies: clients.bodies, ignoredProxy };
   } finally {
     await server?.stop();
   }
