@@ -18,7 +18,8 @@ export function noProxyCovers(noProxy: string, hostname: string, port: string): 
     const entry = raw.trim().toLowerCase();
     if (entry === '') continue;
     if (entry === '*') return true;
-    const match = /^(.*?)(?::(\d+))?$/.exec(entry.replace(/^\[|\](?=:|$)/g, ''));
+    // [::1]:8080, a bare IPv6 address (more than one colon, no port), or host[:port]
+    const match = entry.startsWith('[') ? /^\[([^\]]*)\](?::(\d+))?$/.exec(entry) : (entry.match(/:/g) ?? []).length > 1 ? [entry, entry] : /^(.*?)(?::(\d+))?$/.exec(entry);
     const name = (match?.[1] ?? entry).replace(/^\*?\./, '');
     const entryPort = match?.[2];
     if (entryPort !== undefined && entryPort !== port) continue;
