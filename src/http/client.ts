@@ -1,5 +1,4 @@
-import { STATUS_CODES, get as httpGet, type ClientRequest, type IncomingMessage } from 'node:http';
-import { get as httpsGet } from 'node:https';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { buildConnector as BuildConnector, Agent as UndiciAgent, Dispatcher } from 'undici';
@@ -140,6 +139,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   private staleRetried = false;
   /** Node's own client, used once when undici rejects an interim 100 Continue (see sendWithNodeHttp). */
   private nodeRequest: ClientRequest | null = null;
+  private triedNodeHttp = false;
 
   constructor(
     private readonly context: ClientContext,
@@ -181,8 +181,8 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.cutOff = 'timeout';
     // Before the pool hands the request a socket there is no controller yet: settle now, and
     // abort as soon as it arrives.
-    if (this.nodeRequest) {
-      this.nodeRequest.destroy();
+    if (this.triedNodeHttp) {
+      this.nodeRequest?.destroy();
       this.settle('timeout', this.timeoutCause());
     } else if (this.controller) this.controller.abort(new Error('timeout'));
     else this.settle('timeout', this.timeoutCause());
@@ -236,9 +236,9 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.settle(error, error === null ? undefined : this.statusCause());
   }
 
-  /** "503 Service Unavailable": the server's own reason phrase, else the standard one. */
+  /** "503 Service Unavailable": the status and the server's own reason phrase. */
   private statusCause(): string {
-    const reason = this.statusText === '' ? (STATUS_CODES[this.status] ?? 'not a valid HTTP status') : this.statusText;
+    const reason = this.statusText !== '' ? this.statusText : this.status < 100 || this.status > 599 ? '(not a valid HTTP status)' : '';
     return shortCause(`${this.status} ${reason}`);
   }
 
@@ -249,7 +249,10 @@ class Exchange implements Dispatcher.DispatchHandler {
     // A 304 has no body even when its Content-Length gives the size of the cached one (RFC 9110).
     if (code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' && this.status === 304 && this.bytes === 0) return this.settle(null);
     // undici refuses an unsolicited "100 Continue" before the response, which HTTP allows.
-    if (code === 'UND_ERR_SOCKET' && err.message === 'bad response' && this.status === 0 && this.nodeRequest === null) return this.sendWithNodeHttp();
+    if (code === 'UND_ERR_SOCKET' && err.message === 'bad response' && this.status === 0 && !this.triedNodeHttp) {
+      this.triedNodeHttp = true;
+      return this.sendWithNodeHttp();
+    }
     const error = classifyError(err);
     if (error === 'reset' && this.retryStale()) return;
     this.settle(error, describeError(err));
@@ -261,7 +264,13 @@ class Exchange implements Dispatcher.DispatchHandler {
    * exchange's, so timeouts, redirects and causes work as for any request.
    */
   private sendWithNodeHttp(): void {
-    const get = this.url.startsWith('https:') ? httpsGet : httpGet;
+    // Loaded on first use only: no start-up cost for the rare server that needs it.
+    const client = this.url.startsWith('https:') ? import('node:https') : import('node:http');
+    client.then(({ get }) => this.sendWith(get), (err: unknown) => this.settle(classifyError(err), describeError(err)));
+  }
+
+  private sendWith(get: typeof import('node:http').get): void {
+    if (this.settled) return;
     const onError = (err: Error): void => this.onResponseError(null as unknown as Dispatcher.DispatchController, err);
     try {
       this.nodeRequest = get(this.url, { headers: this.headers, agent: false, ...(this.context.outer ? { signal: this.context.outer } : {}) }, (res: IncomingMessage) => {

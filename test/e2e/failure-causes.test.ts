@@ -64,7 +64,7 @@ describe('every failure says why', () => {
       expect(examples.protocol!.map((e) => e.count)).toEqual([1, 1]);
       expect(examples.protocol!.map((e) => e.message).join(' | ')).toMatch(/HTTP\/1\.1 protocol.*\|.*OVERFLOW|OVERFLOW.*\|.*HTTP\/1\.1 protocol/);
       expect(Object.keys(examples).sort()).toEqual(['connect', 'http5xx', 'protocol', 'tls']);
-      const messages = (r.samples ?? []).map((s) => [s.error, s.message === null ? null : s.message.slice(0, 12)]);
+      const messages = (r.samples ?? []).map((s) => [s.error, s.message == null ? null : s.message.slice(0, 12)]);
       expect(messages).toEqual([
         ['connect', 'ECONNREFUSED'],
         ['tls', expect.any(String)],
