@@ -110,6 +110,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
     for (const hint of failureHints(report, {
       liveBaseUrl: target.kind === 'preset' && !options.offline ? target.preset.liveBaseUrl : null,
       offline: options.offline,
+      ignoredProxy: run.ignoredProxy,
       ...(target.kind === 'preset' && target.preset.unauthorizedHint ? { unauthorizedHint: target.preset.unauthorizedHint } : {}),
     })) {
       err(hint + '\n');

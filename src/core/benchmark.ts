@@ -15,6 +15,8 @@ export interface PoolStats {
   opened: number;
   /** Most connections open at once. */
   peak: number;
+  /** Requests sent once more on a new connection after a reused keep-alive one was closed under them (not --retries). */
+  staleRetries: number;
 }
 
 /** A fresh HTTP client (its own connection pool) for one strategy run. */
@@ -66,7 +68,7 @@ export function planStrategies(strategies: readonly StrategyName[], concurrency:
   return specs;
 }
 
-const FAILED_TASK: RequestOutcome = { status: 0, bytes: 0, ttfbMs: Number.NaN, error: 'other' };
+const FAILED_TASK: RequestOutcome = { status: 0, bytes: 0, ttfbMs: Number.NaN, error: 'other', cause: 'the request function threw' };
 
 /** Runs one strategy over `count` requests with a client of its own. */
 export async function runStrategy(

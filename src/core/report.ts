@@ -147,6 +147,16 @@ export interface QueueWaitSummary {
 
 export type ErrorCounts = Record<ErrorClass, number>;
 
+/** One distinct reason a class of failure had, and how many requests failed with it. */
+export interface ErrorExample {
+  /** Short and free of control characters: "ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1", "503 Service Unavailable". */
+  message: string;
+  count: number;
+}
+
+/** Each error class that occurred, with up to three distinct messages, most frequent first. */
+export type ErrorExamples = Partial<Record<ErrorClass, ErrorExample[]>>;
+
 export interface StrategyResult {
   strategy: StrategyName;
   concurrency: number | null;
@@ -166,6 +176,8 @@ export interface StrategyResult {
   bytes: number;
   maxInFlight: number;
   errors: ErrorCounts;
+  /** Why requests failed: per class that occurred, its most frequent messages with counts. */
+  errorExamples: ErrorExamples;
   /** Responses by HTTP status, e.g. {"200": 9, "503": 1}; requests with no response are not in it. */
   statusCodes: Record<string, number>;
   speedup: number | null;
@@ -203,6 +215,8 @@ export interface RequestSample {
   status: number;
   bytes: number;
   error: ErrorClass | null;
+  /** Why it failed ("interrupted" when cut off); null when it succeeded. */
+  message?: string | null;
 }
 
 /** What --details needs to list requests: their URLs (already redacted). */

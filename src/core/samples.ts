@@ -23,6 +23,9 @@ export class Samples {
   /** The first attempt's latency; equals the latency without retries. */
   readonly firstTryMs: Float64Array;
   private readonly state: Uint8Array;
+  /** Why each failed request failed, by index; only failures have one, and equal texts share one string. */
+  private readonly causes = new Map<number, string>();
+  private readonly interned = new Map<string, string>();
 
   constructor(count: number) {
     this.count = count;
@@ -48,6 +51,7 @@ export class Samples {
     this.bytes[index] = outcome.bytes;
     this.status[index] = outcome.status;
     this.errorCode[index] = outcome.error === null ? 0 : ERROR_CLASSES.indexOf(outcome.error) + 1;
+    if (outcome.error !== null && outcome.cause !== undefined) this.causes.set(index, this.intern(outcome.cause));
     this.attempts[index] = Math.min(255, outcome.attempts ?? 1);
     this.firstTryMs[index] = outcome.firstTryMs ?? atMs - this.startMs[index]!;
     this.state[index] = DONE;
@@ -65,6 +69,19 @@ export class Samples {
   error(index: number): ErrorClass | null {
     const code = this.errorCode[index] ?? 0;
     return code === 0 ? null : ERROR_CLASSES[code - 1]!;
+  }
+
+  /** Why request `index` failed, when it failed and a cause was recorded. */
+  cause(index: number): string | null {
+    return this.causes.get(index) ?? null;
+  }
+
+  /** 10,000 refusals carry one message string, not 10,000 copies of it. */
+  private intern(text: string): string {
+    const known = this.interned.get(text);
+    if (known !== undefined) return known;
+    this.interned.set(text, text);
+    return text;
   }
 
   latencyMs(index: number): number {

@@ -13,7 +13,8 @@ import {
   type LatencySummary,
   type SpreadSummary,
 } from './stats.js';
-import { emptyErrorCounts, type DetailOptions, type ErrorCounts, type QueueWaitSummary, type RequestSample, type StrategyResult, type Verdict } from './report.js';
+import { emptyErrorCounts, type DetailOptions, type ErrorCounts, type ErrorExample, type ErrorExamples, type QueueWaitSummary, type RequestSample, type StrategyResult, type Verdict } from './report.js';
+import { ERROR_CLASSES, type ErrorClass } from './types.js';
 
 const round = (value: number, digits: number): number => {
   const f = 10 ** digits;
@@ -149,6 +150,46 @@ function medianRun(runs: readonly StrategyRun[]): StrategyRun {
   return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
+/** Distinct messages kept per error class in `errorExamples`. */
+export const ERROR_EXAMPLES_PER_CLASS = 3;
+/** What a request cut off by Ctrl-C failed with. */
+export const INTERRUPTED_MESSAGE = 'interrupted';
+
+/** Why request i failed: its recorded cause, "interrupted" when cut off, else its status or a placeholder. */
+function failureMessage(samples: StrategyRun['samples'], i: number): string {
+  if (!samples.completed(i)) return INTERRUPTED_MESSAGE;
+  const status = samples.status[i]!;
+  return samples.cause(i) ?? (status > 0 ? String(status) : 'no message');
+}
+
+/**
+ * Each error class that occurred, with its most frequent distinct messages (at most three,
+ * most frequent first, ties in order of first appearance) and how often each occurred.
+ */
+export function errorExamples(runs: readonly StrategyRun[]): ErrorExamples {
+  const byClass = new Map<ErrorClass, Map<string, number>>();
+  for (const { samples } of runs) {
+    for (let i = 0; i < samples.count; i++) {
+      if (!samples.started(i)) continue;
+      const error = samples.completed(i) ? samples.error(i) : 'aborted';
+      if (error === null) continue;
+      let messages = byClass.get(error);
+      if (!messages) byClass.set(error, (messages = new Map()));
+      const message = failureMessage(samples, i);
+      messages.set(message, (messages.get(message) ?? 0) + 1);
+    }
+  }
+  const examples: ErrorExamples = {};
+  for (const name of ERROR_CLASSES) {
+    const messages = byClass.get(name);
+    if (!messages) continue;
+    // Array.prototype.sort is stable: equal counts keep the order they first appeared in.
+    const top: ErrorExample[] = [...messages].map(([message, count]) => ({ message, count })).sort((a, b) => b.count - a.count);
+    examples[name] = top.slice(0, ERROR_EXAMPLES_PER_CLASS);
+  }
+  return examples;
+}
+
 /** Every started request of a run, for --details. */
 export function requestSamples(run: StrategyRun, details: DetailOptions): RequestSample[] {
   const { samples } = run;
@@ -165,6 +206,7 @@ export function requestSamples(run: StrategyRun, details: DetailOptions): Reques
       status: samples.status[i]!,
       bytes: samples.bytes[i]!,
       error: done ? samples.error(i) : 'aborted',
+      message: !done || samples.error(i) !== null ? failureMessage(samples, i) : null,
     });
   }
   return out;
@@ -215,6 +257,7 @@ export function summarizeGroup(
     bytes: t.bytes,
     maxInFlight: Math.max(...runs.map((r) => r.maxInFlight)),
     errors: t.errors,
+    errorExamples: errorExamples(runs),
     statusCodes: t.statusCodes,
     speedup: ratio === null ? null : round(ratio, 3),
     ttfbMs: roundMs(t.ttfbCount > 0 ? t.ttfbSum / t.ttfbCount : 0),
@@ -224,7 +267,7 @@ export function summarizeGroup(
     speedupCI95: ci === null ? null : [round(ci[0], 3), round(ci[1], 3)],
     verdict: isSequential || ratio === null ? null : timingVerdict(ratio, ci),
     queueWaitMs: first.strategy === 'bounded' ? queueWaitSummary(t.queueWaits) : null,
-    pool: pools.length === 0 ? null : { opened: Math.max(...pools.map((p) => p.opened)), peak: Math.max(...pools.map((p) => p.peak)) },
+    pool: pools.length === 0 ? null : { opened: Math.max(...pools.map((p) => p.opened)), peak: Math.max(...pools.map((p) => p.peak)), staleRetries: pools.reduce((sum, p) => sum + p.staleRetries, 0) },
     eventLoopDelayP99Ms: loopDelays.length === 0 ? null : roundMs(Math.max(...loopDelays)),
     retries: {
       // Requests cut off before an answer made one attempt.

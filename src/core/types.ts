@@ -13,6 +13,8 @@ export const ERROR_CLASSES = [
   'http4xx',
   'http5xx',
   'aborted',
+  'protocol',
+  'fd-limit',
   'other',
 ] as const;
 export type ErrorClass = (typeof ERROR_CLASSES)[number];
@@ -26,6 +28,8 @@ export interface RequestOutcome {
   /** Time from send to response headers, ms; NaN when no headers arrived. */
   ttfbMs: number;
   error: ErrorClass | null;
+  /** Why it failed, in a short line ("ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1", "503 Service Unavailable"). */
+  cause?: string;
   /** The body text, only when the caller asked to keep it (for the sample line). */
   body?: string;
   /** A 429 or 503's Retry-After, in ms, when the server sent one. */

@@ -6,6 +6,8 @@ export interface HintContext {
   offline: boolean;
   /** The preset's own words for a 401, if it has them. */
   unauthorizedHint?: string;
+  /** A proxy variable that is set but not used (HTTPS_PROXY…), if any. */
+  ignoredProxy?: string | null;
 }
 
 /** How many responses had this status, over the setup stage and every strategy. */
@@ -21,10 +23,11 @@ export function failureHints(report: Report, context: HintContext): string[] {
   const attempted = stages.filter((s) => s.requests > 0);
   const unreachable = attempted.length > 0 && attempted.every((s) => s.ok === 0 && s.failed > 0 && s.errors.dns + s.errors.connect === s.failed);
   if (unreachable) {
+    const proxy = context.ignoredProxy ? `; ${context.ignoredProxy} is set, but async-bench does not use proxies yet: the requests went direct` : '';
     hints.push(
       context.liveBaseUrl !== null
-        ? `hint: could not reach ${context.liveBaseUrl} (no network?); add --offline to use the built-in fixture server`
-        : 'hint: no request could connect (dns or connect errors): check the URLs and the network',
+        ? `hint: could not reach ${context.liveBaseUrl} (no network?)${proxy}; add --offline to use the built-in fixture server`
+        : `hint: no request could connect (dns or connect errors): check the URLs and the network${proxy}`,
     );
   }
   if (countStatus(report, 401) > 0) {

@@ -9,7 +9,7 @@ import type { Report, RequestSample, StrategyResult } from '../core/report.js';
 import { resultKey } from '../core/result-label.js';
 import type { ExportContext } from './exporters.js';
 import { formatBytes, formatMs, formatRate, formatSeconds, sampleEndMs, strategyLabel } from './format.js';
-import { baselineWarningLines, indicativeLine, interruptedSentence, recommendationNotes, setupLine, signedPercent, untoldFailureLines, verdictLines } from './prose.js';
+import { baselineWarningLines, failureCauseLines, indicativeLine, interruptedSentence, recommendationNotes, setupLine, signedPercent, untoldFailureLines, verdictLines } from './prose.js';
 import { humanTable, type Tone } from './table-model.js';
 import { axisLabel, axisStep } from './waterfall.js';
 
@@ -210,7 +210,7 @@ function summarySection(report: Report): string {
   };
   const rows = model.rows.map((cells) => cells.map((c) => tag[c.tone](escapeHtml(c.text)) + (c.note ? ` <span class="warn">${escapeHtml(c.note.trim())}</span>` : '')));
   const head = model.headers;
-  const notes = [...verdictLines(report.results), ...untoldFailureLines(report.results), ...[indicativeLine(report)].filter((l): l is string => l !== null)];
+  const notes = [...verdictLines(report.results), ...untoldFailureLines(report.results), ...failureCauseLines(report.results), ...[indicativeLine(report)].filter((l): l is string => l !== null)];
   const stage = setupLine(report);
   return `<section id="summary"><h2>Summary</h2>${stage ? `<p class="note">${escapeHtml(stage)}</p>` : ''}${table(head, rows, (i) => model.aligns[i] === 'right', 'summary')}
 ${notes.length > 0 ? `<ul class="verdicts">${notes.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` : ''}</section>`;

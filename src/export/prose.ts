@@ -5,7 +5,7 @@
  */
 import type { AutoStep } from '../core/auto-sweep.js';
 import type { BaselineEntry, Report, StrategyResult } from '../core/report.js';
-import { ERROR_CLASSES } from '../core/types.js';
+import { ERROR_CLASSES, type ErrorClass } from '../core/types.js';
 import { MIN_RUNS_FOR_INTERVAL } from '../core/summarize.js';
 import { formatMs, formatRate, formatSeconds, strategyLabel } from './format.js';
 
@@ -74,6 +74,65 @@ export function untoldFailureLines(results: readonly StrategyResult[]): string[]
   return results
     .filter((r) => r.failed > 0 && (r.strategy === 'sequential' || verdictLine(r, results) === null))
     .map((r) => `${strategyLabel(r.strategy, r.concurrency)}: ${describeFailures(r)}`);
+}
+
+/** What to do about the most common cause of a class of failure; the one home of that advice. */
+export function failureAdvice(errorClass: ErrorClass, message: string): string {
+  switch (errorClass) {
+    case 'timeout':
+      return 'raise --timeout or lower -c';
+    case 'connect': {
+      const refused = /ECONNREFUSED (\S+)$/.exec(message);
+      if (refused) return `nothing listens at ${refused[1]!}`;
+      if (/EHOSTUNREACH|ENETUNREACH|ENETDOWN|EHOSTDOWN/.test(message)) return 'no route to the host: check the network';
+      return 'check the host and port';
+    }
+    case 'dns':
+      return 'the name does not resolve: check its spelling and the network';
+    case 'reset':
+      return 'the server closed connections mid-request: it may be overloaded, try a lower -c';
+    case 'tls':
+      if (/wrong version number|packet length too long|http request/i.test(message)) return 'the server speaks plain http? try an http:// URL';
+      if (/self[- ]signed|unable to (get|verify)|UNABLE_TO_|SELF_SIGNED|DEPTH_ZERO/i.test(message)) return 'the certificate is not trusted here: trust its CA with NODE_EXTRA_CA_CERTS=ca.pem';
+      if (/expired/i.test(message)) return 'the server\'s certificate has expired';
+      if (/altname|does not match|Hostname\/IP/i.test(message)) return 'the certificate does not name this host';
+      return 'check the server\'s TLS setup';
+    case 'http4xx':
+      if (message.startsWith('429')) return 'the server limits the rate: --rate or a lower -c';
+      if (/^40[13]/.test(message)) return "the server wants credentials: add -H 'Authorization: …'";
+      if (message.startsWith('404')) return 'check the URLs';
+      return 'the server refused the request: check the URLs and headers';
+    case 'http5xx':
+      if (message.startsWith('503')) return 'the server is overloaded or down: a lower -c or --rate';
+      return 'errors on the server: a lower -c, or --retries for passing ones';
+    case 'aborted':
+      return message === 'interrupted' ? 'cut off by Ctrl-C' : 'cut off before the end';
+    case 'protocol':
+      if (/HEADERS?_OVERFLOW|Headers Overflow/i.test(message)) return 'the response headers exceed 16 KB';
+      if (/CONTENT_LENGTH_MISMATCH|content-length/i.test(message)) return 'the body did not match its Content-Length';
+      if (/^\d+ /.test(message)) return 'the server sent a status outside 100-599';
+      return 'the response is not valid HTTP/1.1: is this an HTTP server?';
+    case 'fd-limit':
+      return 'out of file descriptors: raise ulimit -n or lower the concurrency';
+    case 'other':
+      return 'an unknown failure: --details shows each request\'s message';
+  }
+}
+
+/**
+ * One line per class of failure over all results, its most common cause first and what to
+ * do: "connect: 30 × ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1 (nothing listens at 127.0.0.1:1)".
+ */
+export function failureCauseLines(results: readonly Pick<StrategyResult, 'errorExamples'>[]): string[] {
+  const lines: string[] = [];
+  for (const name of ERROR_CLASSES) {
+    const counts = new Map<string, number>();
+    for (const r of results) for (const e of r.errorExamples[name] ?? []) counts.set(e.message, (counts.get(e.message) ?? 0) + e.count);
+    let top: [string, number] | null = null;
+    for (const entry of counts) if (top === null || entry[1] > top[1]) top = entry;
+    if (top !== null) lines.push(`${name}: ${top[1]} × ${top[0]} (${failureAdvice(name, top[0])})`);
+  }
+  return lines;
 }
 
 /** "stage 1 · now_playing: 2 requests, 40 items in 0.213 s (run once, before the strategies)" */

@@ -5,7 +5,7 @@ import type { ExportContext } from './exporters.js';
 import { formatMs, formatSeconds, strategyLabel, withoutRowRules } from './format.js';
 import { renderWaterfall } from './waterfall.js';
 import { humanTable, type Tone } from './table-model.js';
-import { baselineChange, baselineWarningLines, indicativeLine, interruptedLine, recommendationNotes, setupLine, untoldFailureLines, verdictLines } from './prose.js';
+import { baselineChange, baselineWarningLines, failureCauseLines, indicativeLine, interruptedLine, recommendationNotes, setupLine, untoldFailureLines, verdictLines } from './prose.js';
 
 /** The waterfall's width when stdout is no terminal (--waterfall into a pipe). */
 const DEFAULT_COLUMNS = 80;
@@ -78,6 +78,7 @@ export function renderTable(report: Report, view: TableView): string {
   const indicative = indicativeLine(report);
   if (indicative) lines.push(chalk.dim(indicative));
   lines.push(...untoldFailureLines(report.results).map((l) => chalk.red(l)));
+  lines.push(...failureCauseLines(report.results).map((l) => chalk.yellow(l)));
   // In a sweep, only the recommended limit's line: the JSON has every one.
   const explained = report.recommendation ? report.results.filter((r) => r.strategy === 'bounded' && r.concurrency === report.recommendation!.concurrency) : report.results;
   for (const r of explained) {

@@ -1,9 +1,12 @@
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { Agent as UndiciAgent, Dispatcher } from 'undici';
+import type { buildConnector as BuildConnector, Agent as UndiciAgent, Dispatcher } from 'undici';
+import buildConnector from 'undici/lib/core/connect.js';
 import Agent from 'undici/lib/dispatcher/agent.js';
 import { DEFAULTS } from '../core/defaults.js';
 import type { ErrorClass, RequestOutcome } from '../core/types.js';
-import { classifyError, classifyStatus } from './classify.js';
+import { classifyError, classifyStatus, describeError, shortCause } from './classify.js';
 
 export interface HttpClientOptions {
   /** Per-request limit over connect, headers and body, ms. */
@@ -31,8 +34,11 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
 export interface HttpClient {
   /** GETs the URL, drains and counts the body; resolves with the outcome, never rejects. */
   fetch(url: string, keepBody?: boolean, extraHeaders?: Record<string, string>): Promise<RequestOutcome>;
-  /** Connections this client's pool has opened so far, and the most open at once. */
-  poolStats(): { opened: number; peak: number };
+  /**
+   * Connections that carried a request, the most open at once, and requests sent again on a
+   * new connection because a reused one was closed under them (see Exchange.retryStale).
+   */
+  poolStats(): { opened: number; peak: number; staleRetries: number };
   /** Closes the connection pool. */
   close(): Promise<void>;
 }
@@ -41,9 +47,64 @@ const USER_AGENT = 'async-bench';
 
 interface ClientContext {
   agent: UndiciAgent;
+  /** Sends a request on a connection of its own: for the one retry after a stale keep-alive socket. */
+  freshAgent(): UndiciAgent;
   timeoutMs: number;
   maxRedirects: number;
   outer: AbortSignal | undefined;
+  sockets: SocketTally;
+}
+
+/** Sockets that carried at least one request: opened, open now, most open at once; stale retries. */
+interface SocketTally {
+  opened: number;
+  open: number;
+  peak: number;
+  staleRetries: number;
+}
+
+/**
+ * The exchange whose request undici is about to write. undici calls onRequestStart and then
+ * writes the request head on the chosen socket in one synchronous step, so the socket's
+ * write (wrapped in trackSocket) learns which exchange it carries, and the exchange whether
+ * that socket was used before.
+ */
+let awaitingSocket: Exchange | null = null;
+const REQUESTS_WRITTEN = Symbol('requests written');
+type TrackedSocket = Socket & { [REQUESTS_WRITTEN]: number };
+
+/**
+ * Counts a socket once it carries a request. undici reconnects after a request is aborted
+ * (a timeout) even when nothing waits for that connection; counting at connect time made the
+ * Sockets column show such idle reconnects as connections used.
+ */
+function trackSocket(socket: Socket, tally: SocketTally): void {
+  const tracked = socket as TrackedSocket;
+  tracked[REQUESTS_WRITTEN] = 0;
+  const write = socket.write;
+  tracked.write = function (this: TrackedSocket, ...args: Parameters<Socket['write']>): boolean {
+    const exchange = awaitingSocket;
+    awaitingSocket = null;
+    exchange?.onSocket(tracked[REQUESTS_WRITTEN] > 0);
+    if (tracked[REQUESTS_WRITTEN]++ === 0) {
+      tally.opened++;
+      if (++tally.open > tally.peak) tally.peak = tally.open;
+      // Closed from the moment it is destroyed: its 'close' event comes a loop turn later, when
+      // the request that replaces an aborted one may already hold a new socket.
+      let released = false;
+      const release = (): void => {
+        if (!released) tally.open--;
+        released = true;
+      };
+      const destroy = tracked.destroy;
+      tracked.destroy = function (this: TrackedSocket, ...destroyArgs: Parameters<Socket['destroy']>) {
+        release();
+        return destroy.apply(this, destroyArgs);
+      };
+      tracked.once('close', release);
+    }
+    return write.apply(this, args);
+  } as Socket['write'];
 }
 
 const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
@@ -72,6 +133,13 @@ class Exchange implements Dispatcher.DispatchHandler {
   private visited: string[] | null = null;
   private redirectTo: string | null = null;
   private redirectError = false;
+  private statusText = '';
+  /** The socket this attempt went out on had carried a request before. */
+  private reusedSocket = false;
+  private staleRetried = false;
+  /** Node's own client, used once when undici rejects an interim 100 Continue (see sendWithNodeHttp). */
+  private nodeRequest: ClientRequest | null = null;
+  private triedNodeHttp = false;
 
   constructor(
     private readonly context: ClientContext,
@@ -90,9 +158,10 @@ class Exchange implements Dispatcher.DispatchHandler {
     const at = origin.indexOf('@');
     if (at !== -1) origin = this.useCredentials(origin, at);
     try {
-      this.context.agent.dispatch({ origin, path, method: 'GET', headers: this.headers }, this);
+      if (this.staleRetried) this.context.freshAgent().dispatch({ origin, path, method: 'GET', headers: this.headers, reset: true }, this);
+      else this.context.agent.dispatch({ origin, path, method: 'GET', headers: this.headers }, this);
     } catch (err) {
-      this.settle(classifyError(err)); // invalid request options: a failed request, not a crash
+      this.settle(classifyError(err), describeError(err)); // invalid request options: a failed request, not a crash
     }
   }
 
@@ -112,18 +181,34 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.cutOff = 'timeout';
     // Before the pool hands the request a socket there is no controller yet: settle now, and
     // abort as soon as it arrives.
-    if (this.controller) this.controller.abort(new Error('timeout'));
-    else this.settle('timeout');
+    if (this.triedNodeHttp) {
+      this.nodeRequest?.destroy();
+      this.settle('timeout', this.timeoutCause());
+    } else if (this.controller) this.controller.abort(new Error('timeout'));
+    else this.settle('timeout', this.timeoutCause());
+  }
+
+  private timeoutCause(): string {
+    return `no complete response within --timeout ${this.context.timeoutMs} ms`;
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
     if (this.cutOff) controller.abort(new Error(this.cutOff));
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the hand-over to trackSocket's write, see awaitingSocket
+    else awaitingSocket = this;
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+  /** Called by the socket as it writes this request (trackSocket). */
+  onSocket(reused: boolean): void {
+    this.reusedSocket = reused;
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>, statusMessage?: string): void {
+    if (statusCode >= 100 && statusCode < 200) return; // an informational response (103 Early Hints): the real one follows
     this.ttfbMs = performance.now() - this.started;
     this.status = statusCode;
+    this.statusText = statusMessage ?? '';
     if (statusCode === 429 || statusCode === 503) this.retryAfterMs = parseRetryAfter(headers['retry-after']);
     const location = headers.location;
     if (this.context.maxRedirects > 0 && REDIRECT_STATUS.has(statusCode) && typeof location === 'string') this.planRedirect(location);
@@ -143,11 +228,80 @@ class Exchange implements Dispatcher.DispatchHandler {
       this.send(next);
       return;
     }
-    this.settle(this.redirectError ? 'other' : classifyStatus(this.status));
+    if (this.redirectError) {
+      this.settle('other', `redirect not followed: a loop, more than ${this.context.maxRedirects}, or an unusable Location`);
+      return;
+    }
+    const error = classifyStatus(this.status);
+    this.settle(error, error === null ? undefined : this.statusCause());
+  }
+
+  /** "503 Service Unavailable": the status and the server's own reason phrase. */
+  private statusCause(): string {
+    const reason = this.statusText !== '' ? this.statusText : this.status < 100 || this.status > 599 ? '(not a valid HTTP status)' : '';
+    return shortCause(`${this.status} ${reason}`);
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
-    this.settle(this.cutOff ?? (this.context.outer?.aborted ? 'aborted' : classifyError(err)));
+    if (this.cutOff === 'timeout') return this.settle('timeout', this.timeoutCause());
+    if (this.context.outer?.aborted) return this.settle('aborted', 'interrupted');
+    const code = (err as { code?: unknown }).code;
+    // A 304 has no body even when its Content-Length gives the size of the cached one (RFC 9110).
+    if (code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' && this.status === 304 && this.bytes === 0) return this.settle(null);
+    // undici refuses an unsolicited "100 Continue" before the response, which HTTP allows.
+    if (code === 'UND_ERR_SOCKET' && err.message === 'bad response' && this.status === 0 && !this.triedNodeHttp) {
+      this.triedNodeHttp = true;
+      return this.sendWithNodeHttp();
+    }
+    const error = classifyError(err);
+    if (error === 'reset' && this.retryStale()) return;
+    this.settle(error, describeError(err));
+  }
+
+  /**
+   * The same GET through Node's http client, which skips interim responses; on a connection of
+   * its own, for the rare server that sends 100 Continue unasked. Its callbacks are this
+   * exchange's, so timeouts, redirects and causes work as for any request.
+   */
+  private sendWithNodeHttp(): void {
+    // Loaded on first use only: no start-up cost for the rare server that needs it.
+    const client = this.url.startsWith('https:') ? import('node:https') : import('node:http');
+    client.then(({ get }) => this.sendWith(get), (err: unknown) => this.settle(classifyError(err), describeError(err)));
+  }
+
+  private sendWith(get: typeof import('node:http').get): void {
+    if (this.settled) return;
+    const onError = (err: Error): void => this.onResponseError(null as unknown as Dispatcher.DispatchController, err);
+    try {
+      this.nodeRequest = get(this.url, { headers: this.headers, agent: false, ...(this.context.outer ? { signal: this.context.outer } : {}) }, (res: IncomingMessage) => {
+        this.onResponseStart(null as unknown as Dispatcher.DispatchController, res.statusCode ?? 0, res.headers, res.statusMessage);
+        res.on('data', (chunk: Buffer) => this.onResponseData(null as unknown as Dispatcher.DispatchController, chunk));
+        res.on('end', () => {
+          this.nodeRequest = null;
+          this.onResponseEnd();
+        });
+        res.on('error', onError);
+      });
+      this.nodeRequest.on('error', onError);
+    } catch (err) {
+      this.settle(classifyError(err), describeError(err));
+    }
+  }
+
+  /**
+   * A keep-alive socket the server closed while idle fails the next request written on it
+   * before any response byte: the request never reached the server's application. It is sent
+   * once more on a new connection, as browsers do; this is not a --retries retry.
+   */
+  private retryStale(): boolean {
+    if (!this.reusedSocket || this.staleRetried || !Number.isNaN(this.ttfbMs) || this.settled) return false;
+    this.staleRetried = true;
+    this.reusedSocket = false;
+    this.context.sockets.staleRetries++;
+    this.controller = null;
+    this.redirectTo = null;
+    this.send(this.url);
+    return true;
   }
 
   /** Follows a Location unless it loops or the chain is longer than allowed (both failures, class other). */
@@ -179,11 +333,12 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.redirectTo = next;
   }
 
-  private settle(error: ErrorClass | null): void {
+  private settle(error: ErrorClass | null, cause?: string): void {
     if (this.settled) return;
     this.settled = true;
     clearTimeout(this.timer);
     const outcome: RequestOutcome = { status: this.status, bytes: this.bytes, ttfbMs: this.ttfbMs, error };
+    if (error !== null && cause !== undefined) outcome.cause = cause;
     if (this.retryAfterMs !== undefined) outcome.retryAfterMs = this.retryAfterMs;
     if (this.chunks && error === null) outcome.body = Buffer.concat(this.chunks).toString('utf8');
     this.chunks = null;
@@ -222,25 +377,20 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   // undici's own timers are coarse (they fire up to half a second early); ours is the limit,
   // theirs only a backstop set past it.
   const backstopMs = timeoutMs + 1_000;
-  const agent = new Agent({
-    connections: null,
-    pipelining: 1,
-    connect: { timeout: backstopMs },
-    headersTimeout: backstopMs,
-    bodyTimeout: backstopMs,
-  });
+  const sockets: SocketTally = { opened: 0, open: 0, peak: 0, staleRetries: 0 };
+  const connectSocket = buildConnector({ timeout: backstopMs });
+  const connect: ReturnType<typeof BuildConnector> = (connectOptions, callback) =>
+    connectSocket(connectOptions, (err, socket) => {
+      if (socket) trackSocket(socket as Socket, sockets);
+      // undici's callback type is a union of (err, null) and (null, socket); this passes either through.
+      callback(err as never, socket as never);
+    });
+  const agentOptions = { connections: null, pipelining: 1, connect, headersTimeout: backstopMs, bodyTimeout: backstopMs };
+  const agent = new Agent(agentOptions);
+  // Its requests go out with `reset: true`, one per connection: a stale-socket retry never meets another stale socket.
+  let fresh: UndiciAgent | null = null;
+  const freshAgent = (): UndiciAgent => (fresh ??= new Agent(agentOptions));
   const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
-  let opened = 0;
-  let open = 0;
-  let peak = 0;
-  agent.on('connect', () => {
-    opened++;
-    open++;
-    if (open > peak) peak = open;
-  });
-  agent.on('disconnect', () => {
-    open--;
-  });
   const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...options.headers };
   const outer = options.signal;
   // Destroying the pool cuts off every request in flight or queued, each through its own
@@ -248,12 +398,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   // requests a second cost 50 MB of peak memory.)
   const abortAll = (): void => {
     void agent.destroy().catch(() => {});
+    void fresh?.destroy().catch(() => {});
   };
   outer?.addEventListener('abort', abortAll, { once: true });
-  const context: ClientContext = { agent, timeoutMs, maxRedirects, outer };
+  const context: ClientContext = { agent, freshAgent, timeoutMs, maxRedirects, outer, sockets };
 
   function fetchOne(url: string, keepBody = false, extraHeaders?: Record<string, string>): Promise<RequestOutcome> {
-    if (outer?.aborted) return Promise.resolve({ status: 0, bytes: 0, ttfbMs: Number.NaN, error: 'aborted' });
+    if (outer?.aborted) return Promise.resolve({ status: 0, bytes: 0, ttfbMs: Number.NaN, error: 'aborted', cause: 'interrupted' });
     return new Promise<RequestOutcome>((resolve) => {
       new Exchange(context, resolve, keepBody, extraHeaders ? { ...headers, ...extraHeaders } : headers).send(url);
     });
@@ -261,10 +412,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   return {
     fetch: fetchOne,
-    poolStats: () => ({ opened, peak }),
+    poolStats: () => ({ opened: sockets.opened, peak: sockets.peak, staleRetries: sockets.staleRetries }),
     async close() {
       outer?.removeEventListener('abort', abortAll);
       if (!agent.destroyed) await agent.close().catch(() => agent.destroy());
+      if (fresh && !fresh.destroyed) await fresh.close().catch(() => fresh?.destroy());
       // The sockets' descriptors are released a loop turn after close resolves; without this
       // wait, a strategy that follows 6,000 connections of `all` can meet EMFILE.
       await new Promise<void>((resolve) => setImmediate(resolve));

@@ -9,3 +9,11 @@ declare module 'undici/lib/dispatcher/agent.js' {
   const AgentClass: typeof Agent;
   export default AgentClass;
 }
+
+/** undici's socket connector, to count the sockets that carry requests (see client.ts). */
+declare module 'undici/lib/core/connect.js' {
+  import type { buildConnector as build } from 'undici';
+
+  const buildConnector: typeof build;
+  export default buildConnector;
+}

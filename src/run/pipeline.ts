@@ -9,6 +9,7 @@ import { autoSweep, type AutoStep, type AutoSweepResult } from '../core/auto-swe
 import { createRandom } from '../core/random.js';
 import { summarizeGroup } from '../core/summarize.js';
 import { primeHttpClient } from '../http/prime.js';
+import { ignoredProxyVariable, ignoredProxyWarning } from '../http/proxy-env.js';
 import type { Target } from '../targets/resolve.js';
 import { startLoopDelay } from './loop-delay.js';
 import type { RunOptions } from './settings.js';
@@ -50,6 +51,8 @@ export interface PipelineOutput {
   bodies: readonly string[];
   /** -c auto: the search's path and answer. */
   auto?: AutoSweepResult;
+  /** A proxy variable (HTTPS_PROXY…) that applies to the targets but is not used; null when none. */
+  ignoredProxy: string | null;
 }
 
 /** Runs every strategy over the workload, round by round; stops starting requests once aborted. */
@@ -60,6 +63,8 @@ export async function runPipeline(input: PipelineInput, hooks: PipelineHooks): P
   const { server, ...workload } = await prepareWorkload(target, options, seed, input.apiKey, hooks.signal);
   try {
     const { urls } = workload;
+    const ignoredProxy = ignoredProxyVariable(process.env, urls);
+    if (ignoredProxy !== null) hooks.warn(ignoredProxyWarning(ignoredProxy));
     const clients = clientFactory({
       urls,
       headers: workload.headers,
@@ -120,7 +125,7 @@ export async function runPipeline(input: PipelineInput, hooks: PipelineHooks): P
     } finally {
       Error.stackTraceLimit = stackTraceLimit;
     }
-    return { startedAt, workload, groups, bodies: clients.bodies, ...(auto ? { auto } : {}) };
+    return { startedAt, workload, groups, bodies: clients.bodies, ignoredProxy, ...(auto ? { auto } : {}) };
   } finally {
     await server?.stop();
   }

@@ -16,7 +16,7 @@ import { expectOk, expectUsageError, parseJsonReport } from '../helpers/expectat
 // The JSON document as the contract describes it (schemaVersion 1), written out here on purpose:
 // the test checks the contract, not whatever the source's types say today.
 
-const ERROR_CLASSES = ['timeout', 'connect', 'dns', 'reset', 'tls', 'http4xx', 'http5xx', 'aborted', 'other'] as const;
+const ERROR_CLASSES = ['timeout', 'connect', 'dns', 'reset', 'tls', 'http4xx', 'http5xx', 'aborted', 'protocol', 'fd-limit', 'other'] as const;
 type ErrorClass = (typeof ERROR_CLASSES)[number];
 const LATENCY_KEYS = ['min', 'mean', 'p50', 'p90', 'p95', 'p99', 'max'] as const;
 

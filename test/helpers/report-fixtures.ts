@@ -20,6 +20,7 @@ export function makeResult(overrides: Partial<StrategyResult> = {}): StrategyRes
     bytes: 0,
     maxInFlight: 1,
     errors: emptyErrorCounts(),
+    errorExamples: {},
     statusCodes: {},
     speedup: null,
     ttfbMs: 0,

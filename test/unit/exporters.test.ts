@@ -44,20 +44,20 @@ const SEQ3 = result({
   strategy: 'sequential', concurrency: 1, wallMs: 2483, requests: 30, ok: 30, reqPerSec: 4.03, speedup: 1,
   latencyMs: { min: 104.2, mean: 248.3, p50: 251.7, p90: 380, p95: 391.5, p99: 398.3, max: 399.9 },
   runs: runs3([2450, 2483, 2520]), wallMsStats: { median: 2483, mean: 2484.333, stddev: 35.019, min: 2450, max: 2520 },
-  pool: { opened: 1, peak: 1 }, eventLoopDelayP99Ms: 0.512,
+  pool: { opened: 1, peak: 1, staleRetries: 0 }, eventLoopDelayP99Ms: 0.512,
 });
 const ALL3 = result({
   strategy: 'all', concurrency: null, wallMs: 411, requests: 30, ok: 30, reqPerSec: 24.33, maxInFlight: 10, speedup: 6.041,
   latencyMs: { min: 103.9, mean: 250.1, p50: 250.4, p90: 390, p95: 400.5, p99: 409.7, max: 410.9 },
   runs: runs3([405, 411, 430]), wallMsStats: { median: 411, mean: 415.333, stddev: 13.051, min: 405, max: 430 },
-  speedupStddev: 0.213, speedupCI95: [5.7, 6.2], verdict: 'faster', pool: { opened: 10, peak: 10 }, eventLoopDelayP99Ms: 3.25,
+  speedupStddev: 0.213, speedupCI95: [5.7, 6.2], verdict: 'faster', pool: { opened: 10, peak: 10, staleRetries: 0 }, eventLoopDelayP99Ms: 3.25,
 });
 const B2 = result({
   strategy: 'bounded', concurrency: 2, wallMs: 1250.5, requests: 30, ok: 30, reqPerSec: 8, maxInFlight: 2, speedup: 1.986,
   latencyMs: { min: 100.1, mean: 249.9, p50: 250, p90: 380.2, p95: 390.7, p99: 398, max: 399 },
   runs: runs3([1240, 1250.5, 1262]), wallMsStats: { median: 1250.5, mean: 1250.833, stddev: 11.003, min: 1240, max: 1262 },
   speedupStddev: 0.034, speedupCI95: [1.95, 2.01], verdict: 'faster',
-  queueWaitMs: { mean: 500.5, p50: 480, p95: 1000.2, max: 1010 }, pool: { opened: 2, peak: 2 }, eventLoopDelayP99Ms: 0.9,
+  queueWaitMs: { mean: 500.5, p50: 480, p95: 1000.2, max: 1010 }, pool: { opened: 2, peak: 2, staleRetries: 0 }, eventLoopDelayP99Ms: 0.9,
 });
 const B4 = result({
   strategy: 'bounded', concurrency: 4, wallMs: 700, requests: 30, ok: 27, failed: 3, reqPerSec: 14.29, maxInFlight: 4, speedup: 3.547,
@@ -65,7 +65,7 @@ const B4 = result({
   errors: { ...emptyErrorCounts(), http5xx: 3 }, statusCodes: { '200': 27, '503': 3 },
   runs: runs3([690, 700, 715], 1), wallMsStats: { median: 700, mean: 701.667, stddev: 12.583, min: 690, max: 715 },
   speedupStddev: 0.077, speedupCI95: [3.4, 3.7], verdict: 'faster',
-  queueWaitMs: { mean: 240.1, p50: 230, p95: 480, max: 500 }, pool: { opened: 6, peak: 4 }, eventLoopDelayP99Ms: 1.1,
+  queueWaitMs: { mean: 240.1, p50: 230, p95: 480, max: 500 }, pool: { opened: 6, peak: 4, staleRetries: 0 }, eventLoopDelayP99Ms: 1.1,
 });
 const RICH = report([SEQ3, ALL3, B2, B4], {
   config: makeConfig({ target: 'tmdb', concurrency: [2, 4], latency: '100-400', seed: 7, language: 'en-US', runs: 3, warmup: 1 }),
@@ -203,15 +203,15 @@ describe('renderMarkdown', () => {
 describe('renderCsv', () => {
   const HEADER =
     'strategy,concurrency,requests,ok,failed,wall_ms,wall_ms_stddev,req_per_sec,p50_ms,p90_ms,p95_ms,p99_ms,max_ms,speedup,speedup_stddev,' +
-    'sockets_opened,loop_delay_p99_ms,error_timeout,error_connect,error_dns,error_reset,error_tls,error_http4xx,error_http5xx,error_aborted,error_other';
+    'sockets_opened,loop_delay_p99_ms,error_timeout,error_connect,error_dns,error_reset,error_tls,error_http4xx,error_http5xx,error_aborted,error_protocol,error_fd-limit,error_other';
 
   it('renders the golden CSV of a plain run: header, one row per result, LF, empty cells for none', () => {
     expect(renderCsv(report([SEQUENTIAL, ALL, BOUNDED]))).toBe(
       [
         HEADER,
-        'sequential,1,10,10,0,2483,,4.03,251.7,380,391.5,398.3,399.9,1,,,,0,0,0,0,0,0,0,0,0',
-        'all,,10,10,0,411,,24.33,250.4,390,400.5,409.7,410.9,6.041,,,,0,0,0,0,0,0,0,0,0',
-        'bounded,5,10,10,0,512.4,,19.52,248.6,371,385.2,396.1,398.2,4.846,,,,0,0,0,0,0,0,0,0,0',
+        'sequential,1,10,10,0,2483,,4.03,251.7,380,391.5,398.3,399.9,1,,,,0,0,0,0,0,0,0,0,0,0,0',
+        'all,,10,10,0,411,,24.33,250.4,390,400.5,409.7,410.9,6.041,,,,0,0,0,0,0,0,0,0,0,0,0',
+        'bounded,5,10,10,0,512.4,,19.52,248.6,371,385.2,396.1,398.2,4.846,,,,0,0,0,0,0,0,0,0,0,0,0',
         '',
       ].join('\n'),
     );
@@ -221,10 +221,10 @@ describe('renderCsv', () => {
     expect(renderCsv(RICH)).toBe(
       [
         HEADER,
-        'sequential,1,30,30,0,2483,35.019,4.03,251.7,380,391.5,398.3,399.9,1,,1,0.512,0,0,0,0,0,0,0,0,0',
-        'all,,30,30,0,411,13.051,24.33,250.4,390,400.5,409.7,410.9,6.041,0.213,10,3.25,0,0,0,0,0,0,0,0,0',
-        'bounded,2,30,30,0,1250.5,11.003,8,250,380.2,390.7,398,399,1.986,0.034,2,0.9,0,0,0,0,0,0,0,0,0',
-        'bounded,4,30,27,3,700,12.583,14.29,240.25,370,388,397.9,399.5,3.547,0.077,6,1.1,0,0,0,0,0,0,3,0,0',
+        'sequential,1,30,30,0,2483,35.019,4.03,251.7,380,391.5,398.3,399.9,1,,1,0.512,0,0,0,0,0,0,0,0,0,0,0',
+        'all,,30,30,0,411,13.051,24.33,250.4,390,400.5,409.7,410.9,6.041,0.213,10,3.25,0,0,0,0,0,0,0,0,0,0,0',
+        'bounded,2,30,30,0,1250.5,11.003,8,250,380.2,390.7,398,399,1.986,0.034,2,0.9,0,0,0,0,0,0,0,0,0,0,0',
+        'bounded,4,30,27,3,700,12.583,14.29,240.25,370,388,397.9,399.5,3.547,0.077,6,1.1,0,0,0,0,0,0,3,0,0,0,0',
         '',
       ].join('\n'),
     );
@@ -235,7 +235,7 @@ describe('renderCsv', () => {
     const lines = renderCsv(PARTIAL).trimEnd().split('\n');
     expect(lines).toHaveLength(3);
     for (const line of lines) expect(line.split(',')).toHaveLength(CSV_HEADER.length);
-    expect(lines[2]).toBe('all,,10,6,4,300,,33.33,0,0,0,0,0,,,,,0,0,0,0,0,0,0,4,0');
+    expect(lines[2]).toBe('all,,10,6,4,300,,33.33,0,0,0,0,0,,,,,0,0,0,0,0,0,0,4,0,0,0');
   });
 
   it('quotes fields as RFC 4180 says, and writes numbers without exponents', () => {

@@ -342,13 +342,13 @@ describe('summarizeGroup', () => {
   it('takes the worst run for the pool, the peak in flight and the event loop delay', () => {
     const r = summarizeGroup(
       [
-        makeRun('bounded', 4, 100, { pool: { opened: 4, peak: 3 }, loopDelay: 1.5, maxInFlight: 3 }),
-        makeRun('bounded', 4, 100, { pool: { opened: 2, peak: 4 }, loopDelay: 7.12345, maxInFlight: 4 }),
+        makeRun('bounded', 4, 100, { pool: { opened: 4, peak: 3, staleRetries: 1 }, loopDelay: 1.5, maxInFlight: 3 }),
+        makeRun('bounded', 4, 100, { pool: { opened: 2, peak: 4, staleRetries: 2 }, loopDelay: 7.12345, maxInFlight: 4 }),
         makeRun('bounded', 4, 100, { pool: null, loopDelay: null, maxInFlight: 2 }),
       ],
       null,
     );
-    expect(r.pool).toEqual({ opened: 4, peak: 4 });
+    expect(r.pool).toEqual({ opened: 4, peak: 4, staleRetries: 3 });
     expect(r.eventLoopDelayP99Ms).toBe(7.123);
     expect(r.maxInFlight).toBe(4);
     const none = summarizeGroup([makeRun('bounded', 4, 100)], null);

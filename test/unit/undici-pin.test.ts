@@ -14,6 +14,13 @@ describe('undici deep import', () => {
     expect(mod.default).toBe(Agent);
   });
 
+  it('undici/lib/core/connect.js still exports the socket connector', async () => {
+    const mod = (await import('undici/lib/core/connect.js')) as { default: unknown };
+    expect(typeof mod.default, 'undici/lib/core/connect.js moved or changed its export').toBe('function');
+    const { buildConnector } = await import('undici');
+    expect(mod.default).toBe(buildConnector);
+  });
+
   it('package.json pins undici to the minor the deep import was checked against', () => {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> };
     const range = pkg.dependencies.undici ?? '';

@@ -1,0 +1,210 @@
+import { describe, expect, it } from 'vitest';
+import type { StrategyRun } from '../../src/core/benchmark.js';
+import { Samples } from '../../src/core/samples.js';
+import { errorExamples, requestSamples } from '../../src/core/summarize.js';
+import type { ErrorClass, RequestOutcome } from '../../src/core/types.js';
+import { ERROR_CLASSES } from '../../src/core/types.js';
+import { failureAdvice, failureCauseLines } from '../../src/export/prose.js';
+import { classifyError, classifyStatus, describeError, MAX_CAUSE_LENGTH, shortCause } from '../../src/http/classify.js';
+import { ignoredProxyVariable, noProxyCovers } from '../../src/http/proxy-env.js';
+
+const withCode = (code: string, message = code): Error => Object.assign(new Error(message), { code });
+
+describe('the new error classes', () => {
+  it('keeps the contract order, other last', () => {
+    expect(ERROR_CLASSES).toEqual(['timeout', 'connect', 'dns', 'reset', 'tls', 'http4xx', 'http5xx', 'aborted', 'protocol', 'fd-limit', 'other']);
+  });
+
+  it.each([
+    ['HPE_HEADER_OVERFLOW', 'protocol'],
+    ['HPE_INVALID_CONSTANT', 'protocol'],
+    ['HPE_INVALID_STATUS', 'protocol'],
+    ['UND_ERR_HEADERS_OVERFLOW', 'protocol'],
+    ['UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'protocol'],
+    ['UND_ERR_INFO', 'protocol'],
+    ['EMFILE', 'fd-limit'],
+    ['ENFILE', 'fd-limit'],
+  ])('code %s -> %s', (code, expected) => {
+    expect(classifyError(withCode(code))).toBe(expected);
+  });
+
+  it('classifies an HTTPParserError without a code as protocol, and EMFILE inside a connect error as fd-limit', () => {
+    expect(classifyError(Object.assign(new Error('Response does not match the HTTP/1.1 protocol'), { name: 'HTTPParserError' }))).toBe('protocol');
+    expect(classifyError(new TypeError('fetch failed', { cause: withCode('EMFILE', 'connect EMFILE 127.0.0.1:80 - Local (undefined:undefined)') }))).toBe('fd-limit');
+  });
+
+  it.each([
+    [100, null],
+    [304, null],
+    [599, 'http5xx'],
+    [600, 'protocol'],
+    [999, 'protocol'],
+    [99, 'protocol'],
+  ])('status %i -> %s', (status, expected) => {
+    expect(classifyStatus(status)).toBe(expected);
+  });
+});
+
+describe('describeError', () => {
+  it('gives the code and the innermost message', () => {
+    expect(describeError(withCode('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:1'))).toBe('ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1');
+    expect(describeError(new TypeError('fetch failed', { cause: withCode('ENOTFOUND', 'getaddrinfo ENOTFOUND nowhere.invalid') }))).toBe('ENOTFOUND: getaddrinfo ENOTFOUND nowhere.invalid');
+    expect(describeError(new AggregateError([withCode('ECONNREFUSED', 'connect ECONNREFUSED ::1:81'), withCode('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:81')]))).toBe('ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:81');
+  });
+
+  it("cuts OpenSSL's message to its reason", () => {
+    const ssl = withCode('ERR_SSL_WRONG_VERSION_NUMBER', '80A4:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/openssl/ssl/record/ssl3_record.c:354:\n');
+    expect(describeError(ssl)).toBe('ERR_SSL_WRONG_VERSION_NUMBER: wrong version number');
+    expect(describeError(withCode('DEPTH_ZERO_SELF_SIGNED_CERT', 'self-signed certificate'))).toBe('DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate');
+  });
+
+  it('copes with errors without code or message', () => {
+    expect(describeError(new Error('mystery'))).toBe('mystery');
+    expect(describeError(new Error(''))).toBe('unknown error');
+    expect(describeError('a string')).toBe('a string');
+  });
+
+  it('strips control characters and keeps at most MAX_CAUSE_LENGTH characters', () => {
+    expect(shortCause('503 Bad\r\n\u001b[31mThing\u0007')).toBe('503 Bad [31mThing');
+    const long = shortCause('x'.repeat(500));
+    expect(long).toHaveLength(MAX_CAUSE_LENGTH);
+    expect(long.endsWith('…')).toBe(true);
+    expect(MAX_CAUSE_LENGTH).toBe(200);
+  });
+});
+
+function failure(error: ErrorClass, cause?: string, status = 0): RequestOutcome {
+  return { status, bytes: 0, ttfbMs: Number.NaN, error, ...(cause === undefined ? {} : { cause }) };
+}
+
+function runOf(outcomes: Array<RequestOutcome | 'in-flight' | 'not-started'>): StrategyRun {
+  const samples = new Samples(outcomes.length);
+  outcomes.forEach((o, i) => {
+    if (o === 'not-started') return;
+    samples.markStart(i, i);
+    if (o !== 'in-flight') samples.record(i, i + 1, o);
+  });
+  return { strategy: 'bounded', concurrency: 2, samples, wallMs: 10, maxInFlight: 2, partial: false, pool: null, eventLoopDelayP99Ms: null };
+}
+
+describe('errorExamples', () => {
+  const ok: RequestOutcome = { status: 200, bytes: 1, ttfbMs: 1, error: null, cause: 'ignored on success' };
+
+  it('keeps the top three distinct messages per class, by count, ties in order of appearance', () => {
+    const refused = 'ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1';
+    const run = runOf([
+      ok,
+      failure('connect', 'EHOSTUNREACH: connect EHOSTUNREACH 10.0.0.1:80'),
+      failure('connect', refused),
+      failure('connect', refused),
+      failure('connect', 'ENETUNREACH: a'),
+      failure('connect', 'EADDRNOTAVAIL: b'),
+      failure('connect', 'EADDRNOTAVAIL: b'),
+      failure('connect', refused),
+      failure('http5xx', '503 Service Unavailable', 503),
+      failure('http4xx', undefined, 404),
+      failure('reset'),
+      'in-flight',
+      'not-started',
+    ]);
+    expect(errorExamples([run])).toEqual({
+      connect: [
+        { message: refused, count: 3 },
+        { message: 'EADDRNOTAVAIL: b', count: 2 },
+        { message: 'EHOSTUNREACH: connect EHOSTUNREACH 10.0.0.1:80', count: 1 },
+      ],
+      reset: [{ message: 'no message', count: 1 }],
+      http4xx: [{ message: '404', count: 1 }],
+      http5xx: [{ message: '503 Service Unavailable', count: 1 }],
+      aborted: [{ message: 'interrupted', count: 1 }],
+    });
+  });
+
+  it('adds counts over runs and is empty when nothing failed', () => {
+    const a = runOf([failure('timeout', 'no complete response within --timeout 100 ms'), ok]);
+    const b = runOf([failure('timeout', 'no complete response within --timeout 100 ms'), failure('fd-limit', 'EMFILE: x')]);
+    expect(errorExamples([a, b])).toEqual({
+      timeout: [{ message: 'no complete response within --timeout 100 ms', count: 2 }],
+      'fd-limit': [{ message: 'EMFILE: x', count: 1 }],
+    });
+    expect(errorExamples([runOf([ok, ok])])).toEqual({});
+  });
+
+  it('stores one string for many equal causes, and none for successes', () => {
+    const cause = ['ECONNREFUSED', 'connect'].join(': ');
+    const samples = new Samples(3);
+    for (let i = 0; i < 3; i++) {
+      samples.markStart(i, 0);
+      samples.record(i, 1, i === 2 ? ok : failure('connect', `${cause}`));
+    }
+    expect(samples.cause(0)).toBe(cause);
+    expect(samples.cause(2)).toBeNull();
+  });
+
+  it('gives --details samples their message, null on success', () => {
+    const run = runOf([ok, failure('tls', 'ERR_SSL_WRONG_VERSION_NUMBER: wrong version number'), 'in-flight']);
+    const messages = requestSamples(run, { urlOf: (i) => `http://127.0.0.1/${i}` }).map((s) => [s.error, s.message]);
+    expect(messages).toEqual([
+      [null, null],
+      ['tls', 'ERR_SSL_WRONG_VERSION_NUMBER: wrong version number'],
+      ['aborted', 'interrupted'],
+    ]);
+  });
+});
+
+describe('failure advice', () => {
+  it.each([
+    ['tls', 'ERR_SSL_WRONG_VERSION_NUMBER: wrong version number', 'the server speaks plain http? try an http:// URL'],
+    ['tls', 'DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate', 'the certificate is not trusted here: trust its CA with NODE_EXTRA_CA_CERTS=ca.pem'],
+    ['fd-limit', 'EMFILE: connect EMFILE', 'out of file descriptors: raise ulimit -n or lower the concurrency'],
+    ['http4xx', '429 Too Many Requests', 'the server limits the rate: --rate or a lower -c'],
+    ['connect', 'ECONNREFUSED: connect ECONNREFUSED 10.1.2.3:8443', 'nothing listens at 10.1.2.3:8443'],
+    ['timeout', 'no complete response within --timeout 50 ms', 'raise --timeout or lower -c'],
+    ['protocol', 'UND_ERR_HEADERS_OVERFLOW: Headers Overflow Error', 'the response headers exceed 16 KB'],
+    ['protocol', '999 Weird', 'the server sent a status outside 100-599'],
+  ] as Array<[ErrorClass, string, string]>)('%s: %s', (cls, message, advice) => {
+    expect(failureAdvice(cls, message)).toBe(advice);
+  });
+
+  it('writes one line per failing class, with the most common message over all results', () => {
+    const lines = failureCauseLines([
+      { errorExamples: { connect: [{ message: 'ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9', count: 2 }], http5xx: [{ message: '502 Bad Gateway', count: 3 }, { message: '503 Service Unavailable', count: 2 }] } },
+      { errorExamples: { http5xx: [{ message: '503 Service Unavailable', count: 4 }] } },
+    ]);
+    expect(lines).toEqual([
+      'connect: 2 × ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9 (nothing listens at 127.0.0.1:9)',
+      'http5xx: 6 × 503 Service Unavailable (the server is overloaded or down: a lower -c or --rate)',
+    ]);
+    expect(failureCauseLines([{ errorExamples: {} }])).toEqual([]);
+  });
+});
+
+describe('ignored proxy variables', () => {
+  const urls = ['https://api.example.test/a', 'https://api.example.test/b', 'http://plain.example.test/c'];
+
+  it('names the variable that applies to a target', () => {
+    expect(ignoredProxyVariable({ HTTPS_PROXY: 'http://127.0.0.1:3128' }, urls)).toBe('HTTPS_PROXY');
+    expect(ignoredProxyVariable({ http_proxy: 'http://127.0.0.1:3128' }, urls)).toBe('http_proxy');
+    expect(ignoredProxyVariable({ HTTPS_PROXY: 'http://127.0.0.1:3128' }, ['http://plain.example.test/'])).toBeNull();
+    expect(ignoredProxyVariable({ HTTPS_PROXY: '  ' }, urls)).toBeNull();
+    expect(ignoredProxyVariable({}, urls)).toBeNull();
+  });
+
+  it('is silent when NO_PROXY covers every target', () => {
+    expect(ignoredProxyVariable({ HTTPS_PROXY: 'http://p:1', HTTP_PROXY: 'http://p:1', NO_PROXY: 'example.test' }, urls)).toBeNull();
+    expect(ignoredProxyVariable({ HTTPS_PROXY: 'http://p:1', no_proxy: '*' }, urls)).toBeNull();
+    expect(ignoredProxyVariable({ HTTPS_PROXY: 'http://p:1', NO_PROXY: 'plain.example.test' }, urls)).toBe('HTTPS_PROXY');
+  });
+
+  it.each([
+    ['.example.test', 'api.example.test', '443', true],
+    ['example.test', 'example.test', '443', true],
+    ['example.test:8443', 'example.test', '443', false],
+    ['example.test:443', 'example.test', '443', true],
+    ['other.test, 127.0.0.1', '127.0.0.1', '80', true],
+    ['notexample.test', 'example.test', '80', false],
+    ['[::1]', '[::1]', '80', true],
+  ])('NO_PROXY %s covers %s:%s: %s', (noProxy, host, port, expected) => {
+    expect(noProxyCovers(noProxy, host, port)).toBe(expected);
+  });
+});
