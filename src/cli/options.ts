@@ -104,6 +104,7 @@ export const parseRateLimit = (text: string): number => parsePerSecond('--rate-l
 export const parseRate = (text: string): number => parsePerSecond('--rate', text);
 
 export const parseMaxInflight = (text: string): number => parseWholeNumber('--max-inflight', text, 1, LIMITS.concurrency);
+export const parseCapacity = (text: string): number => parseWholeNumber('--capacity', text, 1, LIMITS.concurrency);
 export const parsePort = (text: string): number => parseWholeNumber('--port', text, 0, 65_535);
 
 /** "en-US", "ko-KR", "de": a language tag as TMDB takes it. */

@@ -6,6 +6,7 @@ import type { LatencyModel } from '../core/types.js';
 import { NO_FAULTS } from '../fixture-server/faults.js';
 import { WATERFALL_AUTO_MAX_REQUESTS, parseFormat } from './outputs.js';
 import {
+  parseCapacity,
   parseConcurrency,
   parseCount,
   parseErrorRate,
@@ -44,6 +45,7 @@ Examples:
 
   $ async-bench pokemon --offline --runs 5 --warmup 1 --min-speedup 3 --format markdown -o summary.md
   $ async-bench pokemon --offline -n 100 -c 1,2,4,8,16,32 --max-inflight 10
+  $ async-bench pokemon --offline -n 40 --latency 50 --capacity 10 -s bounded -c 20
 
 Exit codes: 0 ran, 1 a check failed (--fail-on-error, thresholds, baseline), 2 bad usage or input, 130 interrupted.`;
 
@@ -54,7 +56,8 @@ function addServerOptions<Args extends unknown[], Opts extends OptionValues>(com
     .option('--seed <n>', 'make random ids and simulated jitter reproducible', parseSeed)
     .option('--error-rate <0..1>', 'fixture server: answer this share of requests with 500', parseErrorRate)
     .option('--rate-limit <n/s>', 'fixture server: allow n requests a second, then 429 with Retry-After', parseRateLimit)
-    .option('--max-inflight <n>', 'fixture server: answer 503 above n requests at once', parseMaxInflight);
+    .option('--max-inflight <n>', 'fixture server: answer 503 above n requests at once (queued ones count)', parseMaxInflight)
+    .option('--capacity <n>', 'fixture server: serve n requests at once and queue the rest, first come first served', parseCapacity);
 }
 
 /** --latency as typed and as the report states it: "N" or "MIN-MAX" ms, whatever spacing or unit was typed. */
@@ -69,6 +72,7 @@ interface ServerOptionValues {
   errorRate?: number;
   rateLimit?: number;
   maxInflight?: number;
+  capacity?: number;
 }
 
 function serverSettings(opts: ServerOptionValues): ServerSettings {
@@ -80,8 +84,9 @@ function serverSettings(opts: ServerOptionValues): ServerSettings {
       errorRate: opts.errorRate ?? NO_FAULTS.errorRate,
       rateLimitPerSec: opts.rateLimit ?? null,
       maxInflight: opts.maxInflight ?? null,
+      capacity: opts.capacity ?? null,
     },
-    faultsGiven: opts.errorRate !== undefined || opts.rateLimit !== undefined || opts.maxInflight !== undefined,
+    faultsGiven: opts.errorRate !== undefined || opts.rateLimit !== undefined || opts.maxInflight !== undefined || opts.capacity !== undefined,
   };
 }
 
