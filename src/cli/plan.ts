@@ -51,7 +51,7 @@ function reportConfig(options: RunOptions, target: Target, seed: number): Omit<R
 
 /** Checks everything the user gave, reads the inputs (URL list, baseline), and plans the run. */
 export async function planRun(options: RunOptions): Promise<RunPlan> {
-  const target = await resolveTarget(options.targets, options.file);
+  const target = await resolveTarget(options.targets, options.files);
   checkCombination(options, target);
   const outputs = planOutputs(options.json, options.format, options.output);
   checkWaterfall(options.waterfall, outputs);

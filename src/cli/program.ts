@@ -1,5 +1,6 @@
 import { Command, Option, type OptionValues } from '@commander-js/extra-typings';
 import { DEFAULTS } from '../core/defaults.js';
+import { UsageError, closestMatch } from '../core/errors.js';
 import type { RunOptions, ServeOptions, ServerSettings } from '../run/settings.js';
 import { parseThreshold, type Threshold } from '../core/thresholds.js';
 import type { LatencyModel } from '../core/types.js';
@@ -90,6 +91,10 @@ function serverSettings(opts: ServerOptionValues): ServerSettings {
   };
 }
 
+function collectFile(path: string, previous: string[]): string[] {
+  return [...previous, path];
+}
+
 function collectThreshold(expr: string, previous: Threshold[]): Threshold[] {
   return [...previous, parseThreshold(expr)];
 }
@@ -114,7 +119,11 @@ export function buildProgram(version: string, actions: Actions): Command {
     )
     .option('-r, --runs <n>', 'measured rounds; strategies are interleaved round by round', parseRuns, DEFAULTS.runs)
     .option('-w, --warmup <n>', 'rounds to run first and discard', parseWarmup, DEFAULTS.warmup)
-    .option('-f, --file <path>', 'read URLs one per line (- for stdin; blank and # lines skipped)')
+    .addOption(
+      new Option('-f, --file <path>', 'read URLs one per line (- for stdin; blank and # lines skipped); repeatable: arguments first, then each file in order')
+        .argParser(collectFile)
+        .default([], 'none'),
+    )
     .option('--offline', 'serve the preset from the built-in fixture server on 127.0.0.1');
   addServerOptions(run, "with --offline: the server's delay (0 = pure overhead; default: the preset's model)")
     .option('--language <tag>', 'tmdb: response language', parseLanguage, DEFAULTS.language)
@@ -149,7 +158,7 @@ export function buildProgram(version: string, actions: Actions): Command {
       await actions.run({
         version,
         targets,
-        ...(opts.file === undefined ? {} : { file: opts.file }),
+        files: opts.file,
         count: opts.count,
         countGiven: command.getOptionValueSource('count') === 'cli',
         concurrency: opts.concurrency,
@@ -195,6 +204,22 @@ export function buildProgram(version: string, actions: Actions): Command {
     .showSuggestionAfterError(true)
     .action(async (preset, opts) => {
       await actions.serve({ preset, port: opts.port, ...serverSettings(opts) });
+    });
+
+  // Explicit, because commander adds no implicit `help` command to a program with an action of its own.
+  program
+    .command('help')
+    .description('show the help of async-bench or of one command')
+    .argument('[command]', 'presets, serve or help')
+    .action((name) => {
+      if (name === undefined) return program.help();
+      const command = program.commands.find((c) => c.name() === name);
+      if (command === undefined) {
+        const names = program.commands.map((c) => c.name());
+        const suggestion = closestMatch(name, names);
+        throw new UsageError(`unknown command '${name}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; commands are ${names.join(', ')}`);
+      }
+      command.help();
     });
   return program;
 }
