@@ -1,6 +1,7 @@
 // First, so that a Ctrl-C during start-up is caught (see interrupt.ts).
 import { releaseInterrupts } from '../run/interrupt.js';
 import { readFileSync } from 'node:fs';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { CommanderError } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { EXIT } from './exit-codes.js';
@@ -44,11 +45,16 @@ export async function main(argv: readonly string[]): Promise<void> {
       process.exitCode = await presetsCommand();
     },
   });
-  program.exitOverride().configureOutput({
-    writeErr: (text) => {
-      commanderMessage += text;
-    },
-  });
+  // Subcommands were added before these settings, so each needs its own: every command's
+  // mistakes then reach the one handler below (one line, exit 2) instead of commander's exit 1.
+  const withSubcommands = (command: CommandUnknownOpts): CommandUnknownOpts[] => [command, ...command.commands.flatMap(withSubcommands)];
+  for (const command of withSubcommands(program)) {
+    command.exitOverride().configureOutput({
+      writeErr: (text) => {
+        commanderMessage += text;
+      },
+    });
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {

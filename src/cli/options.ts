@@ -83,17 +83,42 @@ export function parseLatency(text: string): LatencyModel {
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
-/** "Name: value" added to the headers so far (repeatable option). */
+/**
+ * Headers the HTTP client (undici, lib/core/request.js) refuses, or that would break every
+ * request: each would fail them all as `other`, so they are refused before the first one.
+ */
+const UNSENDABLE_HEADERS: Readonly<Record<string, string>> = {
+  'transfer-encoding': 'the HTTP client frames each request itself',
+  'content-length': 'the requests are GETs without a body, framed by the HTTP client',
+  'keep-alive': 'the HTTP client manages its connections itself',
+  upgrade: 'switching protocols is not supported',
+  expect: 'Expect (100-continue) is not supported by the HTTP client',
+};
+
+/** What undici sends in a header value: tab, printable ASCII and Latin-1 (one byte each). */
+const NOT_SENDABLE_IN_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+
+/** "Name: value" added to the headers so far (repeatable option). Messages name the header, never its value (it may be a secret). */
 export function parseHeader(text: string, previous: Record<string, string> = {}): Record<string, string> {
   const colon = text.indexOf(':');
   const name = colon === -1 ? '' : text.slice(0, colon).trim();
   if (colon === -1 || !HEADER_NAME.test(name)) {
-    // The value may be a secret: the message never repeats what was typed.
     throw new UsageError('--header must look like "Name: value" (a header name, a colon, then the value)');
   }
+  const key = name.toLowerCase();
   const value = text.slice(colon + 1).trim();
+  const unsendable = UNSENDABLE_HEADERS[key];
+  if (unsendable !== undefined) throw new UsageError(`--header '${name}' cannot be set: ${unsendable}`);
   if (/[\r\n\0]/.test(value)) throw new UsageError(`--header '${name}' has a line break or NUL in its value`);
-  return { ...previous, [name.toLowerCase()]: value };
+  if (NOT_SENDABLE_IN_VALUE.test(value)) {
+    throw new UsageError(
+      `--header '${name}' has a character that cannot be sent in a header value (a control character, or one beyond U+00FF); percent-encode or base64-encode it first`,
+    );
+  }
+  if (key === 'connection' && !value.split(',').every((token) => HEADER_NAME.test(token.trim()))) {
+    throw new UsageError(`--header '${name}' must be a comma-separated list of connection options, such as close`);
+  }
+  return { ...previous, [key]: value };
 }
 
 /** "0.1": share of requests the fixture server answers with 500. */
@@ -119,6 +144,7 @@ export const parseRateLimit = (text: string): number => parsePerSecond('--rate-l
 export const parseRate = (text: string): number => parsePerSecond('--rate', text);
 
 export const parseMaxInflight = (text: string): number => parseWholeNumber('--max-inflight', text, 1, LIMITS.concurrency);
+export const parseCapacity = (text: string): number => parseWholeNumber('--capacity', text, 1, LIMITS.concurrency);
 export const parsePort = (text: string): number => parseWholeNumber('--port', text, 0, 65_535);
 
 /** "en-US", "ko-KR", "de": a language tag as TMDB takes it. */

@@ -81,7 +81,7 @@ async function unlessInterrupted<T>(read: () => Promise<T>, fallback: T, signal:
  * `signal` (Ctrl-C) ends those reads at once: the plan then has nothing to fetch and no baseline.
  */
 export async function planRun(options: RunOptions, signal?: AbortSignal): Promise<RunPlan> {
-  const target = await unlessInterrupted<Target>(() => resolveTarget(options.targets, options.file, undefined, signal), { kind: 'urls', urls: [] }, signal);
+  const target = await unlessInterrupted<Target>(() => resolveTarget(options.targets, options.files, undefined, signal), { kind: 'urls', urls: [] }, signal);
   const seed = options.seed ?? newSeed();
   checkCombination(options, target);
   const outputs = planOutputs(options.json, options.format, options.output);

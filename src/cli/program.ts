@@ -1,5 +1,6 @@
 import { Command, Option, type OptionValues } from '@commander-js/extra-typings';
 import { DEFAULTS } from '../core/defaults.js';
+import { UsageError, closestMatch } from '../core/errors.js';
 import type { RunOptions, ServeOptions, ServerSettings } from '../run/settings.js';
 import { parseThreshold, type Threshold } from '../core/thresholds.js';
 import type { LatencyModel } from '../core/types.js';
@@ -10,6 +11,7 @@ import {
   parseBaselineIgnore,
   parseConcurrencyOption,
   parseMaxRequests,
+  parseCapacity,
   parseCount,
   parseErrorRate,
   parseHeader,
@@ -47,6 +49,7 @@ Examples:
 
   $ async-bench pokemon --offline --runs 5 --warmup 1 --min-speedup 3 --format markdown -o summary.md
   $ async-bench pokemon --offline -n 100 -c 1,2,4,8,16,32 --max-inflight 10
+  $ async-bench pokemon --offline -n 40 --latency 50 --capacity 10 -s bounded -c 20
 
 Exit codes: 0 ran, 1 a check failed (--fail-on-error, thresholds, baseline) or the result could not be written,
 2 bad usage or input, 130/143/129 interrupted (SIGINT, SIGTERM, SIGHUP).`;
@@ -58,7 +61,8 @@ function addServerOptions<Args extends unknown[], Opts extends OptionValues>(com
     .option('--seed <n>', 'make random ids and simulated jitter reproducible', parseSeed)
     .option('--error-rate <0..1>', 'fixture server: answer this share of requests with 500', parseErrorRate)
     .option('--rate-limit <n/s>', 'fixture server: allow n requests a second, then 429 with Retry-After', parseRateLimit)
-    .option('--max-inflight <n>', 'fixture server: answer 503 above n requests at once', parseMaxInflight);
+    .option('--max-inflight <n>', 'fixture server: answer 503 above n requests at once (queued ones count)', parseMaxInflight)
+    .option('--capacity <n>', 'fixture server: serve n requests at once and queue the rest, first come first served', parseCapacity);
 }
 
 /** --latency as typed and as the report states it: "N" or "MIN-MAX" ms, whatever spacing or unit was typed. */
@@ -73,6 +77,7 @@ interface ServerOptionValues {
   errorRate?: number;
   rateLimit?: number;
   maxInflight?: number;
+  capacity?: number;
 }
 
 function serverSettings(opts: ServerOptionValues): ServerSettings {
@@ -84,14 +89,19 @@ function serverSettings(opts: ServerOptionValues): ServerSettings {
       errorRate: opts.errorRate ?? NO_FAULTS.errorRate,
       rateLimitPerSec: opts.rateLimit ?? null,
       maxInflight: opts.maxInflight ?? null,
+      capacity: opts.capacity ?? null,
     },
-    faultsGiven: opts.errorRate !== undefined || opts.rateLimit !== undefined || opts.maxInflight !== undefined,
+    faultsGiven: opts.errorRate !== undefined || opts.rateLimit !== undefined || opts.maxInflight !== undefined || opts.capacity !== undefined,
   };
 }
 
 /** -c as a list of limits, or as the auto search. */
 function concurrencySettings(value: readonly number[] | AutoConcurrency): Pick<RunOptions, 'concurrency' | 'autoConcurrency'> {
   return 'auto' in value ? { concurrency: [], autoConcurrency: { ceiling: value.ceiling } } : { concurrency: value, autoConcurrency: null };
+}
+
+function collectFile(path: string, previous: string[]): string[] {
+  return [...previous, path];
 }
 
 function collectThreshold(expr: string, previous: Threshold[]): Threshold[] {
@@ -119,7 +129,11 @@ export function buildProgram(version: string, actions: Actions): Command {
     .option('--max-requests <n>', '-c auto: requests the whole search may make', parseMaxRequests, DEFAULTS.maxRequests)
     .option('-r, --runs <n>', 'measured rounds; strategies are interleaved round by round', parseRuns, DEFAULTS.runs)
     .option('-w, --warmup <n>', 'rounds to run first and discard', parseWarmup, DEFAULTS.warmup)
-    .option('-f, --file <path>', 'read URLs one per line (- for stdin; blank and # lines skipped)')
+    .addOption(
+      new Option('-f, --file <path>', 'read URLs one per line (- for stdin; blank and # lines skipped); repeatable: arguments first, then each file in order')
+        .argParser(collectFile)
+        .default([], 'none'),
+    )
     .option('--offline', 'serve the preset from the built-in fixture server on 127.0.0.1');
   addServerOptions(run, "with --offline: the server's delay (0 = pure overhead; default: the preset's model)")
     .option('--language <tag>', 'tmdb: response language', parseLanguage, DEFAULTS.language)
@@ -155,7 +169,7 @@ export function buildProgram(version: string, actions: Actions): Command {
       await actions.run({
         version,
         targets,
-        ...(opts.file === undefined ? {} : { file: opts.file }),
+        files: opts.file,
         count: opts.count,
         countGiven: command.getOptionValueSource('count') === 'cli',
         ...concurrencySettings(opts.concurrency),
@@ -203,6 +217,22 @@ export function buildProgram(version: string, actions: Actions): Command {
     .showSuggestionAfterError(true)
     .action(async (preset, opts) => {
       await actions.serve({ preset, port: opts.port, ...serverSettings(opts) });
+    });
+
+  // Explicit, because commander adds no implicit `help` command to a program with an action of its own.
+  program
+    .command('help')
+    .description('show the help of async-bench or of one command')
+    .argument('[command]', 'presets, serve or help')
+    .action((name) => {
+      if (name === undefined) return program.help();
+      const command = program.commands.find((c) => c.name() === name);
+      if (command === undefined) {
+        const names = program.commands.map((c) => c.name());
+        const suggestion = closestMatch(name, names);
+        throw new UsageError(`unknown command '${name}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; commands are ${names.join(', ')}`);
+      }
+      command.help();
     });
   return program;
 }

@@ -7,22 +7,25 @@ export interface FaultOptions {
   errorRate: number;
   /** Requests per second allowed (a token bucket of that size); above it, 429 with Retry-After. */
   rateLimitPerSec: number | null;
-  /** Requests handled at once; above it, an immediate 503. */
+  /** Requests handled at once (queued ones included); above it, an immediate 503. */
   maxInflight: number | null;
+  /** Requests served at once; the rest wait in line, first come first served (queueing, not refusing). */
+  capacity: number | null;
 }
 
-export const NO_FAULTS: FaultOptions = { errorRate: 0, rateLimitPerSec: null, maxInflight: null };
+export const NO_FAULTS: FaultOptions = { errorRate: 0, rateLimitPerSec: null, maxInflight: null, capacity: null };
 
 export function hasFaults(faults: FaultOptions): boolean {
-  return faults.errorRate > 0 || faults.rateLimitPerSec !== null || faults.maxInflight !== null;
+  return faults.errorRate > 0 || faults.rateLimitPerSec !== null || faults.maxInflight !== null || faults.capacity !== null;
 }
 
-/** "error rate 0.1, rate limit 20/s, max in flight 10" */
+/** "error rate 0.1, rate limit 20/s, max in flight 10, capacity 5 with a queue" */
 export function describeFaults(faults: FaultOptions): string {
   const parts: string[] = [];
   if (faults.errorRate > 0) parts.push(`error rate ${faults.errorRate}`);
   if (faults.rateLimitPerSec !== null) parts.push(`rate limit ${faults.rateLimitPerSec}/s`);
   if (faults.maxInflight !== null) parts.push(`max in flight ${faults.maxInflight}`);
+  if (faults.capacity !== null) parts.push(`capacity ${faults.capacity} with a queue`);
   return parts.join(', ');
 }
 
@@ -81,6 +84,90 @@ export function createFaultGate(faults: FaultOptions, seed: number, now: () => n
     },
     finished() {
       if (inflight > 0) inflight--;
+    },
+  };
+}
+
+/** The line of a server that serves at most `capacity` requests at once (--capacity). */
+export interface ServiceQueue {
+  /**
+   * Calls start(leave) now when a slot is free, otherwise once one frees up (first come, first
+   * served). Returns the same leave function: call it when the request is answered or its
+   * client gives up; it frees the slot, or takes a waiting request out of the line. Idempotent.
+   */
+  enter(start: (leave: () => void) => void): () => void;
+  readonly inService: number;
+  readonly waiting: number;
+  /** The most requests ever in service at once. */
+  readonly peakInService: number;
+}
+
+interface Ticket {
+  start: (leave: () => void) => void;
+  leave: () => void;
+  state: 'waiting' | 'serving' | 'done';
+}
+
+export function createServiceQueue(capacity: number): ServiceQueue {
+  if (!(Number.isInteger(capacity) && capacity >= 1)) throw new RangeError(`capacity must be a whole number of at least 1, got ${capacity}`);
+  // An array with a moving head: O(1) per request even with thousands waiting.
+  let line: Ticket[] = [];
+  let head = 0;
+  let inService = 0;
+  let waiting = 0;
+  let peak = 0;
+  const begin = (ticket: Ticket): void => {
+    ticket.state = 'serving';
+    inService++;
+    peak = Math.max(peak, inService);
+    ticket.start(ticket.leave);
+  };
+  const next = (): void => {
+    while (inService < capacity && head < line.length) {
+      const ticket = line[head]!;
+      head++;
+      if (ticket.state !== 'waiting') continue; // its client left while it waited
+      waiting--;
+      begin(ticket);
+    }
+    if (head === line.length) {
+      line = [];
+      head = 0;
+    } else if (head > 1024 && head * 2 > line.length) {
+      line = line.slice(head);
+      head = 0;
+    }
+  };
+  return {
+    enter(start) {
+      const ticket: Ticket = {
+        start,
+        state: 'waiting',
+        leave: () => {
+          const was = ticket.state;
+          ticket.state = 'done';
+          if (was === 'waiting') waiting--;
+          else if (was === 'serving') {
+            inService--;
+            next();
+          }
+        },
+      };
+      if (inService < capacity && waiting === 0) begin(ticket);
+      else {
+        line.push(ticket);
+        waiting++;
+      }
+      return ticket.leave;
+    },
+    get inService() {
+      return inService;
+    },
+    get waiting() {
+      return waiting;
+    },
+    get peakInService() {
+      return peak;
     },
   };
 }

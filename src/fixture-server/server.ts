@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { loadFixtureData, type FixtureData } from './data.js';
-import { createFaultGate, NO_FAULTS, type FaultOptions } from './faults.js';
-import { ATTEMPT_HEADER, HEALTH_PATH } from './protocol.js';
+import { createFaultGate, createServiceQueue, NO_FAULTS, type FaultOptions } from './faults.js';
+import { ATTEMPT_HEADER, HEALTH_PATH, IN_SERVICE_HEADER } from './protocol.js';
 import { delayFor, type LatencyModel } from './latency.js';
 import { jsonplaceholderRoute } from './routes/jsonplaceholder.js';
 import { pokeapiRoute } from './routes/pokeapi.js';
@@ -55,14 +55,17 @@ function send(req: IncomingMessage, res: ServerResponse, response: FixtureRespon
 
 /**
  * The request handler: refuse at once when a fault says so (503 busy, 429 rate limit),
- * otherwise wait the modelled delay and send the whole body (or an injected 500).
+ * otherwise wait for a slot (--capacity), then the modelled delay, and send the whole body
+ * (or an injected 500).
  */
 export function createFixtureHandler(
   options: FixtureServerOptions,
   data: FixtureData = loadFixtureData(),
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const routes = createRoutes(data);
-  const gate = createFaultGate(options.faults ?? NO_FAULTS, options.seed, () => performance.now());
+  const faults = options.faults ?? NO_FAULTS;
+  const gate = createFaultGate(faults, options.seed, () => performance.now());
+  const queue = faults.capacity === null ? null : createServiceQueue(faults.capacity);
   return (req, res) => {
     if (req.url === HEALTH_PATH) {
       send(req, res, { status: 200, body: 'ok' }); // no delay, no faults: for readiness and priming
@@ -74,9 +77,12 @@ export function createFixtureHandler(
       return;
     }
     let finished = false;
+    // Frees the --capacity slot, or leaves the line when the client gives up while waiting.
+    let leaveQueue = (): void => {};
     const finish = (): void => {
       if (!finished) {
         finished = true;
+        leaveQueue();
         gate.finished();
       }
     };
@@ -87,17 +93,30 @@ export function createFixtureHandler(
     const attempt = req.headers[ATTEMPT_HEADER];
     const faultKey = typeof attempt === 'string' && attempt !== '1' ? `${key}#${attempt}` : key;
     const origin = `http://${req.headers.host ?? FIXTURE_HOST}`;
+    // With --capacity, each response says how many were in service when it started (for tests and curious users).
+    let serviceHeaders: Record<string, string> = {};
     const respond = (): void => {
       const response: FixtureResponse =
         req.method !== 'GET' && req.method !== 'HEAD'
           ? { status: 405, body: 'Method Not Allowed' }
           : gate.failure(faultKey) ?? answer(routes, { path: url.pathname, query: url.searchParams, origin, headers: req.headers });
-      send(req, res, response);
+      send(req, res, { ...response, headers: { ...response.headers, ...serviceHeaders } });
       finish();
     };
-    const delay = delayFor(options.latency, options.seed, key);
-    if (delay > 0) setTimeout(respond, delay);
-    else respond();
+    const serve = (): void => {
+      const delay = delayFor(options.latency, options.seed, key);
+      if (delay > 0) setTimeout(respond, delay);
+      else respond();
+    };
+    if (queue === null) {
+      serve();
+      return;
+    }
+    leaveQueue = queue.enter((leave) => {
+      leaveQueue = leave;
+      serviceHeaders = { [IN_SERVICE_HEADER]: String(queue.inService) };
+      serve();
+    });
   };
 }
 

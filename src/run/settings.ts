@@ -24,7 +24,8 @@ export interface RunOptions extends ServerSettings {
   /** The tool's version, for the report. */
   version: string;
   targets: string[];
-  file?: string;
+  /** --file paths in the order given ('-' is stdin); their URLs follow the arguments'. */
+  files: readonly string[];
   count: number;
   /** Whether --count was given (it applies to presets only). */
   countGiven: boolean;

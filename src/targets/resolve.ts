@@ -8,25 +8,33 @@ export type Target = { kind: 'preset'; preset: Preset } | { kind: 'urls'; urls: 
 
 const looksLikeUrl = (arg: string): boolean => /^[a-z][a-z0-9+.-]*:/i.test(arg);
 
+const fileName = (path: string): string => (path === '-' ? 'stdin' : path);
+
 /**
- * What to fetch: one preset, or URLs from the arguments and --file together, in order.
+ * What to fetch: one preset, or URLs from the arguments and then each --file, in order.
  * Every problem is a usage error, found before any request is sent. `signal` ends the read of
- * --file at once (an AbortError).
+ * a --file at once (an AbortError).
  */
-export async function resolveTarget(args: readonly string[], file: string | undefined, stdin?: Readable, signal?: AbortSignal): Promise<Target> {
+export async function resolveTarget(args: readonly string[], files: readonly string[], stdin?: Readable, signal?: AbortSignal): Promise<Target> {
   const presetArgs = args.filter((a) => !looksLikeUrl(a));
   if (presetArgs.length > 0) {
     const preset = findPreset(presetArgs[0]!);
-    if (args.length > 1 || file !== undefined) {
+    if (args.length > 1 || files.length > 0) {
       throw new UsageError(`a preset ('${preset.name}') cannot be mixed with URLs or other presets; give one preset, or only URLs`);
     }
     return { kind: 'preset', preset };
   }
+  if (files.filter((f) => f === '-').length > 1) throw new UsageError('--file - is given twice: standard input can be read only once');
   const urls = args.map((a) => validateUrl(a));
-  if (file !== undefined) urls.push(...(await readUrlFile(file, stdin, signal)));
+  for (const file of files) {
+    // Pushed one by one: spreading 100,000 URLs as call arguments could overflow the stack.
+    for (const url of await readUrlFile(file, stdin, signal)) urls.push(url);
+  }
   if (urls.length === 0) {
     throw new UsageError(
-      file !== undefined ? `no URLs in '${file === '-' ? 'stdin' : file}' (blank lines and # comments are skipped)` : 'nothing to fetch: give a preset (pokemon, jsonplaceholder) or http(s) URLs, e.g. async-bench pokemon --offline',
+      files.length > 0
+        ? `no URLs in ${files.map((f) => `'${fileName(f)}'`).join(', ')} (blank lines and # comments are skipped)`
+        : 'nothing to fetch: give a preset (pokemon, jsonplaceholder) or http(s) URLs, e.g. async-bench pokemon --offline',
     );
   }
   return { kind: 'urls', urls };

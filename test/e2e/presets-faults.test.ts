@@ -29,6 +29,7 @@ interface Result {
   failed: number;
   errors: Record<string, number>;
   statusCodes: Record<string, number>;
+  latencyMs: { p50: number; max: number };
 }
 
 interface Doc {
@@ -39,7 +40,7 @@ interface Doc {
     seed: number;
     headers: string[];
     language?: string;
-    faults?: { errorRate: number; rateLimitPerSec: number | null; maxInflight: number | null };
+    faults?: { errorRate: number; rateLimitPerSec: number | null; maxInflight: number | null; capacity?: number | null };
   };
   setup?: { name: string; requests: number; ok: number; failed: number; items: number; errors: Record<string, number>; statusCodes: Record<string, number> };
   results: Result[];
@@ -390,7 +391,7 @@ describe.concurrent('fixture-server faults through the CLI', SPAWN, () => {
     const expected = expectedFailures(50, 9, 0.3);
     expect(expected).toBeGreaterThan(0);
     const [docA, docB] = [parseJsonReport<Doc>(a), parseJsonReport<Doc>(b)];
-    expect(docA.config.faults).toEqual({ errorRate: 0.3, rateLimitPerSec: null, maxInflight: null });
+    expect(docA.config.faults).toEqual({ errorRate: 0.3, rateLimitPerSec: null, maxInflight: null, capacity: null });
     for (const r of [...docA.results, ...docB.results]) {
       expect(r.failed, r.strategy).toBe(expected);
       expect(r.errors.http5xx).toBe(expected);
@@ -421,7 +422,7 @@ describe.concurrent('fixture-server faults through the CLI', SPAWN, () => {
     const result = await run(['pokemon', '--offline', '--max-inflight', '10', '-n', '100', '-s', 'all,bounded', '-c', '8', '--latency', '100', '--seed', '4', '--json']);
     expectOk(result);
     const doc = parseJsonReport<Doc>(result);
-    expect(doc.config.faults).toEqual({ errorRate: 0, rateLimitPerSec: null, maxInflight: 10 });
+    expect(doc.config.faults).toEqual({ errorRate: 0, rateLimitPerSec: null, maxInflight: 10, capacity: null });
     const [all, bounded] = doc.results;
     expect(all?.strategy).toBe('all');
     // Each 200 holds one of the 10 slots for its 100 ms: over the strategy's wall time at most
@@ -436,11 +437,29 @@ describe.concurrent('fixture-server faults through the CLI', SPAWN, () => {
     expect(result.stderr).toMatch(/^hint: .*503/m);
   });
 
+  test('--capacity 10: bounded at 20 fails nothing, and waiting in the server\'s line shows as latency (p50 well above 50 ms)', async () => {
+    const result = await run(['pokemon', '--offline', '--capacity', '10', '--latency', '50', '-n', '40', '-s', 'bounded', '-c', '20', '--seed', '4', '--json']);
+    expectOk(result);
+    const doc = parseJsonReport<Doc>(result);
+    expect(doc.config.faults).toEqual({ errorRate: 0, rateLimitPerSec: null, maxInflight: null, capacity: 10 });
+    const bounded = doc.results[0]!;
+    expect(bounded).toMatchObject({ strategy: 'bounded', concurrency: 20, requests: 40, ok: 40, failed: 0, statusCodes: { 200: 40 } });
+    // Little's law: 20 in the system, 10 served per 50 ms, so about 100 ms each; 50 ms without the queue.
+    expect(bounded.latencyMs.p50, JSON.stringify(bounded.latencyMs)).toBeGreaterThan(75);
+    expect(bounded.latencyMs.max, JSON.stringify(bounded.latencyMs)).toBeLessThan(5 * 100);
+  });
+
+  test('the table heading names --capacity', async () => {
+    const result = await run(['pokemon', '--offline', '--latency', '0', '--capacity', '3', '--seed', '9', '-n', '6', '-s', 'bounded']);
+    expectOk(result);
+    expect(result.stdout).toMatch(/^pokemon · offline \(0 ms; capacity 3 with a queue\) · 6 requests per strategy · seed 9$/m);
+  });
+
   test('--rate-limit 20/s: a burst of 200 gets the bucket of 20 through, plus what refills during it; the rest 429', async () => {
     const result = await run(['pokemon', '--offline', '--rate-limit', '20/s', '-n', '200', '-s', 'all', '--latency', '0', '--seed', '4', '--json']);
     expectOk(result);
     const doc = parseJsonReport<Doc & { results: Array<{ wallMs: number }> }>(result);
-    expect(doc.config.faults).toEqual({ errorRate: 0, rateLimitPerSec: 20, maxInflight: null });
+    expect(doc.config.faults).toEqual({ errorRate: 0, rateLimitPerSec: 20, maxInflight: null, capacity: null });
     const all = doc.results[0]!;
     // Exact whatever the machine's speed: the bucket starts full (20 tokens, the priming request
     // takes none) and refills 20 a second while the server admits the burst, which happens within
@@ -458,6 +477,8 @@ describe.concurrent('fixture-server faults through the CLI', SPAWN, () => {
     ['--error-rate on a live preset', () => ['pokemon', '--error-rate', '0.1']],
     ['--rate-limit on a live preset', () => ['pokemon', '--rate-limit', '20/s']],
     ['--max-inflight on a URL list', () => [`${loopback.url}/ok?case=max-inflight`, '--max-inflight', '5']],
+    ['--capacity on a URL list', () => [`${loopback.url}/ok?case=max-inflight`, '--capacity', '5']],
+    ['--capacity on a live preset', () => ['pokemon', '--capacity', '5']],
   ];
   test.each(withoutOffline)('%s without --offline: exit 2, no request', async (_name, args) => {
     const before = loopback.stats.log.filter((r) => r.path.includes('case=max-inflight')).length;
@@ -469,11 +490,13 @@ describe.concurrent('fixture-server faults through the CLI', SPAWN, () => {
     ['--error-rate 2', ['--error-rate', '2'], /--error-rate/],
     ['--rate-limit 0/s', ['--rate-limit', '0/s'], /--rate-limit/],
     ['--max-inflight 0', ['--max-inflight', '0'], /--max-inflight/],
+    ['--capacity 0', ['--capacity', '0'], /--capacity must be at least 1/],
   ];
   const moreBadValues: Array<[string, string[], RegExp]> = [
     ['--error-rate -0.1', ['--error-rate=-0.1'], /--error-rate/],
     ['--rate-limit fast', ['--rate-limit', 'fast'], /--rate-limit/],
     ['--max-inflight 1.5', ['--max-inflight', '1.5'], /--max-inflight/],
+    ['--capacity many', ['--capacity', 'many'], /--capacity must be a whole number/],
   ];
   test.each([...badValues, ...moreBadValues])('%s: exit 2', async (_name, option, message) => {
     expectUsageError(await run(['pokemon', '--offline', ...option]), message);

@@ -4,7 +4,7 @@
  * 127.0.0.1, then stops it with Ctrl-C (SIGINT).
  */
 import type { ChildProcess } from 'node:child_process';
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { assertBuilt, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
@@ -12,6 +12,7 @@ import { expectUsageError } from '../helpers/expectations.js';
 
 interface Raw {
   status: number;
+  headers: IncomingHttpHeaders;
   body: string;
 }
 
@@ -22,7 +23,7 @@ function rawGet(url: string, headers: Record<string, string> = {}): Promise<Raw>
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -136,6 +137,17 @@ describe.concurrent('serve in the foreground', SPAWN, () => {
     expect(statuses.every((s) => s === 200 || s === 503), JSON.stringify(statuses)).toBe(true);
     expect(statuses.filter((s) => s === 503).length, JSON.stringify(statuses)).toBeGreaterThanOrEqual(1);
     expect(statuses.filter((s) => s === 200).length, JSON.stringify(statuses)).toBeGreaterThanOrEqual(1);
+  });
+
+  test('serve pokemon --capacity 2: every request of a burst is served (none refused), at most 2 in service', async () => {
+    let burst: Raw[] = [];
+    const served = await serve(['pokemon', '--capacity', '2', '--latency', '50', '--seed', '1'], async (baseUrl) => {
+      burst = await Promise.all(Array.from({ length: 6 }, (_, i) => rawGet(`${baseUrl}/api/v2/pokemon/${i + 1}`)));
+    });
+    expectStoppedCleanly(served);
+    expect(served.banner).toMatch(/latency 50 ms, seed 1, capacity 2 with a queue/);
+    expect(burst.map((r) => r.status)).toEqual(Array(6).fill(200));
+    expect(Math.max(...burst.map((r) => Number(r.headers['x-async-bench-in-service'])))).toBe(2);
   });
 
   test('serve without a preset shows every route family and still stops on Ctrl-C', async () => {

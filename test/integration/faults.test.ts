@@ -7,7 +7,7 @@ import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage,
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NO_FAULTS, createFaultGate, type FaultOptions } from '../../src/fixture-server/faults.js';
-import { HEALTH_PATH } from '../../src/fixture-server/protocol.js';
+import { HEALTH_PATH, IN_SERVICE_HEADER } from '../../src/fixture-server/protocol.js';
 import { listenFixtureServer, type RunningFixtureServer } from '../../src/fixture-server/server.js';
 import { pokemonPreset } from '../../src/targets/presets/pokemon.js';
 
@@ -125,6 +125,68 @@ describe('fixture server faults: --max-inflight', () => {
     expect(await abandoned).toBeInstanceOf(Error);
     await closed; // the server has seen the socket close
     expect((await rawGet(server.baseUrl, '/posts/2')).status).toBe(200);
+  });
+});
+
+describe('fixture server: --capacity queues instead of refusing', () => {
+  /** 20 GETs at once, each on its own connection; the time until the last response ends. */
+  async function burst(baseUrl: string): Promise<{ responses: Raw[]; makespanMs: number }> {
+    const t0 = performance.now();
+    const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => rawGet(baseUrl, `/api/v2/pokemon/${i + 1}`)));
+    return { responses, makespanMs: performance.now() - t0 };
+  }
+  const inService = (responses: readonly Raw[]): number[] => responses.map((r) => Number(r.headers[IN_SERVICE_HEADER]));
+
+  it('20 at once with capacity 5: all served (no 503), never more than 5 in service, about 4x the makespan of capacity 20', async () => {
+    const latencyMs = 150;
+    const narrow = await serve({ capacity: 5 }, latencyMs);
+    const wide = await serve({ capacity: 20 }, latencyMs);
+    const queued = await burst(narrow.baseUrl);
+    const open = await burst(wide.baseUrl);
+    expect(countBy(queued.responses)).toEqual({ 200: 20 });
+    expect(countBy(open.responses)).toEqual({ 200: 20 });
+    // Counted in the server when each request entered service.
+    expect(Math.max(...inService(queued.responses))).toBe(5);
+    expect(Math.min(...inService(queued.responses))).toBeGreaterThanOrEqual(1);
+    expect(Math.max(...inService(open.responses))).toBeLessThanOrEqual(20);
+    // Four waves of L against one: compared in one run, with a generous band.
+    const ratio = queued.makespanMs / open.makespanMs;
+    expect(ratio, `capacity 5: ${queued.makespanMs.toFixed(0)} ms, capacity 20: ${open.makespanMs.toFixed(0)} ms`).toBeGreaterThan(2.5);
+    expect(ratio).toBeLessThan(8);
+    expect(queued.makespanMs).toBeGreaterThanOrEqual(4 * latencyMs * 0.9);
+  });
+
+  it('without --capacity there is no in-service header', async () => {
+    const server = await serve({});
+    expect((await rawGet(server.baseUrl, '/posts/1')).headers[IN_SERVICE_HEADER]).toBeUndefined();
+  });
+
+  it('a client that gives up while waiting in line takes no slot', async () => {
+    const latencyMs = 300;
+    const server = await serve({ capacity: 1 }, latencyMs);
+    let arrived = 0;
+    const allArrived = new Promise<void>((resolve) => server.server.on('request', () => ++arrived === 3 && resolve()));
+    const t0 = performance.now();
+    const timed = (p: Promise<Raw>) => p.then((r) => ({ ...r, ms: performance.now() - t0 }));
+    const first = timed(rawGet(server.baseUrl, '/posts/1'));
+    const controller = new AbortController();
+    const abandoned = rawGet(server.baseUrl, '/posts/2', { signal: controller.signal }).catch((err: Error) => err);
+    await new Promise((resolve) => setImmediate(resolve)); // /posts/2 is sent before /posts/3
+    const third = timed(rawGet(server.baseUrl, '/posts/3'));
+    await allArrived; // all three are in the server: one in service, two in line
+    controller.abort();
+    expect(await abandoned).toBeInstanceOf(Error);
+    const [a, c] = await Promise.all([first, third]);
+    expect([a.status, c.status]).toEqual([200, 200]);
+    expect([a.headers[IN_SERVICE_HEADER], c.headers[IN_SERVICE_HEADER]]).toEqual(['1', '1']);
+    // The third followed the first (about 2L), not after a served /posts/2 (about 3L).
+    expect(c.ms / a.ms, `first ${a.ms.toFixed(0)} ms, third ${c.ms.toFixed(0)} ms`).toBeLessThan(2.6);
+  });
+
+  it('with --max-inflight too, queued requests count towards it: 5 served at once, 5 in line, the rest 503', async () => {
+    const server = await serve({ capacity: 5, maxInflight: 10 }, 150);
+    const { responses } = await burst(server.baseUrl);
+    expect(countBy(responses)).toEqual({ 200: 10, 503: 10 });
   });
 });
 

@@ -3,7 +3,7 @@
  * admission, refusal and Retry-After value is an exact number.
  */
 import { describe, expect, it } from 'vitest';
-import { NO_FAULTS, createFaultGate, describeFaults, hasFaults, type FaultGate, type FaultOptions } from '../../src/fixture-server/faults.js';
+import { NO_FAULTS, createFaultGate, createServiceQueue, describeFaults, hasFaults, type FaultGate, type FaultOptions } from '../../src/fixture-server/faults.js';
 import type { FixtureResponse } from '../../src/fixture-server/routes/types.js';
 
 /** A clock that moves only when the test says so (milliseconds). */
@@ -221,8 +221,80 @@ describe('describeFaults and hasFaults', () => {
     [{ errorRate: 0.1, rateLimitPerSec: 20, maxInflight: 10 }, 'error rate 0.1, rate limit 20/s, max in flight 10', true],
     [{ errorRate: 0.25, maxInflight: 1 }, 'error rate 0.25, max in flight 1', true],
     [{ rateLimitPerSec: 2.5 }, 'rate limit 2.5/s', true],
+    [{ capacity: 5 }, 'capacity 5 with a queue', true],
+    [{ maxInflight: 20, capacity: 5 }, 'max in flight 20, capacity 5 with a queue', true],
   ])('%j -> %j', (partial, text, any) => {
     expect(describeFaults(faults(partial))).toBe(text);
     expect(hasFaults(faults(partial))).toBe(any);
+  });
+});
+
+describe('createServiceQueue (--capacity): at most n in service, the rest wait first come first served', () => {
+  /** Enters requests 0..count-1; records the order they start in and keeps each one's leave. */
+  function enterMany(capacity: number, count: number) {
+    const queue = createServiceQueue(capacity);
+    const started: number[] = [];
+    const leaves = Array.from({ length: count }, (_, i) => queue.enter(() => started.push(i)));
+    return { queue, started, leaves };
+  }
+
+  it('starts the first n at once and holds the rest', () => {
+    const { queue, started } = enterMany(5, 20);
+    expect(started).toEqual([0, 1, 2, 3, 4]);
+    expect(queue.inService).toBe(5);
+    expect(queue.waiting).toBe(15);
+  });
+
+  it('each finished request lets the longest-waiting one in, never more than n at once', () => {
+    const { queue, started, leaves } = enterMany(5, 20);
+    for (const i of [2, 0, 4, 1, 3]) leaves[i]!();
+    expect(started).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    for (let i = 5; i < 20; i++) leaves[i]!();
+    expect(started).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(queue.peakInService).toBe(5);
+    expect(queue.inService).toBe(0);
+    expect(queue.waiting).toBe(0);
+  });
+
+  it('a request whose client left while waiting is never started and takes no slot', () => {
+    const { queue, started, leaves } = enterMany(2, 6);
+    leaves[2]!(); // gives up in line
+    leaves[3]!();
+    expect(queue.waiting).toBe(2);
+    leaves[0]!();
+    expect(started).toEqual([0, 1, 4]);
+    leaves[1]!();
+    expect(started).toEqual([0, 1, 4, 5]);
+    expect(queue.inService).toBe(2);
+  });
+
+  it('leave is idempotent: a second call frees nothing more', () => {
+    const { queue, started, leaves } = enterMany(1, 3);
+    leaves[0]!();
+    leaves[0]!();
+    expect(started).toEqual([0, 1]);
+    expect(queue.inService).toBe(1);
+    expect(queue.waiting).toBe(1);
+  });
+
+  it('a request that finishes within its own start (no delay) frees its slot for the next', () => {
+    const queue = createServiceQueue(1);
+    const started: number[] = [];
+    const held = queue.enter(() => started.push(0));
+    for (let i = 1; i <= 3; i++) {
+      queue.enter((leave) => {
+        started.push(i);
+        leave();
+      });
+    }
+    held();
+    expect(started).toEqual([0, 1, 2, 3]);
+    expect(queue.inService).toBe(0);
+    expect(queue.peakInService).toBe(1);
+  });
+
+  it('capacity must be a whole number of at least 1', () => {
+    expect(() => createServiceQueue(0)).toThrow(RangeError);
+    expect(() => createServiceQueue(1.5)).toThrow(RangeError);
   });
 });

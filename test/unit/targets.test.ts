@@ -267,31 +267,31 @@ describe('readUrlFile', () => {
 
 describe('resolveTarget', () => {
   it('resolves one preset', async () => {
-    expect(await resolveTarget(['pokemon'], undefined)).toEqual({ kind: 'preset', preset: pokemonPreset });
+    expect(await resolveTarget(['pokemon'], [])).toEqual({ kind: 'preset', preset: pokemonPreset });
   });
 
   it('uses URLs from the arguments and then the file, in order', async () => {
-    const target = await resolveTarget(['https://a.example/1', 'https://b.example/2'], '-', Readable.from('https://c.example/3\n'));
+    const target = await resolveTarget(['https://a.example/1', 'https://b.example/2'], ['-'], Readable.from('https://c.example/3\n'));
     expect(target).toEqual({ kind: 'urls', urls: ['https://a.example/1', 'https://b.example/2', 'https://c.example/3'] });
   });
 
   it('refuses a preset mixed with URLs, another preset or a file', async () => {
     const mixing = /cannot be mixed with URLs or other presets/;
-    expect(await usageMessage(() => resolveTarget(['pokemon', 'https://a.example/'], undefined))).toMatch(mixing);
-    expect(await usageMessage(() => resolveTarget(['https://a.example/', 'pokemon'], undefined))).toMatch(mixing);
-    expect(await usageMessage(() => resolveTarget(['pokemon', 'jsonplaceholder'], undefined))).toMatch(mixing);
-    expect(await usageMessage(() => resolveTarget(['pokemon'], '-', Readable.from('https://a.example/\n')))).toMatch(mixing);
+    expect(await usageMessage(() => resolveTarget(['pokemon', 'https://a.example/'], []))).toMatch(mixing);
+    expect(await usageMessage(() => resolveTarget(['https://a.example/', 'pokemon'], []))).toMatch(mixing);
+    expect(await usageMessage(() => resolveTarget(['pokemon', 'jsonplaceholder'], []))).toMatch(mixing);
+    expect(await usageMessage(() => resolveTarget(['pokemon'], ['-'], Readable.from('https://a.example/\n')))).toMatch(mixing);
   });
 
   it('refuses an empty target list', async () => {
-    expect(await usageMessage(() => resolveTarget([], undefined))).toMatch(/^nothing to fetch/);
-    expect(await usageMessage(() => resolveTarget([], '-', Readable.from('# nothing\n\n')))).toBe(
+    expect(await usageMessage(() => resolveTarget([], []))).toMatch(/^nothing to fetch/);
+    expect(await usageMessage(() => resolveTarget([], ['-'], Readable.from('# nothing\n\n')))).toBe(
       "no URLs in 'stdin' (blank lines and # comments are skipped)",
     );
   });
 
   it('suggests a preset for a typo and rejects a bad URL argument', async () => {
-    expect(await usageMessage(() => resolveTarget(['pokemn'], undefined))).toMatch(/did you mean 'pokemon'/);
-    expect(await usageMessage(() => resolveTarget(['ftp://a.example/'], undefined))).toMatch(/only http and https/);
+    expect(await usageMessage(() => resolveTarget(['pokemn'], []))).toMatch(/did you mean 'pokemon'/);
+    expect(await usageMessage(() => resolveTarget(['ftp://a.example/'], []))).toMatch(/only http and https/);
   });
 });
