@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import type { ReportPlan } from '../core/build-report.js';
 import { DEFAULTS } from '../core/defaults.js';
 import { newSeed } from '../core/random.js';
-import { redactHeader } from '../core/redact.js';
+import { redactHeader, redactionPolicy, type RedactionPolicy } from '../core/redact.js';
 import type { ReportConfig } from '../core/report.js';
 import { checkThresholdsApply, minSpeedupThreshold } from '../core/thresholds.js';
 import { hasFaults } from '../fixture-server/faults.js';
@@ -22,13 +22,15 @@ export interface RunPlan {
   seed: number;
   /** The preset's API key, when it has one and one is set. */
   apiKey: string | null;
+  /** Which header and parameter names are secret (the built-in ones and --redact). */
+  redaction: RedactionPolicy;
   outputs: OutputPlan;
   /** Where --report writes the HTML page. */
   reportPath: string | null;
   report: ReportPlan;
 }
 
-function reportConfig(options: RunOptions, target: Target, seed: number): Omit<ReportConfig, 'count'> {
+function reportConfig(options: RunOptions, target: Target, seed: number, redaction: RedactionPolicy): Omit<ReportConfig, 'count'> {
   const config: Omit<ReportConfig, 'count'> = {
     target: target.kind === 'preset' ? target.preset.name : 'urls',
     concurrency: [...options.concurrency],
@@ -37,7 +39,7 @@ function reportConfig(options: RunOptions, target: Target, seed: number): Omit<R
     offline: options.offline,
     latency: options.offline ? (options.latencyText ?? 'default') : null,
     seed,
-    headers: Object.entries(options.headers).map(([name, value]) => redactHeader(name, value)),
+    headers: Object.entries(options.headers).map(([name, value]) => redactHeader(name, value, redaction)),
     runs: options.runs,
     warmup: options.warmup,
     retries: options.retries,
@@ -51,7 +53,8 @@ function reportConfig(options: RunOptions, target: Target, seed: number): Omit<R
 
 /** Checks everything the user gave, reads the inputs (URL list, baseline), and plans the run. */
 export async function planRun(options: RunOptions): Promise<RunPlan> {
-  const target = await resolveTarget(options.targets, options.file);
+  const redaction = redactionPolicy(options.redact);
+  const target = await resolveTarget(options.targets, options.file, undefined, redaction);
   checkCombination(options, target);
   const outputs = planOutputs(options.json, options.format, options.output);
   checkWaterfall(options.waterfall, outputs);
@@ -66,12 +69,13 @@ export async function planRun(options: RunOptions): Promise<RunPlan> {
     target,
     seed,
     apiKey,
+    redaction,
     outputs,
     reportPath,
     report: {
       tool: { name: 'async-bench', version: options.version },
       environment: { node: process.version, platform: process.platform, arch: process.arch, cpus: availableParallelism() },
-      config: reportConfig(options, target, seed),
+      config: reportConfig(options, target, seed, redaction),
       thresholds,
       baseline: saved ? { saved, maxRegressionPct: options.maxRegressionPct ?? DEFAULTS.maxRegressionPct } : null,
     },

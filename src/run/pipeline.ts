@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { planStrategies, runRounds, type RunPosition, type StrategyRuns, type StrategySpec } from '../core/benchmark.js';
 import { createRandom } from '../core/random.js';
+import type { RedactionPolicy } from '../core/redact.js';
 import { primeHttpClient } from '../http/prime.js';
 import type { Target } from '../targets/resolve.js';
 import { startLoopDelay } from './loop-delay.js';
@@ -27,6 +28,7 @@ export interface PipelineInput {
   target: Target;
   seed: number;
   apiKey: string | null;
+  redaction: RedactionPolicy;
 }
 
 /** What the pipeline tells the outside while it runs (a spinner, a warning line). */
@@ -51,7 +53,7 @@ export async function runPipeline(input: PipelineInput, hooks: PipelineHooks): P
   const { options, target, seed } = input;
   const startedAt = new Date().toISOString();
   hooks.stage(options.offline ? 'starting the fixture server' : 'preparing');
-  const { server, ...workload } = await prepareWorkload(target, options, seed, input.apiKey, hooks.signal);
+  const { server, ...workload } = await prepareWorkload(target, options, seed, input.apiKey, hooks.signal, input.redaction);
   try {
     const { urls } = workload;
     const clients = clientFactory({

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { UsageError } from '../core/errors.js';
+import type { RedactionPolicy } from '../core/redact.js';
 import type { Preset } from './preset.js';
 import { findPreset } from './presets/index.js';
 import { readUrlFile, validateUrl } from './url-list.js';
@@ -12,7 +13,7 @@ const looksLikeUrl = (arg: string): boolean => /^[a-z][a-z0-9+.-]*:/i.test(arg);
  * What to fetch: one preset, or URLs from the arguments and --file together, in order.
  * Every problem is a usage error, found before any request is sent.
  */
-export async function resolveTarget(args: readonly string[], file: string | undefined, stdin?: Readable): Promise<Target> {
+export async function resolveTarget(args: readonly string[], file: string | undefined, stdin?: Readable, redaction?: RedactionPolicy): Promise<Target> {
   const presetArgs = args.filter((a) => !looksLikeUrl(a));
   if (presetArgs.length > 0) {
     const preset = findPreset(presetArgs[0]!);
@@ -21,8 +22,8 @@ export async function resolveTarget(args: readonly string[], file: string | unde
     }
     return { kind: 'preset', preset };
   }
-  const urls = args.map((a) => validateUrl(a));
-  if (file !== undefined) urls.push(...(await readUrlFile(file, stdin)));
+  const urls = args.map((a) => validateUrl(a, 'URL', redaction));
+  if (file !== undefined) urls.push(...(await readUrlFile(file, stdin, redaction)));
   if (urls.length === 0) {
     throw new UsageError(
       file !== undefined ? `no URLs in '${file === '-' ? 'stdin' : file}' (blank lines and # comments are skipped)` : 'nothing to fetch: give a preset (pokemon, jsonplaceholder) or http(s) URLs, e.g. async-bench pokemon --offline',
