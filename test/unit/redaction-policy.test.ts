@@ -5,6 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseRedactName } from '../../src/cli/options.js';
+import { UsageError } from '../../src/core/errors.js';
 import {
   DEFAULT_REDACTION,
   REDACTED,
@@ -183,5 +185,16 @@ describe('secret values to scrub', () => {
     const out = scrubSecrets(text, secrets);
     expect(out.endsWith(`n${REDACTED}`)).toBe(true);
     expect(out.length).toBe(2_000_000 + REDACTED.length);
+  });
+});
+
+describe('--redact names (parseRedactName)', () => {
+  it('collects names lower case, once each, in order', () => {
+    expect(parseRedactName('X-Tenant', parseRedactName(' my_param ', []))).toEqual(['my_param', 'x-tenant']);
+    expect(parseRedactName('MY_PARAM', ['my_param'])).toEqual(['my_param']);
+  });
+
+  it.each(['', '  ', 'a=b', 'two words', 'x:y', 'a&b', 'p?q', 'f#g'])('refuses %j', (bad) => {
+    expect(() => parseRedactName(bad, [])).toThrow(UsageError);
   });
 });
