@@ -70,6 +70,15 @@ export function parseStrategies(text: string): StrategyName[] {
   return STRATEGIES.filter((s) => names.includes(s));
 }
 
+/** --redact NAME added to the names so far (repeatable): a header or query parameter name, matched whole, any case. */
+export function parseRedactName(text: string, previous: readonly string[] = []): string[] {
+  const name = text.trim().toLowerCase();
+  if (name === '' || /[\s=:&?#]/.test(name)) {
+    throw new UsageError(`--redact takes a header or query parameter name (no spaces, '=', ':', '&', '?' or '#'), got '${text}'`);
+  }
+  return previous.includes(name) ? [...previous] : [...previous, name];
+}
+
 /** "0", "100" or "100-400" (ms): the fixture server's delay. */
 export function parseLatency(text: string): LatencyModel {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(?:-\s*(\d+(?:\.\d+)?))?\s*(?:ms)?\s*$/.exec(text);

@@ -9,7 +9,7 @@ import { DEFAULTS } from '../core/defaults.js';
 import { UsageError } from '../core/errors.js';
 import { fingerprintDifferences, workloadFingerprint, type Fingerprint, type FingerprintField } from '../core/fingerprint.js';
 import { newSeed } from '../core/random.js';
-import { redactHeader } from '../core/redact.js';
+import { redactHeader, redactionPolicy, type RedactionPolicy } from '../core/redact.js';
 import type { ReportConfig } from '../core/report.js';
 import { checkThresholdsApply, minSpeedupThreshold } from '../core/thresholds.js';
 import { hasFaults } from '../fixture-server/faults.js';
@@ -25,13 +25,15 @@ export interface RunPlan {
   seed: number;
   /** The preset's API key, when it has one and one is set. */
   apiKey: string | null;
+  /** Which header and parameter names are secret (the built-in ones and --redact). */
+  redaction: RedactionPolicy;
   outputs: OutputPlan;
   /** Where --report writes the HTML page. */
   reportPath: string | null;
   report: ReportPlan;
 }
 
-function reportConfig(options: RunOptions, target: Target, seed: number): Omit<ReportConfig, 'count'> {
+function reportConfig(options: RunOptions, target: Target, seed: number, redaction: RedactionPolicy): Omit<ReportConfig, 'count'> {
   const config: Omit<ReportConfig, 'count'> = {
     target: target.kind === 'preset' ? target.preset.name : 'urls',
     concurrency: [...options.concurrency],
@@ -40,7 +42,7 @@ function reportConfig(options: RunOptions, target: Target, seed: number): Omit<R
     offline: options.offline,
     latency: options.offline ? (options.latencyText ?? 'default') : null,
     seed,
-    headers: Object.entries(options.headers).map(([name, value]) => redactHeader(name, value)),
+    headers: Object.entries(options.headers).map(([name, value]) => redactHeader(name, value, redaction)),
     runs: options.runs,
     warmup: options.warmup,
     retries: options.retries,
@@ -81,7 +83,8 @@ async function unlessInterrupted<T>(read: () => Promise<T>, fallback: T, signal:
  * `signal` (Ctrl-C) ends those reads at once: the plan then has nothing to fetch and no baseline.
  */
 export async function planRun(options: RunOptions, signal?: AbortSignal): Promise<RunPlan> {
-  const target = await unlessInterrupted<Target>(() => resolveTarget(options.targets, options.files, undefined, signal), { kind: 'urls', urls: [] }, signal);
+  const redaction = redactionPolicy(options.redact);
+  const target = await unlessInterrupted<Target>(() => resolveTarget(options.targets, options.files, undefined, signal, redaction), { kind: 'urls', urls: [] }, signal);
   const seed = options.seed ?? newSeed();
   checkCombination(options, target);
   const outputs = planOutputs(options.json, options.format, options.output);
@@ -93,7 +96,7 @@ export async function planRun(options: RunOptions, signal?: AbortSignal): Promis
   }
   checkThresholdsApply(thresholds, options.strategies, options.concurrency);
   const saved = await unlessInterrupted(() => readBaseline(options.baseline, options.maxRegressionPct, signal), null, signal);
-  const config = reportConfig(options, target, seed);
+  const config = reportConfig(options, target, seed, redaction);
   const fingerprint = workloadFingerprint(config, target.kind === 'urls' ? target.urls.length : options.count, target.kind === 'urls' ? target.urls : null);
   if (saved) checkSameWorkload(saved, fingerprint, options);
   if (options.baseline === undefined && options.baselineIgnore.length > 0) throw new UsageError('--baseline-ignore needs --baseline <saved.json>');
@@ -103,6 +106,7 @@ export async function planRun(options: RunOptions, signal?: AbortSignal): Promis
     target,
     seed,
     apiKey,
+    redaction,
     outputs,
     reportPath,
     report: {

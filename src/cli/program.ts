@@ -24,6 +24,7 @@ import {
   parseMaxRedirects,
   parseRate,
   parseRateLimit,
+  parseRedactName,
   parseRetries,
   parseRuns,
   parseSeed,
@@ -142,6 +143,11 @@ export function buildProgram(version: string, actions: Actions): Command {
     .option('--rate <n/s>', 'send at most n requests a second, whatever the strategy (bounded also keeps its limit)', parseRate)
     .option('--max-redirects <n>', 'redirects followed per request; a loop or a longer chain fails', parseMaxRedirects, DEFAULTS.maxRedirects)
     .addOption(new Option('-H, --header <"Name: value">', 'extra request header, repeatable').argParser(parseHeader).default({}, 'none'))
+    .addOption(
+      new Option('--redact <name>', 'also show this header or query parameter as *** (names with key, token, secret, auth, password, signature, session, credential or jwt always are); repeatable')
+        .argParser(parseRedactName)
+        .default([], 'none'),
+    )
     .option('--json', 'print one JSON document on stdout and nothing else there')
     .option('--details', 'add every request (url, start, end, ttfb, status, bytes, error) to the JSON as results[].samples')
     .option('--format <name>', 'table, json, markdown, csv or junit (with -o: the file\'s format)', parseFormat)
@@ -186,6 +192,7 @@ export function buildProgram(version: string, actions: Actions): Command {
         ratePerSec: opts.rate ?? null,
         maxRedirects: opts.maxRedirects,
         headers: opts.header,
+        redact: opts.redact,
         json: opts.json === true,
         details: opts.details === true,
         ...(opts.format === undefined ? {} : { format: opts.format }),

@@ -3,6 +3,7 @@ import { Chalk } from 'chalk';
 import { buildReport, failedChecks, failedRequests } from '../core/build-report.js';
 import { redactUrl, scrubSecrets } from '../core/redact.js';
 import type { Report } from '../core/report.js';
+import { cleanServerText } from '../core/sanitize.js';
 import { loadExporter, type ExportContext } from '../export/exporters.js';
 import { failureHints } from '../export/hints.js';
 import { autoStepLine } from '../export/prose.js';
@@ -76,12 +77,14 @@ export async function runCommand(options: RunOptions): Promise<number> {
       ...(workload.setup ? { setup: workload.setup } : {}),
       interrupted,
       ...(run.auto ? { auto: run.auto } : {}),
-      ...(keepSamples ? { details: { urlOf: (i: number) => redactUrl(urls[i]!) } } : {}),
+      ...(keepSamples ? { details: { urlOf: (i: number) => redactUrl(urls[i]!, plan.redaction) } } : {}),
     });
 
+    // The sample line is made of what the server sent: no control character reaches a terminal or a report.
+    const sample = target.kind === 'preset' ? target.preset.sample(run.bodies.filter((b) => b !== undefined)) : null;
     const context: ExportContext = {
       heading: `${report.config.target} · ${workload.where} · ${urls.length} requests per strategy` + (target.kind === 'preset' ? ` · seed ${plan.seed}` : ''),
-      sample: target.kind === 'preset' ? target.preset.sample(run.bodies.filter((b) => b !== undefined)) : null,
+      sample: sample === null ? null : cleanServerText(sample),
       chalk: new Chalk({ level }),
     };
     if (process.stdout.isTTY && process.stdout.columns) context.columns = process.stdout.columns;

@@ -108,8 +108,20 @@ function trackSocket(socket: Socket, tally: SocketTally): void {
 }
 
 const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
-/** Dropped when a redirect leaves the origin, as browsers and undici do. */
-const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie'];
+/**
+ * The only headers that follow a redirect to another origin. Every other one is dropped: the
+ * credential headers browsers drop, but also any API key or token under a name of the API's
+ * own (X-Api-Key, Private-Token, X-Goog-Api-Key …), and any custom header, which may be one.
+ */
+export const CROSS_ORIGIN_HEADERS: ReadonlySet<string> = new Set([
+  'accept',
+  'accept-encoding',
+  'accept-language',
+  'cache-control',
+  'content-type',
+  'pragma',
+  'user-agent',
+]);
 
 /**
  * One request, from send to settle, as undici's handler: its state in fields and its callbacks
@@ -152,8 +164,10 @@ class Exchange implements Dispatcher.DispatchHandler {
   }
 
   send(url: string): void {
-    this.url = url;
-    const [host, path] = splitUrl(url);
+    // A fragment belongs to the client and is never sent (it may hold an OAuth access_token).
+    const hash = url.indexOf('#');
+    this.url = hash === -1 ? url : url.slice(0, hash);
+    const [host, path] = splitUrl(this.url);
     let origin = host;
     const at = origin.indexOf('@');
     if (at !== -1) origin = this.useCredentials(origin, at);
@@ -325,9 +339,10 @@ class Exchange implements Dispatcher.DispatchHandler {
       return;
     }
     this.visited.push(next);
-    if (splitUrl(next)[0] !== splitUrl(this.url)[0]) {
-      const kept = { ...this.headers };
-      for (const name of CREDENTIAL_HEADERS) delete kept[name];
+    if (target.origin !== new URL(this.url).origin) {
+      // Once the chain has left the origin, the dropped headers stay dropped, as curl does.
+      const kept: Record<string, string> = {};
+      for (const [name, value] of Object.entries(this.headers)) if (CROSS_ORIGIN_HEADERS.has(name.toLowerCase())) kept[name] = value;
       this.headers = kept;
     }
     this.redirectTo = next;

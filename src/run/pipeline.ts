@@ -8,6 +8,7 @@ import { planStrategies, runRounds, type RunPosition, type StrategyRuns, type St
 import { autoSweep, type AutoStep, type AutoSweepResult } from '../core/auto-sweep.js';
 import { createRandom } from '../core/random.js';
 import { summarizeGroup } from '../core/summarize.js';
+import type { RedactionPolicy } from '../core/redact.js';
 import { primeHttpClient } from '../http/prime.js';
 import { ignoredProxyVariable, ignoredProxyWarning } from '../http/proxy-env.js';
 import type { Target } from '../targets/resolve.js';
@@ -30,6 +31,7 @@ export interface PipelineInput {
   target: Target;
   seed: number;
   apiKey: string | null;
+  redaction: RedactionPolicy;
 }
 
 /** What the pipeline tells the outside while it runs (a spinner, a warning line). */
@@ -60,7 +62,7 @@ export async function runPipeline(input: PipelineInput, hooks: PipelineHooks): P
   const { options, target, seed } = input;
   const startedAt = new Date().toISOString();
   hooks.stage(options.offline ? 'starting the fixture server' : 'preparing');
-  const { server, ...workload } = await prepareWorkload(target, options, seed, input.apiKey, hooks.signal);
+  const { server, ...workload } = await prepareWorkload(target, options, seed, input.apiKey, hooks.signal, input.redaction);
   try {
     const { urls } = workload;
     const ignoredProxy = ignoredProxyVariable(process.env, urls);

@@ -49,6 +49,8 @@ export interface RunOptions extends ServerSettings {
   ratePerSec: number | null;
   maxRedirects: number;
   headers: Record<string, string>;
+  /** The user's own secret header and parameter names (--redact), lower case; the built-in ones are in core/redact.ts. */
+  redact: readonly string[];
   json: boolean;
   /** Per-request samples in the JSON (results[].samples). */
   details: boolean;

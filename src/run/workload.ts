@@ -6,7 +6,7 @@ import { startFixtureServer, type FixtureServerHandle } from '../fixture-server/
 import { createHttpClient } from '../http/client.js';
 import type { Preset, SetupStage } from '../targets/preset.js';
 import type { Target } from '../targets/resolve.js';
-import { isSecretHeader } from '../core/redact.js';
+import { isScrubbable, secretsInHeaders, secretsInUrl, type RedactionPolicy } from '../core/redact.js';
 import { readApiKey } from './api-key.js';
 import type { RunOptions } from './settings.js';
 
@@ -63,29 +63,39 @@ function describeHosts(urls: readonly string[]): string {
   return list.slice(0, 3).join(', ') + (list.length > 3 ? ', …' : '');
 }
 
-/** Secret values among the user's headers. */
-function headerSecrets(headers: Record<string, string>): string[] {
-  const secrets: string[] = [];
-  for (const [name, value] of Object.entries(headers)) {
-    if (isSecretHeader(name)) {
-      secrets.push(value, value.replace(/^\S+\s+/, '')); // "Bearer xyz": the token alone too
-    }
+/**
+ * Every secret string the requests carry, to scrub from whatever is printed: the key, the
+ * values of secret headers (the preset's and the user's), and the user info and secret
+ * parameter values of the URLs. A URL list may carry a token per line: the set keeps each once.
+ */
+function collectSecrets(urls: readonly string[], headers: Record<string, string>, apiKey: string | null, redaction: RedactionPolicy): string[] {
+  const secrets = new Set<string>(secretsInHeaders(headers, redaction));
+  if (apiKey !== null) secrets.add(apiKey);
+  for (const url of urls) {
+    // Most URLs carry nothing secret; only these characters start user info or a parameter.
+    if (/[@?#;]/.test(url)) for (const secret of secretsInUrl(url, redaction)) secrets.add(secret);
   }
-  return secrets.filter((s) => s.length >= 4);
+  return [...secrets].filter(isScrubbable);
 }
 
 /**
  * Starts the fixture server when offline and asks the preset for its URLs (running its
  * setup stage, if it has one). Problems with the user's input surface as usage errors first.
  */
-export async function prepareWorkload(target: Target, options: RunOptions, seed: number, apiKey: string | null, signal: AbortSignal): Promise<Workload> {
-  const secrets = headerSecrets(options.headers);
+export async function prepareWorkload(
+  target: Target,
+  options: RunOptions,
+  seed: number,
+  apiKey: string | null,
+  signal: AbortSignal,
+  redaction: RedactionPolicy,
+): Promise<Workload> {
   if (target.kind === 'urls') {
     const where = `live ${describeHosts(target.urls)}`;
+    const secrets = collectSecrets(target.urls, options.headers, null, redaction);
     return { urls: target.urls, headers: options.headers, where, secrets, server: null };
   }
   const { preset } = target;
-  if (apiKey !== null) secrets.push(apiKey);
   let server: FixtureServerHandle | null = null;
   let baseUrl = preset.liveBaseUrl;
   let where = `live ${new URL(baseUrl).host}`;
@@ -111,7 +121,8 @@ export async function prepareWorkload(target: Target, options: RunOptions, seed:
     } finally {
       await stageClient.close();
     }
-    const workload: Workload = { urls: plan.urls, headers: { ...plan.headers, ...options.headers }, where, secrets, server };
+    const headers = { ...plan.headers, ...options.headers };
+    const workload: Workload = { urls: plan.urls, headers, where, secrets: collectSecrets(plan.urls, headers, apiKey, redaction), server };
     if (plan.setup) workload.setup = plan.setup;
     return workload;
   } catch (err) {

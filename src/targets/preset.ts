@@ -1,4 +1,5 @@
 import { createRandom, randomInt } from '../core/random.js';
+import { cleanServerText } from '../core/sanitize.js';
 import type { SetupResult } from '../core/report.js';
 import type { LatencyModel, RequestOutcome } from '../core/types.js';
 
@@ -76,6 +77,11 @@ export function pickFromBodies<T>(bodies: readonly string[], pick: (value: unkno
     }
   }
   return picked;
+}
+
+/** A string field of a server's JSON, safe to print (no control characters); undefined when it is not a string. */
+export function serverText(value: unknown): string | undefined {
+  return typeof value === 'string' ? cleanServerText(value) : undefined;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

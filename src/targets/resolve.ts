@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { UsageError } from '../core/errors.js';
+import type { RedactionPolicy } from '../core/redact.js';
 import type { Preset } from './preset.js';
 import { findPreset } from './presets/index.js';
 import { readUrlFile, validateUrl } from './url-list.js';
@@ -15,7 +16,7 @@ const fileName = (path: string): string => (path === '-' ? 'stdin' : path);
  * Every problem is a usage error, found before any request is sent. `signal` ends the read of
  * a --file at once (an AbortError).
  */
-export async function resolveTarget(args: readonly string[], files: readonly string[], stdin?: Readable, signal?: AbortSignal): Promise<Target> {
+export async function resolveTarget(args: readonly string[], files: readonly string[], stdin?: Readable, signal?: AbortSignal, redaction?: RedactionPolicy): Promise<Target> {
   const presetArgs = args.filter((a) => !looksLikeUrl(a));
   if (presetArgs.length > 0) {
     const preset = findPreset(presetArgs[0]!);
@@ -25,10 +26,10 @@ export async function resolveTarget(args: readonly string[], files: readonly str
     return { kind: 'preset', preset };
   }
   if (files.filter((f) => f === '-').length > 1) throw new UsageError('--file - is given twice: standard input can be read only once');
-  const urls = args.map((a) => validateUrl(a));
+  const urls = args.map((a) => validateUrl(a, 'URL', redaction));
   for (const file of files) {
     // Pushed one by one: spreading 100,000 URLs as call arguments could overflow the stack.
-    for (const url of await readUrlFile(file, stdin, signal)) urls.push(url);
+    for (const url of await readUrlFile(file, stdin, signal, redaction)) urls.push(url);
   }
   if (urls.length === 0) {
     throw new UsageError(

@@ -1,7 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { UsageError } from '../core/errors.js';
-import { redactUrl } from '../core/redact.js';
+import { redactUrl, type RedactionPolicy } from '../core/redact.js';
 import { abortable, openInputStream } from './input-stream.js';
 
 /**
@@ -12,20 +12,20 @@ import { abortable, openInputStream } from './input-stream.js';
 const PLAIN_URL = /^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:\/[\x21-\x22\x24-\x5b\x5d-\x7e]*)?$/;
 
 /** Checks one URL given by the user; returns it normalised, or throws a usage error naming it. */
-export function validateUrl(text: string, label: string | (() => string) = 'URL'): string {
+export function validateUrl(text: string, label: string | (() => string) = 'URL', redaction?: RedactionPolicy): string {
   if (PLAIN_URL.test(text) && URL.canParse(text)) return text;
   const where = (): string => (typeof label === 'string' ? label : label());
-  if (/\s/.test(text)) throw new UsageError(`invalid ${where()} '${redactUrl(text)}': it contains white space (encode spaces as %20)`);
+  if (/\s/.test(text)) throw new UsageError(`invalid ${where()} '${redactUrl(text, redaction)}': it contains white space (encode spaces as %20)`);
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new UsageError(`invalid ${where()} '${redactUrl(text)}': not a URL (expected http://… or https://…)`);
+    throw new UsageError(`invalid ${where()} '${redactUrl(text, redaction)}': not a URL (expected http://… or https://…)`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`invalid ${where()} '${redactUrl(text)}': only http and https are supported, not ${url.protocol.slice(0, -1)}`);
+    throw new UsageError(`invalid ${where()} '${redactUrl(text, redaction)}': only http and https are supported, not ${url.protocol.slice(0, -1)}`);
   }
-  if (url.hostname === '') throw new UsageError(`invalid ${where()} '${redactUrl(text)}': no host`);
+  if (url.hostname === '') throw new UsageError(`invalid ${where()} '${redactUrl(text, redaction)}': no host`);
   return url.href;
 }
 
@@ -41,7 +41,7 @@ const NOT_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/;
  * Reads URLs one per line from a stream, validating each with its line number. The file is
  * streamed (100,000 lines are fine); only the URL strings are kept.
  */
-export async function readUrlLines(input: Readable, name: string): Promise<string[]> {
+export async function readUrlLines(input: Readable, name: string, redaction?: RedactionPolicy): Promise<string[]> {
   const urls: string[] = [];
   let lineNumber = 0;
   const notText = (at: number): UsageError =>
@@ -52,7 +52,7 @@ export async function readUrlLines(input: Readable, name: string): Promise<strin
     if (!isUrlLine(line)) return;
     if (NOT_TEXT.test(line)) throw notText(lineNumber);
     const at = lineNumber;
-    urls.push(validateUrl(line, () => `URL at ${name}:${at}`));
+    urls.push(validateUrl(line, () => `URL at ${name}:${at}`, redaction));
   };
   // Split by hand, chunk by chunk: readline's async iterator costs a promise and a queue entry
   // per line, about 40 MB of garbage over 100,000 lines.
@@ -75,12 +75,12 @@ export async function readUrlLines(input: Readable, name: string): Promise<strin
 }
 
 /** Reads a URL file, or standard input for "-"; `signal` ends the read at once (an AbortError). */
-export async function readUrlFile(path: string, stdin: Readable = process.stdin, signal?: AbortSignal): Promise<string[]> {
+export async function readUrlFile(path: string, stdin: Readable = process.stdin, signal?: AbortSignal, redaction?: RedactionPolicy): Promise<string[]> {
   const name = path === '-' ? 'stdin' : path;
   let input: Readable | undefined;
   try {
     input = path === '-' ? abortable(stdin, signal) : await openInputStream(path, signal);
-    return await readUrlLines(input, name);
+    return await readUrlLines(input, name, redaction);
   } catch (err) {
     if (err instanceof UsageError || signal?.aborted) throw err;
     const { code } = err as NodeJS.ErrnoException;

@@ -1,4 +1,4 @@
-import { isRecord, pickFromBodies, randomIds, shorten, simplePreset, type SimplePreset } from '../preset.js';
+import { isRecord, pickFromBodies, randomIds, serverText, shorten, simplePreset, type SimplePreset } from '../preset.js';
 
 /** JSONPlaceholder serves posts 1..100. */
 export const POST_COUNT = 100;
@@ -14,7 +14,10 @@ export const jsonplaceholderPreset: SimplePreset = simplePreset({
     return randomIds(count, seed, POST_COUNT).map((id) => `${baseUrl}/posts/${id}`);
   },
   sample(bodies) {
-    const titles = pickFromBodies(bodies, (v) => (isRecord(v) && typeof v.title === 'string' ? `"${shorten(v.title, 40)}"` : undefined)).slice(0, 3);
+    const titles = pickFromBodies(bodies, (v) => {
+      const title = isRecord(v) ? serverText(v.title) : undefined;
+      return title === undefined ? undefined : `"${shorten(title, 40)}"`;
+    }).slice(0, 3);
     return titles.length > 0 ? `Posts: ${titles.join(', ')}` : null;
   },
 });

@@ -1,4 +1,4 @@
-import { isRecord, pickFromBodies, randomIds, simplePreset, type SimplePreset } from '../preset.js';
+import { isRecord, pickFromBodies, randomIds, serverText, simplePreset, type SimplePreset } from '../preset.js';
 
 /** Pokémon in the National Pokédex that PokeAPI serves by number. */
 export const POKEMON_COUNT = 1025;
@@ -15,7 +15,10 @@ export const pokemonPreset: SimplePreset = simplePreset({
     return randomIds(count, seed, POKEMON_COUNT).map((id) => `${baseUrl}/api/v2/pokemon/${id}`);
   },
   sample(bodies) {
-    const names = pickFromBodies(bodies, (v) => (isRecord(v) && typeof v.name === 'string' ? `#${String(v.id)} ${v.name}` : undefined));
+    const names = pickFromBodies(bodies, (v) => {
+      const name = isRecord(v) ? serverText(v.name) : undefined;
+      return isRecord(v) && name !== undefined ? `#${serverText(String(v.id)) ?? ''} ${name}` : undefined;
+    });
     return names.length > 0 ? `Pokémon: ${names.join(', ')}` : null;
   },
 });

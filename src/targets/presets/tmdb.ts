@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { emptyErrorCounts } from '../../core/report.js';
-import { isRecord, pickFromBodies, shorten, type PlanInput, type Preset, type PresetPlan, type SetupStage } from '../preset.js';
+import { isRecord, pickFromBodies, serverText, shorten, type PlanInput, type Preset, type PresetPlan, type SetupStage } from '../preset.js';
 
 /** TMDB lists 20 movies a page. */
 const PAGE_SIZE = 20;
@@ -87,7 +87,7 @@ export const tmdbPreset: Preset = {
     const movies = new Map<number, { title: string; vote: number; revenue: number }>();
     for (const m of pickFromBodies(bodies, (v) => (isRecord(v) && typeof v.id === 'number' && typeof v.title === 'string' ? v : undefined))) {
       movies.set(m.id as number, {
-        title: m.title as string,
+        title: serverText(m.title) ?? '',
         vote: typeof m.vote_average === 'number' ? m.vote_average : 0,
         revenue: typeof m.revenue === 'number' ? m.revenue : 0,
       });
