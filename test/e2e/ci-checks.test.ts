@@ -33,7 +33,7 @@ interface Result {
   wallMsStats: Spread;
   speedupStddev: number | null;
   speedupCI95: [number, number] | null;
-  verdict: 'faster' | 'slower' | 'inconclusive' | null;
+  verdict: 'faster' | 'slower' | 'same' | 'inconclusive' | 'more-failures' | null;
   partial?: boolean;
 }
 interface Doc {
@@ -46,7 +46,7 @@ interface Doc {
   baseline?: {
     startedAt: string;
     maxRegressionPct: number;
-    comparisons: Array<{ strategy: string; baselineWallMs: number; wallMs: number; changePct: number; favourableChangePct: number; pass: boolean }>;
+    comparisons: Array<{ strategy: string; baselineWallMs: number; wallMs: number; changePct: number; favourableChangePct: number; ci95: [number, number] | null; pass: boolean }>;
   };
 }
 
@@ -54,7 +54,7 @@ interface Doc {
 const SPAWN = { timeout: 90_000 };
 
 /** The repeated-runs benchmark of the brief: 20 requests, 3 measured rounds after 1 warm-up, 30 ms latency. */
-const REPEATED = ['pokemon', '--offline', '--count', '20', '--runs', '3', '--warmup', '1', '--latency', '30'];
+const REPEATED = ['pokemon', '--offline', '--count', '20', '--runs', '5', '--warmup', '1', '--latency', '30'];
 /** A quick single run, for the usage errors and output formats. */
 const QUICK = ['pokemon', '--offline', '-n', '5', '--latency', '0', '--seed', '7'];
 
@@ -84,9 +84,12 @@ describe.concurrent('repeated runs with checks', SPAWN, () => {
     expect(result.code, context).toBe(0);
     expect(result.stderr, context).toBe('');
     expect(result.stdout, context).not.toMatch(ANSI);
-    expect(result.stdout, context).toContain('3 runs, 1 warm-up');
-    // Speedups of the concurrent strategies carry their standard deviation: "16.75 ± 0.76x".
-    expect(result.stdout.match(/\d+\.\d\d ± \d+\.\d\dx/g)?.length ?? 0, context).toBeGreaterThanOrEqual(2);
+    expect(result.stdout, context).toContain('5 runs, 1 warm-up');
+    // From 5 runs, speedups of the concurrent strategies carry their 95% interval: "16.75x (15.90–17.40)".
+    expect(result.stdout.match(/\d+\.\d\dx \(\d+\.\d\d–\d+\.\d\d\)/g)?.length ?? 0, context).toBeGreaterThanOrEqual(2);
+    // Wall times are medians with their range, never ± a standard deviation.
+    expect(result.stdout, context).toMatch(/\d\.\d{3} s \(\d\.\d{3}–\d\.\d{3}\)/);
+    expect(result.stdout, context).not.toContain('±');
     expect(result.stdout, context).toMatch(/^pass {2}speedup>=2 {2}all: \d/m);
     expect(result.stdout, context).toMatch(/^pass {2}speedup>=2 {2}bounded@5: \d/m);
     expect(result.stdout, context).not.toContain('FAIL');
@@ -111,14 +114,14 @@ describe.concurrent('repeated runs with checks', SPAWN, () => {
     const context = describeRun(result);
     expect(result.code, context).toBe(0);
     const doc = parseJsonReport<Doc>(result);
-    expect(doc.config).toMatchObject({ runs: 3, warmup: 1, count: 20 });
+    expect(doc.config).toMatchObject({ runs: 5, warmup: 1, count: 20 });
     expect(doc.results.map(key)).toEqual(['sequential', 'all', 'bounded@5']);
     for (const r of doc.results) {
       const where = key(r);
-      // Three measured runs of 20 requests each; the warm-up is not among them.
-      expect(r.runs, where).toHaveLength(3);
+      // Five measured runs of 20 requests each; the warm-up is not among them.
+      expect(r.runs, where).toHaveLength(5);
       for (const one of r.runs) expect(one, where).toMatchObject({ ok: 20, failed: 0 });
-      expect(r.requests, where).toBe(60);
+      expect(r.requests, where).toBe(100);
       expect(r.ok + r.failed, where).toBe(r.requests);
       const s = r.wallMsStats;
       expect(Object.keys(s).sort(), where).toEqual(['max', 'mean', 'median', 'min', 'stddev']);
@@ -127,7 +130,7 @@ describe.concurrent('repeated runs with checks', SPAWN, () => {
       expect(s.stddev, where).toBeGreaterThanOrEqual(0);
       expect(r.wallMs, where).toBe(s.median);
       const walls = r.runs.map((x) => x.wallMs).sort((a, b) => a - b);
-      expect([walls[0], walls[1], walls[2]], where).toEqual([s.min, s.median, s.max]);
+      expect([walls[0], walls[2], walls[4]], where).toEqual([s.min, s.median, s.max]);
       if (r.strategy === 'sequential') {
         expect(r.speedup, where).toBe(1);
         expect(r.speedupStddev, where).toBeNull();
@@ -164,6 +167,7 @@ describe.concurrent('repeated runs with checks', SPAWN, () => {
     for (const r of fast.results) {
       r.wallMs /= 10;
       for (const k of ['median', 'mean', 'stddev', 'min', 'max'] as const) r.wallMsStats[k] /= 10;
+      for (const one of r.runs) one.wallMs /= 10;
     }
     const fastPath = join(tmp, 'fast-baseline.json');
     writeFileSync(fastPath, JSON.stringify(fast));
@@ -185,6 +189,9 @@ describe.concurrent('repeated runs with checks', SPAWN, () => {
     for (const c of sameDoc.baseline!.comparisons) {
       const old = savedDoc.results.find((r) => key(r) === c.strategy)!;
       expect(c.baselineWallMs).toBe(old.wallMs);
+      // Five runs each side: judged on the lower end of the bootstrap interval of new/old.
+      expect(c.ci95).toHaveLength(2);
+      expect(c.favourableChangePct).toBe(c.ci95![0]);
       expect(c.favourableChangePct).toBeLessThanOrEqual(c.changePct);
     }
 

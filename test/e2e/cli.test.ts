@@ -434,7 +434,7 @@ describe('Ctrl-C (SIGINT)', SPAWN_OPTIONS, () => {
   });
 
   test('with the first request in flight in a slow offline run: exit 130, valid partial JSON, the request counted as aborted', async () => {
-    const result = await run(['pokemon', '--offline', '--latency', '5000', '--count', '5', '--seed', '1', '--json'], {
+    const result = await run(['pokemon', '--offline', '--latency', '5000', '--count', '5', '--seed', '1', '-s', 'sequential', '--json'], {
       onProbe: interruptOn(nthRequest('/api/v2/pokemon/')).onProbe,
       killAfterMs: 30_000,
     });
@@ -442,7 +442,7 @@ describe('Ctrl-C (SIGINT)', SPAWN_OPTIONS, () => {
     const report = parseJsonReport<ContractReport>(result);
     expectContractInvariants(report);
     expect(report.partial).toBe(true);
-    // Sequential had its first request in flight; all and bounded never started.
+    // Sequential had its first request in flight; nothing else is reported.
     expect(report.results, 'the request cut off must be reported').toHaveLength(1);
     const sequential = resultAt(report, 0);
     expect(sequential.strategy).toBe('sequential');
@@ -453,7 +453,7 @@ describe('Ctrl-C (SIGINT)', SPAWN_OPTIONS, () => {
 
   test('once sequential is under way in an offline run: only the request in flight is aborted', async () => {
     // Interrupted as sequential sends its second request: the first (1 s) has been answered.
-    const result = await run(['pokemon', '--offline', '--latency', '1000', '--count', '5', '--seed', '1', '--json'], {
+    const result = await run(['pokemon', '--offline', '--latency', '1000', '--count', '5', '--seed', '1', '-s', 'sequential', '--json'], {
       onProbe: interruptOn(nthRequest('/api/v2/pokemon/', 2)).onProbe,
       killAfterMs: 30_000,
     });
@@ -475,8 +475,8 @@ describe('Ctrl-C (SIGINT)', SPAWN_OPTIONS, () => {
       void server.waitFor('/hang', n).then(() => child.kill('SIGINT'));
     };
 
-    // Sequential: /ok done, the first /hang in flight, two never started; all never started.
-    const sequential = await run([...urls, '-s', 'sequential,all', '--json'], { onSpawn: interruptAfterHangs(1), killAfterMs: 30_000 });
+    // Sequential: /ok done, the first /hang in flight, two never started.
+    const sequential = await run([...urls, '-s', 'sequential', '--json'], { onSpawn: interruptAfterHangs(1), killAfterMs: 30_000 });
     expect(sequential.code, describeRun(sequential)).toBe(130);
     const seqReport = parseJsonReport<ContractReport>(sequential);
     expectContractInvariants(seqReport);

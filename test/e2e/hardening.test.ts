@@ -249,7 +249,7 @@ describe('Ctrl-C', () => {
   test('mid-flight in an offline run (--latency 5000): exit 130 soon after the signal, partial JSON', async () => {
     // The signal goes out once the CLI has sent its first request to the fixture server, whose
     // answer takes 5 s: the request is in flight.
-    const { result, times } = await runInterruptedOn(['pokemon', '--offline', '--latency', '5000', '-n', '10', '--seed', '1', '--json'], nthRequest('/api/v2/pokemon/'));
+    const { result, times } = await runInterruptedOn(['pokemon', '--offline', '--latency', '5000', '-n', '10', '--seed', '1', '-s', 'sequential', '--json'], nthRequest('/api/v2/pokemon/'));
     expect(result.code, describeRun(result)).toBe(130);
     expectExitSoonAfterSigint(times, describeRun(result));
     expectCleanStderr(result);

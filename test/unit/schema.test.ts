@@ -41,7 +41,7 @@ async function interruptedRun(): Promise<Doc> {
   server = await startTestServer();
   const urls = [`${server.url}/ok`, `${server.url}/hang?i=1`, `${server.url}/hang?i=2`];
   const s = server;
-  return generate([...urls, '-s', 'sequential,all', '--json'], 130, (child) => {
+  return generate([...urls, '-s', 'sequential', '--json'], 130, (child) => {
     const poll = setInterval(() => {
       if (s.stats.log.some((r) => r.path.startsWith('/hang'))) {
         clearInterval(poll);
