@@ -7,6 +7,7 @@ import * as startUp from './start-up.js';
 import * as memory from './memory.js';
 import * as aiohttpPeer from './aiohttp-peer.js';
 import * as sigint from './sigint.js';
+import * as baselineGate from './baseline-gate.js';
 import * as urlList100k from './url-list-100k.js';
 
-export const ROWS = [efficiency40, latencyBound, fanOut, overhead, startUp, memory, aiohttpPeer, sigint, urlList100k];
+export const ROWS = [efficiency40, latencyBound, fanOut, overhead, startUp, memory, aiohttpPeer, sigint, urlList100k, baselineGate];

@@ -65,6 +65,17 @@ describe.concurrent('-c auto', SPAWN, () => {
     expect(visited.slice(0, 4)).toEqual([1, 2, 4, 8]);
   });
 
+  test('finds the limit of a server that queues beyond 10 (--capacity 10): recommends 8 to 12', async () => {
+    const r = await run(['pokemon', '--offline', '-n', '30', '--latency', '100', '--capacity', '10', '-s', 'bounded', '-c', 'auto', '--seed', '3', '--json']);
+    expect(r.code, describeRun(r)).toBe(0);
+    const doc = parseJsonReport<Report>(r);
+    expect(doc.recommendation!.method).toBe('auto');
+    expect(doc.recommendation!.concurrency).toBeGreaterThanOrEqual(8);
+    expect(doc.recommendation!.concurrency).toBeLessThanOrEqual(12);
+    // A queue refuses nothing: every visited limit is failure-free.
+    for (const x of doc.results) expect(x.failed).toBe(0);
+  });
+
   test('refuses -c auto without bounded, and stops at its ceiling', async () => {
     expectUsageError(await run(['pokemon', '--offline', '-s', 'all', '-c', 'auto']), /-c auto searches for the limit of bounded/);
     expectUsageError(await run(['pokemon', '--offline', '-c', 'auto:1']), /--concurrency auto: must be at least 2/);
