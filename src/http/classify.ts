@@ -1,3 +1,4 @@
+import { cleanServerText } from '../core/sanitize.js';
 import type { ErrorClass } from '../core/types.js';
 
 /** The class of a response status: null below 400, http4xx or http5xx up to 599; no valid status at all is `protocol`. */
@@ -64,7 +65,7 @@ export const MAX_CAUSE_LENGTH = 200;
 
 /** Text from a server or the system made safe for one line: no control characters, at most MAX_CAUSE_LENGTH. */
 export function shortCause(text: string): string {
-  const line = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const line = cleanServerText(text).replace(/\s+/g, ' ').trim();
   return line.length <= MAX_CAUSE_LENGTH ? line : `${line.slice(0, MAX_CAUSE_LENGTH - 1)}…`;
 }
 
