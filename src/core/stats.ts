@@ -101,11 +101,19 @@ export function ratioStddev(ratio: number, a: { mean: number; stddev: number }, 
   return ratio * Math.sqrt((a.stddev / a.mean) ** 2 + (b.stddev / b.mean) ** 2);
 }
 
+/** The 2.5th and 97.5th percentiles of `rounds` ratios, each drawn by `draw`. */
+function bootstrapInterval(rounds: number, draw: () => number): [number, number] {
+  const ratios = new Float64Array(rounds);
+  for (let r = 0; r < rounds; r++) ratios[r] = draw();
+  ratios.sort();
+  return [percentile(ratios, 2.5), percentile(ratios, 97.5)];
+}
+
 /**
  * A bootstrap 95% interval for median(baseline) / median(candidate): both samples are
  * resampled with replacement `rounds` times with the given generator (seeded, so the interval
- * is reproducible), and the 2.5th and 97.5th percentiles of the ratios are returned.
- * Null when either sample has fewer than two values: one run has no spread to resample.
+ * is reproducible). Null when either sample has fewer than two values: one run has no spread
+ * to resample.
  */
 export function bootstrapRatioCI(
   baseline: readonly number[],
@@ -114,16 +122,13 @@ export function bootstrapRatioCI(
   rounds = 2000,
 ): [number, number] | null {
   if (baseline.length < 2 || candidate.length < 2) return null;
-  const ratios = new Float64Array(rounds);
   const a = new Float64Array(baseline.length);
   const b = new Float64Array(candidate.length);
-  for (let r = 0; r < rounds; r++) {
+  return bootstrapInterval(rounds, () => {
     for (let i = 0; i < a.length; i++) a[i] = baseline[Math.floor(random() * baseline.length)]!;
     for (let i = 0; i < b.length; i++) b[i] = candidate[Math.floor(random() * candidate.length)]!;
-    ratios[r] = median(a) / median(b);
-  }
-  ratios.sort();
-  return [percentile(ratios, 2.5), percentile(ratios, 97.5)];
+    return median(a) / median(b);
+  });
 }
 
 /**
@@ -139,17 +144,14 @@ export function bootstrapPairedRatioCI(
 ): [number, number] | null {
   const n = Math.min(baseline.length, candidate.length);
   if (n < 2) return null;
-  const ratios = new Float64Array(rounds);
   const a = new Float64Array(n);
   const b = new Float64Array(n);
-  for (let r = 0; r < rounds; r++) {
+  return bootstrapInterval(rounds, () => {
     for (let i = 0; i < n; i++) {
       const k = Math.floor(random() * n);
       a[i] = baseline[k]!;
       b[i] = candidate[k]!;
     }
-    ratios[r] = median(a) / median(b);
-  }
-  ratios.sort();
-  return [percentile(ratios, 2.5), percentile(ratios, 97.5)];
+    return median(a) / median(b);
+  });
 }

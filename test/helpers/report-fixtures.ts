@@ -68,3 +68,22 @@ export function makeReport(results: StrategyResult[], extra: Partial<Report> = {
     ...extra,
   };
 }
+
+/** A plain offline pokemon run of 10 requests (the README's example): sequential, all, bounded C=5. */
+export function plainRun(): { sequential: StrategyResult; all: StrategyResult; bounded: StrategyResult } {
+  const result = (overrides: Partial<StrategyResult>): StrategyResult => makeResult({ statusCodes: { '200': 10 }, ...overrides });
+  return {
+    sequential: result({
+      strategy: 'sequential', concurrency: 1, wallMs: 2483, reqPerSec: 4.03, speedup: 1,
+      latencyMs: { min: 104.2, mean: 248.3, p50: 251.7, p90: 380, p95: 391.5, p99: 398.3, max: 399.9 },
+    }),
+    all: result({
+      strategy: 'all', concurrency: null, wallMs: 411, reqPerSec: 24.33, maxInFlight: 10, speedup: 6.041, verdict: 'faster',
+      latencyMs: { min: 103.9, mean: 250.1, p50: 250.4, p90: 390, p95: 400.5, p99: 409.7, max: 410.9 },
+    }),
+    bounded: result({
+      strategy: 'bounded', concurrency: 5, wallMs: 512.4, reqPerSec: 19.52, maxInFlight: 5, speedup: 4.846, verdict: 'faster',
+      latencyMs: { min: 101.2, mean: 249, p50: 248.6, p90: 371, p95: 385.2, p99: 396.1, max: 398.2 },
+    }),
+  };
+}

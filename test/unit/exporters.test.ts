@@ -9,7 +9,7 @@ import { CSV_HEADER, csvField, renderCsv } from '../../src/export/csv.js';
 import type { ExportContext } from '../../src/export/exporters.js';
 import { escapeXml, renderJunit } from '../../src/export/junit.js';
 import { markdownCell, renderMarkdown } from '../../src/export/markdown.js';
-import { makeConfig, makeReport, makeResult } from '../helpers/report-fixtures.js';
+import { makeConfig, makeReport, makeResult, plainRun } from '../helpers/report-fixtures.js';
 
 const ESC = '\u001b';
 const HEADING = 'pokemon · offline (100-400 ms) · 10 requests per strategy · seed 42';
@@ -20,19 +20,10 @@ function result(overrides: Partial<StrategyResult>): StrategyResult {
   return makeResult({ statusCodes: { '200': 10 }, ...overrides });
 }
 
-const SEQUENTIAL = result({
-  strategy: 'sequential', concurrency: 1, wallMs: 2483, reqPerSec: 4.03, speedup: 1,
-  latencyMs: { min: 104.2, mean: 248.3, p50: 251.7, p90: 380, p95: 391.5, p99: 398.3, max: 399.9 },
-});
-const ALL = result({
-  strategy: 'all', concurrency: null, wallMs: 411, reqPerSec: 24.33, maxInFlight: 10, speedup: 6.041, verdict: 'faster',
-  latencyMs: { min: 103.9, mean: 250.1, p50: 250.4, p90: 390, p95: 400.5, p99: 409.7, max: 410.9 },
-});
-const BOUNDED = result({
-  strategy: 'bounded', concurrency: 5, wallMs: 512.4, reqPerSec: 19.52, maxInFlight: 5, speedup: 4.846, verdict: 'faster',
-  latencyMs: { min: 101.2, mean: 249, p50: 248.6, p90: 371, p95: 385.2, p99: 396.1, max: 398.2 },
-  queueWaitMs: { mean: 150.2, p50: 140, p95: 300.1, max: 310 },
-});
+const PLAIN = plainRun();
+const SEQUENTIAL = PLAIN.sequential;
+const ALL = PLAIN.all;
+const BOUNDED = { ...PLAIN.bounded, queueWaitMs: { mean: 150.2, p50: 140, p95: 300.1, max: 310 } };
 
 function report(results: StrategyResult[], extra: Partial<Report> = {}): Report {
   return makeReport(results, extra);

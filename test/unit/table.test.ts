@@ -7,7 +7,7 @@ import { Samples } from '../../src/core/samples.js';
 import { renderJson } from '../../src/export/json.js';
 import { renderTable } from '../../src/export/table.js';
 import { describeFailures, verdictLines } from '../../src/export/prose.js';
-import { makeReport, makeResult } from '../helpers/report-fixtures.js';
+import { makeReport, makeResult, plainRun } from '../helpers/report-fixtures.js';
 
 const plain = new Chalk({ level: 0 });
 const ESC = '\u001b';
@@ -16,18 +16,10 @@ function result(overrides: Partial<StrategyResult>): StrategyResult {
   return makeResult({ statusCodes: { '200': 10 }, ...overrides });
 }
 
-const SEQUENTIAL = result({
-  strategy: 'sequential', concurrency: 1, wallMs: 2483, reqPerSec: 4.03, speedup: 1,
-  latencyMs: { min: 104.2, mean: 248.3, p50: 251.7, p90: 380, p95: 391.5, p99: 398.3, max: 399.9 },
-});
-const ALL = result({
-  strategy: 'all', concurrency: null, wallMs: 411, reqPerSec: 24.33, maxInFlight: 10, speedup: 6.041, verdict: 'faster',
-  latencyMs: { min: 103.9, mean: 250.1, p50: 250.4, p90: 390, p95: 400.5, p99: 409.7, max: 410.9 },
-});
-const BOUNDED = result({
-  strategy: 'bounded', concurrency: 5, wallMs: 512.4, reqPerSec: 19.52, maxInFlight: 5, speedup: 4.846, verdict: 'faster',
-  latencyMs: { min: 101.2, mean: 249, p50: 248.6, p90: 371, p95: 385.2, p99: 396.1, max: 398.2 },
-});
+const PLAIN = plainRun();
+const SEQUENTIAL = PLAIN.sequential;
+const ALL = PLAIN.all;
+const BOUNDED = PLAIN.bounded;
 
 function report(results: StrategyResult[], partial = false): Report {
   return makeReport(results, partial ? { partial: true } : {});
