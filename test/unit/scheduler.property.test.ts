@@ -355,7 +355,7 @@ describe('runSchedule properties (fake clock)', () => {
 describe('runSchedule: an abort during a hand-over', () => {
   // With the product's hand-over (one setImmediate turn), a Ctrl-C handled in that turn starts
   // nothing more, for sequential as for bounded.
-  it('sequential: an abort in the setImmediate hand-over starts no further request', async () => {
+  it.each(['sequential', 'bounded'] as const)('%s (one lane): an abort in the setImmediate hand-over starts no further request', async (strategy) => {
     const clock = new FakeClock();
     const controller = new AbortController();
     const jobs: Job[] = [{ duration: 10, kind: 'ok' }, { duration: 10, kind: 'ok' }, { duration: 10, kind: 'ok' }];
@@ -366,22 +366,7 @@ describe('runSchedule: an abort during a hand-over', () => {
         if (i === 0) setImmediate(() => controller.abort());
       });
     const handOver = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
-    const result = await clock.runAll(runSchedule('sequential', 3, task, { concurrency: 1, signal: controller.signal, handOver }));
-    expect(trace.starts.filter((s) => s.afterAbort)).toEqual([]);
-    expect(result.started).toBe(1);
-  });
-
-  it('bounded (C=1): the same run starts nothing after the abort', async () => {
-    const clock = new FakeClock();
-    const controller = new AbortController();
-    const jobs: Job[] = [{ duration: 10, kind: 'ok' }, { duration: 10, kind: 'ok' }, { duration: 10, kind: 'ok' }];
-    const { task: inner, trace } = instrument(clock, jobs, controller.signal);
-    const task: Task = (i) =>
-      inner(i).then(() => {
-        if (i === 0) setImmediate(() => controller.abort());
-      });
-    const handOver = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
-    const result = await clock.runAll(runSchedule('bounded', 3, task, { concurrency: 1, signal: controller.signal, handOver }));
+    const result = await clock.runAll(runSchedule(strategy, 3, task, { concurrency: 1, signal: controller.signal, handOver }));
     expect(trace.starts.filter((s) => s.afterAbort)).toEqual([]);
     expect(result.started).toBe(1);
     expect(clock.now()).toBe(10);
