@@ -8,7 +8,8 @@ export default defineConfig({
     // Two cores: end-to-end tests spawn the CLI and time strategies, so keep parallelism modest.
     maxWorkers: 2,
     minWorkers: 1,
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Generous: under load a spawned CLI is slow to start; no test relies on a timeout to pass.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
   },
 });
