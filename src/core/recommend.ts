@@ -1,4 +1,5 @@
 import type { Recommendation, StrategyResult } from './report.js';
+import { minOf } from './stats.js';
 
 /** Throughput within this share of the best counts as just as good. */
 export const NEAR_BEST = 0.9;
@@ -13,7 +14,7 @@ export const NEAR_BEST = 0.9;
 export function recommendConcurrency(results: readonly StrategyResult[]): Recommendation | null {
   const bounded = results.filter((r) => r.strategy === 'bounded' && r.concurrency !== null && !r.partial);
   if (bounded.length < 2) return null;
-  const fewestFailed = Math.min(...bounded.map((r) => r.failed));
+  const fewestFailed = minOf(bounded.map((r) => r.failed));
   const best = bounded.filter((r) => r.failed === fewestFailed).reduce((a, b) => (b.reqPerSec > a.reqPerSec ? b : a));
   // A limit above the requests in flight never binds: C=16 over 10 requests is C=10.
   const effective = (r: StrategyResult): number => Math.min(r.concurrency!, Math.max(1, r.maxInFlight));

@@ -2,6 +2,7 @@
 import type { PoolStats, StrategyRun, StrategyRuns } from './benchmark.js';
 import {
   bootstrapRatioCI,
+  maxOf,
   percentile,
   ratioStddev,
   speedup,
@@ -186,7 +187,7 @@ export function summarizeGroup(
       max: roundMs(latency.max),
     },
     bytes: t.bytes,
-    maxInFlight: Math.max(...runs.map((r) => r.maxInFlight)),
+    maxInFlight: maxOf(runs.map((r) => r.maxInFlight)),
     errors: t.errors,
     statusCodes: t.statusCodes,
     speedup: ratio === null ? null : round(ratio, 3),
@@ -197,8 +198,8 @@ export function summarizeGroup(
     speedupCI95: ci === null ? null : [round(ci[0], 3), round(ci[1], 3)],
     verdict: isSequential ? null : verdictOf(ratio, ci),
     queueWaitMs: first.strategy === 'bounded' ? queueWaitSummary(t.queueWaits) : null,
-    pool: pools.length === 0 ? null : { opened: Math.max(...pools.map((p) => p.opened)), peak: Math.max(...pools.map((p) => p.peak)) },
-    eventLoopDelayP99Ms: loopDelays.length === 0 ? null : roundMs(Math.max(...loopDelays)),
+    pool: pools.length === 0 ? null : { opened: maxOf(pools.map((p) => p.opened)), peak: maxOf(pools.map((p) => p.peak)) },
+    eventLoopDelayP99Ms: loopDelays.length === 0 ? null : roundMs(maxOf(loopDelays)),
     retries: {
       // Requests cut off before an answer made one attempt.
       attempts: t.attempts + (t.requests - t.latencies.length),

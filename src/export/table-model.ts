@@ -4,6 +4,7 @@
  * machine view (plain values in stable units). A new column is added here and nowhere else.
  */
 import type { Report, StrategyResult } from '../core/report.js';
+import { maxOf } from '../core/stats.js';
 import { ERROR_CLASSES } from '../core/types.js';
 import { formatMs, formatRate, formatSpeedupSpread, formatWall, strategyLabel } from './format.js';
 
@@ -84,7 +85,7 @@ export interface HumanTable {
 }
 
 function tableFacts(results: readonly StrategyResult[]): TableFacts {
-  const best = Math.max(0, ...results.map((r) => r.speedup ?? 0));
+  const best = Math.max(0, maxOf(results.map((r) => r.speedup ?? 0)));
   return { bestSpeedup: best > 1 ? best : null };
 }
 

@@ -290,6 +290,19 @@ describe('resolveTarget', () => {
     );
   });
 
+  it('takes a list of 150,000 URLs from a file next to an argument (no stack overflow from a spread)', async () => {
+    // 125,000 spread arguments overflowed the stack; the limit is memory now (1,000,000 in the bench).
+    const count = 150_000;
+    const lines = new Array<string>(count);
+    for (let i = 0; i < count; i++) lines[i] = `${BASE}/item/${i}`;
+    const target = await resolveTarget([`${BASE}/first`], '-', Readable.from([lines.join('\n')]));
+    expect(target.kind).toBe('urls');
+    const urls = target.kind === 'urls' ? target.urls : [];
+    expect(urls).toHaveLength(count + 1);
+    expect(urls[0]).toBe(`${BASE}/first`);
+    expect(urls[count]).toBe(`${BASE}/item/${count - 1}`);
+  });
+
   it('suggests a preset for a typo and rejects a bad URL argument', async () => {
     expect(await usageMessage(() => resolveTarget(['pokemn'], undefined))).toMatch(/did you mean 'pokemon'/);
     expect(await usageMessage(() => resolveTarget(['ftp://a.example/'], undefined))).toMatch(/only http and https/);
