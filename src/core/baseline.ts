@@ -1,4 +1,4 @@
-import { UsageError } from './errors.js';
+import { UsageError, quoteInput } from './errors.js';
 import type { BaselineComparison, BaselineEntry, Report, StrategyResult } from './report.js';
 import { resultKey } from './result-label.js';
 
@@ -12,11 +12,11 @@ export interface SavedReport {
 export function asSavedReport(value: unknown, file: string): SavedReport {
   const doc = value as Partial<Report> | null;
   if (doc === null || typeof doc !== 'object' || doc.schemaVersion !== 1 || !Array.isArray(doc.results)) {
-    throw new UsageError(`--baseline '${file}' is not an async-bench JSON result (schemaVersion 1 with results); save one with --json or -o result.json`);
+    throw new UsageError(`--baseline ${quoteInput(file)} is not an async-bench JSON result (schemaVersion 1 with results); save one with --json or -o result.json`);
   }
   for (const r of doc.results) {
     if (typeof r?.wallMs !== 'number' || typeof r?.strategy !== 'string') {
-      throw new UsageError(`--baseline '${file}' has a result without strategy and wallMs`);
+      throw new UsageError(`--baseline ${quoteInput(file)} has a result without strategy and wallMs`);
     }
   }
   return { startedAt: String(doc.startedAt ?? ''), results: doc.results };

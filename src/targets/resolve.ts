@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { UsageError } from '../core/errors.js';
+import { UsageError, quoteInput } from '../core/errors.js';
 import type { Preset } from './preset.js';
 import { findPreset } from './presets/index.js';
 import { readUrlFile, validateUrl } from './url-list.js';
@@ -17,7 +17,7 @@ export async function resolveTarget(args: readonly string[], file: string | unde
   if (presetArgs.length > 0) {
     const preset = findPreset(presetArgs[0]!);
     if (args.length > 1 || file !== undefined) {
-      throw new UsageError(`a preset ('${preset.name}') cannot be mixed with URLs or other presets; give one preset, or only URLs`);
+      throw new UsageError(`a preset (${quoteInput(preset.name)}) cannot be mixed with URLs or other presets; give one preset, or only URLs`);
     }
     return { kind: 'preset', preset };
   }
@@ -26,7 +26,7 @@ export async function resolveTarget(args: readonly string[], file: string | unde
   if (file !== undefined) urls = urls.concat(await readUrlFile(file, stdin));
   if (urls.length === 0) {
     throw new UsageError(
-      file !== undefined ? `no URLs in '${file === '-' ? 'stdin' : file}' (blank lines and # comments are skipped)` : 'nothing to fetch: give a preset (pokemon, jsonplaceholder) or http(s) URLs, e.g. async-bench pokemon --offline',
+      file !== undefined ? `no URLs in ${quoteInput(file === '-' ? 'stdin' : file)} (blank lines and # comments are skipped)` : 'nothing to fetch: give a preset (pokemon, jsonplaceholder) or http(s) URLs, e.g. async-bench pokemon --offline',
     );
   }
   return { kind: 'urls', urls };
