@@ -7,5 +7,7 @@ import * as startUp from './start-up.js';
 import * as memory from './memory.js';
 import * as aiohttpPeer from './aiohttp-peer.js';
 import * as sigint from './sigint.js';
+import * as scale1m from './scale-1m.js';
+import * as scaleAll from './scale-all.js';
 
-export const ROWS = [efficiency40, latencyBound, fanOut, overhead, startUp, memory, aiohttpPeer, sigint];
+export const ROWS = [efficiency40, latencyBound, fanOut, overhead, startUp, memory, aiohttpPeer, sigint, scale1m, scaleAll];

@@ -92,6 +92,7 @@ export async function runPipeline(input: PipelineInput, hooks: PipelineHooks): P
           onRequestDone: (spec, done, count) => hooks.request(spec, done, count),
           measureLoopDelay: startLoopDelay,
           handOver: nextLoopTurn,
+          nextTurn: nextLoopTurn,
         },
       );
     } finally {
