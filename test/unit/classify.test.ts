@@ -25,6 +25,9 @@ describe('classifyError', () => {
   it.each([
     ['ECONNREFUSED', 'connect'],
     ['EHOSTUNREACH', 'connect'],
+    // No socket to connect with (descriptor limit): TODO(fd-limit) once that class exists.
+    ['EMFILE', 'connect'],
+    ['ENFILE', 'connect'],
     ['ENOTFOUND', 'dns'],
     ['EAI_AGAIN', 'dns'],
     ['ECONNRESET', 'reset'],
