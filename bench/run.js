@@ -29,7 +29,7 @@ const RESULTS_SCHEMA_VERSION = 1;
 
 const USAGE = `usage: node bench/run.js [options]      (npm run bench builds first)
 
-  --quick              tiny sizes, ${QUICK_REPEATS} repeat: a smoke run of a few seconds (targets only indicative)
+  --quick              tiny sizes, ${QUICK_REPEATS} repeat (targets only indicative); the scale rows run at full size, about a minute
   --only <rows>        run only these rows (comma-separated, repeatable)
   --skip <rows>        leave these rows out (comma-separated, repeatable)
   --repeats <n>        repeats per row (default ${DEFAULT_REPEATS}, ${QUICK_REPEATS} with --quick)
