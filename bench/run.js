@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // async-bench's performance bench (not a test): `npm run bench` builds, then runs this.
 //
-//   node bench/run.js [--quick] [--only <row>[,<row>...]] [--repeats <n>] [--out <file>] [--check]
+//   node bench/run.js [--quick] [--only <row>[,<row>...]] [--skip <row>[,<row>...]] [--repeats <n>] [--out <file>] [--check]
 //
 // Every measurement runs on loopback against bench/server.js in a child process; async-bench and
 // the reference scripts run as child processes too, so this process only starts things and
@@ -30,8 +30,9 @@ const RESULTS_SCHEMA_VERSION = 1;
 
 const USAGE = `usage: node bench/run.js [options]      (npm run bench builds first)
 
-  --quick              tiny sizes, ${QUICK_REPEATS} repeat: a smoke run of a few seconds (targets only indicative)
+  --quick              tiny sizes, ${QUICK_REPEATS} repeat (targets only indicative); the scale rows run at full size, about a minute
   --only <rows>        run only these rows (comma-separated, repeatable)
+  --skip <rows>        leave these rows out (comma-separated, repeatable)
   --repeats <n>        repeats per row (default ${DEFAULT_REPEATS}, ${QUICK_REPEATS} with --quick)
   --out <file>         where to write the results (default bench/results/latest.json)
   --check              exit 1 when a target is missed
@@ -52,6 +53,7 @@ function parseOptions(argv) {
       options: {
         quick: { type: 'boolean', default: false },
         only: { type: 'string', multiple: true },
+        skip: { type: 'string', multiple: true },
         repeats: { type: 'string' },
         out: { type: 'string' },
         check: { type: 'boolean', default: false },
@@ -66,14 +68,16 @@ function parseOptions(argv) {
     process.exit(0);
   }
   const known = new Set(ROWS.map((r) => r.id));
-  const only = parsed.only ? parsed.only.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean) : null;
-  for (const name of only ?? []) if (!known.has(name)) usageError(`unknown row '${name}'`);
+  const names = (list) => (list ? list.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean) : null);
+  const only = names(parsed.only);
+  const skip = names(parsed.skip) ?? [];
+  for (const name of [...(only ?? []), ...skip]) if (!known.has(name)) usageError(`unknown row '${name}'`);
   let repeats = parsed.quick ? QUICK_REPEATS : DEFAULT_REPEATS;
   if (parsed.repeats !== undefined) {
     repeats = Number(parsed.repeats);
     if (!Number.isInteger(repeats) || repeats < 1 || repeats > 50) usageError(`--repeats must be an integer from 1 to 50, got '${parsed.repeats}'`);
   }
-  return { quick: parsed.quick, only, repeats, out: parsed.out ? resolve(parsed.out) : DEFAULT_OUT, check: parsed.check };
+  return { quick: parsed.quick, only, skip, repeats, out: parsed.out ? resolve(parsed.out) : DEFAULT_OUT, check: parsed.check };
 }
 
 /** One line per row group saying what its ratio is. */
@@ -87,7 +91,7 @@ async function main() {
   const options = parseOptions(process.argv.slice(2));
   if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) usageError('dist/ is not built: run `npm run bench` (or `npm run build` first)');
 
-  const selected = ROWS.filter((r) => options.only === null || options.only.includes(r.id));
+  const selected = ROWS.filter((r) => (options.only === null || options.only.includes(r.id)) && !options.skip.includes(r.id));
   const tmpDir = mkdtempSync(join(tmpdir(), 'async-bench-bench-'));
   const ctx = {
     quick: options.quick,

@@ -3,7 +3,7 @@ import { releaseInterrupts } from '../run/interrupt.js';
 import { readFileSync } from 'node:fs';
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { CommanderError } from 'commander';
-import { UsageError } from '../core/errors.js';
+import { UsageError, quoteInput } from '../core/errors.js';
 import { EXIT } from './exit-codes.js';
 import { buildProgram } from './program.js';
 
@@ -12,9 +12,13 @@ function packageVersion(): string {
   return pkg.version;
 }
 
-/** Commander's message as one line: "error: unknown option '--cont' (Did you mean --count?)". */
+/**
+ * Commander's message as one line: "error: unknown option '--cont' (Did you mean --count?)".
+ * What it quotes of the user's input is clipped as our own messages clip it.
+ */
 function oneLine(text: string): string {
-  return text.trim().split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+  const line = text.trim().split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+  return line.replace(/'([^']*)'/g, (_, quoted: string) => quoteInput(quoted));
 }
 
 /** The whole program: parse, run, and turn any error into one stderr line and an exit code. */

@@ -1,5 +1,5 @@
 /** Option values as the user typed them, checked and turned into numbers: pure, no I/O. */
-import { UsageError, closestMatch } from '../core/errors.js';
+import { UsageError, closestMatch, quoteInput } from '../core/errors.js';
 import { FINGERPRINT_FIELDS, type FingerprintField } from '../core/fingerprint.js';
 import { STRATEGIES, type LatencyModel, type StrategyName } from '../core/types.js';
 
@@ -20,7 +20,7 @@ export function parseWholeNumber(option: string, text: string, min: number, max:
   const trimmed = text.trim();
   const value = Number(trimmed);
   if (!WHOLE.test(trimmed) || !Number.isSafeInteger(value)) {
-    throw new UsageError(`${option} must be a whole number, got '${text}'`);
+    throw new UsageError(`${option} must be a whole number, got ${quoteInput(text)}`);
   }
   if (value < min) throw new UsageError(`${option} must be at least ${min}, got ${value}`);
   if (value > max) throw new UsageError(`${option} must be at most ${max.toLocaleString('en-US')}, got ${value}`);
@@ -63,7 +63,7 @@ export function parseStrategies(text: string): StrategyName[] {
     if (!(STRATEGIES as readonly string[]).includes(name)) {
       const suggestion = closestMatch(name, STRATEGIES);
       throw new UsageError(
-        `unknown strategy '${name}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; choose from ${STRATEGIES.join(', ')}`,
+        `unknown strategy ${quoteInput(name)}${suggestion ? ` (did you mean ${quoteInput(suggestion)}?)` : ''}; choose from ${STRATEGIES.join(', ')}`,
       );
     }
   }
@@ -82,11 +82,11 @@ export function parseRedactName(text: string, previous: readonly string[] = []):
 /** "0", "100" or "100-400" (ms): the fixture server's delay. */
 export function parseLatency(text: string): LatencyModel {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(?:-\s*(\d+(?:\.\d+)?))?\s*(?:ms)?\s*$/.exec(text);
-  if (!match) throw new UsageError(`--latency must be milliseconds or a range like 100-400, got '${text}'`);
+  if (!match) throw new UsageError(`--latency must be milliseconds or a range like 100-400, got ${quoteInput(text)}`);
   const minMs = Number(match[1]);
   const maxMs = match[2] === undefined ? minMs : Number(match[2]);
-  if (maxMs < minMs) throw new UsageError(`--latency range must go from low to high, got '${text}'`);
-  if (maxMs > LIMITS.latencyMs) throw new UsageError(`--latency must be at most ${LIMITS.latencyMs} ms, got '${text}'`);
+  if (maxMs < minMs) throw new UsageError(`--latency range must go from low to high, got ${quoteInput(text)}`);
+  if (maxMs > LIMITS.latencyMs) throw new UsageError(`--latency must be at most ${LIMITS.latencyMs} ms, got ${quoteInput(text)}`);
   return { minMs, maxMs };
 }
 
@@ -117,15 +117,15 @@ export function parseHeader(text: string, previous: Record<string, string> = {})
   const key = name.toLowerCase();
   const value = text.slice(colon + 1).trim();
   const unsendable = UNSENDABLE_HEADERS[key];
-  if (unsendable !== undefined) throw new UsageError(`--header '${name}' cannot be set: ${unsendable}`);
-  if (/[\r\n\0]/.test(value)) throw new UsageError(`--header '${name}' has a line break or NUL in its value`);
+  if (unsendable !== undefined) throw new UsageError(`--header ${quoteInput(name)} cannot be set: ${unsendable}`);
+  if (/[\r\n\0]/.test(value)) throw new UsageError(`--header ${quoteInput(name)} has a line break or NUL in its value`);
   if (NOT_SENDABLE_IN_VALUE.test(value)) {
     throw new UsageError(
-      `--header '${name}' has a character that cannot be sent in a header value (a control character, or one beyond U+00FF); percent-encode or base64-encode it first`,
+      `--header ${quoteInput(name)} has a character that cannot be sent in a header value (a control character, or one beyond U+00FF); percent-encode or base64-encode it first`,
     );
   }
   if (key === 'connection' && !value.split(',').every((token) => HEADER_NAME.test(token.trim()))) {
-    throw new UsageError(`--header '${name}' must be a comma-separated list of connection options, such as close`);
+    throw new UsageError(`--header ${quoteInput(name)} must be a comma-separated list of connection options, such as close`);
   }
   return { ...previous, [key]: value };
 }
@@ -134,7 +134,7 @@ export function parseHeader(text: string, previous: Record<string, string> = {})
 export function parseErrorRate(text: string): number {
   const value = Number(text.trim());
   if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) {
-    throw new UsageError(`--error-rate must be a number from 0 to 1, got '${text}'`);
+    throw new UsageError(`--error-rate must be a number from 0 to 1, got ${quoteInput(text)}`);
   }
   return value;
 }
@@ -143,7 +143,7 @@ export function parseErrorRate(text: string): number {
 export function parsePerSecond(option: string, text: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(?:\/\s*s)?\s*$/.exec(text);
   const value = match ? Number(match[1]) : Number.NaN;
-  if (!(value > 0) || value > 1_000_000) throw new UsageError(`${option} must look like 20/s (more than 0), got '${text}'`);
+  if (!(value > 0) || value > 1_000_000) throw new UsageError(`${option} must look like 20/s (more than 0), got ${quoteInput(text)}`);
   return value;
 }
 
@@ -160,7 +160,7 @@ export const parsePort = (text: string): number => parseWholeNumber('--port', te
 export function parseLanguage(text: string): string {
   const trimmed = text.trim();
   if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$/.test(trimmed)) {
-    throw new UsageError(`--language must be a language tag like en-US or ko-KR, got '${text}'`);
+    throw new UsageError(`--language must be a language tag like en-US or ko-KR, got ${quoteInput(text)}`);
   }
   return trimmed;
 }
@@ -168,14 +168,14 @@ export function parseLanguage(text: string): string {
 /** A positive number such as 3 or 2.5 (for --min-speedup). */
 export function parsePositiveNumber(option: string, text: string): number {
   const value = Number(text.trim());
-  if (text.trim() === '' || !Number.isFinite(value) || value <= 0) throw new UsageError(`${option} must be a number above 0, got '${text}'`);
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0) throw new UsageError(`${option} must be a number above 0, got ${quoteInput(text)}`);
   return value;
 }
 
 /** A percentage from 0 up (for --max-regression). */
 export function parsePercent(option: string, text: string): number {
   const value = Number(text.trim().replace(/%$/, ''));
-  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > 10_000) throw new UsageError(`${option} must be a percentage such as 10, got '${text}'`);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > 10_000) throw new UsageError(`${option} must be a percentage such as 10, got ${quoteInput(text)}`);
   return value;
 }
 

@@ -1,6 +1,6 @@
 import { closeSync, constants, existsSync, openSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { UsageError } from '../core/errors.js';
+import { UsageError, quoteInput } from '../core/errors.js';
 import { FORMATS, formatForPath, type Format } from '../export/exporters.js';
 
 /** Where the result goes: one format on stdout, and optionally one to a file. */
@@ -11,7 +11,7 @@ export interface OutputPlan {
 
 export function parseFormat(text: string): Format {
   const format = FORMATS.find((f) => f === text.trim().toLowerCase());
-  if (!format) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got '${text}'`);
+  if (!format) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got ${quoteInput(text)}`);
   return format;
 }
 
@@ -26,7 +26,7 @@ export function planOutputs(json: boolean, format: Format | undefined, output: s
   }
   const fileFormat = format ?? formatForPath(output);
   if (fileFormat === null) {
-    throw new UsageError(`cannot tell the format of '${output}' from its extension; add --format (${FORMATS.join(', ')})`);
+    throw new UsageError(`cannot tell the format of ${quoteInput(output)} from its extension; add --format (${FORMATS.join(', ')})`);
   }
   checkWritable(output, '-o');
   return { stdout: json ? 'json' : 'table', file: { path: output, format: fileFormat } };
@@ -58,16 +58,16 @@ export function describeWriteError(err: unknown): string {
  */
 function checkWritable(path: string, option: string): void {
   const dir = dirname(resolve(path));
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`cannot write ${option} '${path}': no directory '${dir}'`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`cannot write ${option} ${quoteInput(path)}: no directory ${quoteInput(dir)}`);
   const existed = existsSync(path);
-  if (existed && statSync(path).isDirectory()) throw new UsageError(`cannot write ${option} '${path}': it is a directory`);
+  if (existed && statSync(path).isDirectory()) throw new UsageError(`cannot write ${option} ${quoteInput(path)}: it is a directory`);
   const flags = existed ? constants.O_WRONLY | constants.O_APPEND | constants.O_NONBLOCK : constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL;
   let fd: number;
   try {
     fd = openSync(path, flags);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENXIO') return; // a FIFO nobody reads yet
-    throw new UsageError(`cannot write ${option} '${path}': ${describeWriteError(e)}`);
+    throw new UsageError(`cannot write ${option} ${quoteInput(path)}: ${describeWriteError(e)}`);
   }
   closeSync(fd);
   if (!existed) unlinkSync(path);
@@ -76,7 +76,7 @@ function checkWritable(path: string, option: string): void {
 /** The --report file, checked before any request is sent. */
 export function checkReportPath(path: string, plan: OutputPlan): string {
   if (path === '' || path === '-') throw new UsageError('--report needs a file name, such as report.html (the page is never written to stdout)');
-  if (plan.file && resolve(plan.file.path) === resolve(path)) throw new UsageError(`--report and -o both name '${path}'; give each its own file`);
+  if (plan.file && resolve(plan.file.path) === resolve(path)) throw new UsageError(`--report and -o both name ${quoteInput(path)}; give each its own file`);
   checkWritable(path, '--report');
   return path;
 }

@@ -1,4 +1,4 @@
-import { UsageError } from './errors.js';
+import { UsageError, quoteInput } from './errors.js';
 import type { Fingerprint } from './fingerprint.js';
 import { createRandom, hashString } from './random.js';
 import type { BaselineComparison, BaselineEntry, Report, StrategyResult } from './report.js';
@@ -20,11 +20,11 @@ export const MIN_RUNS_FOR_GATE = 3;
 export function asSavedReport(value: unknown, file: string): SavedReport {
   const doc = value as Partial<Report> | null;
   if (doc === null || typeof doc !== 'object' || doc.schemaVersion !== 1 || !Array.isArray(doc.results)) {
-    throw new UsageError(`--baseline '${file}' is not an async-bench JSON result (schemaVersion 1 with results); save one with --json or -o result.json`);
+    throw new UsageError(`--baseline ${quoteInput(file)} is not an async-bench JSON result (schemaVersion 1 with results); save one with --json or -o result.json`);
   }
   for (const r of doc.results) {
     if (typeof r?.wallMs !== 'number' || typeof r?.strategy !== 'string') {
-      throw new UsageError(`--baseline '${file}' has a result without strategy and wallMs`);
+      throw new UsageError(`--baseline ${quoteInput(file)} has a result without strategy and wallMs`);
     }
   }
   const saved: SavedReport = { startedAt: String(doc.startedAt ?? ''), results: doc.results };

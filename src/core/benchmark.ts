@@ -1,3 +1,4 @@
+import { createDispatchPacer, PACER_LIMITS } from './dispatch-pacer.js';
 import type { RateLimiter } from './rate-limit.js';
 import { Samples } from './samples.js';
 import { runSchedule } from './strategies.js';
@@ -57,6 +58,12 @@ export interface BenchmarkHooks {
   measureLoopDelay?(): () => number;
   /** Between one request and the next in the same lane (see ScheduleOptions.handOver). */
   handOver?: () => Promise<void>;
+  /**
+   * One loop turn. Given, a run that may start more than DISPATCH_SLICE requests at once (`all`,
+   * or bounded with such a C) sends at most that many per turn, so that timers, I/O and signals
+   * run between slices (see dispatch-pacer.ts).
+   */
+  nextTurn?: () => Promise<void>;
 }
 
 /** The strategies to run, in report order: sequential, all, then bounded at each limit. */
@@ -81,31 +88,53 @@ export async function runStrategy(
   const samples = new Samples(count);
   const signal = hooks.signal ?? new AbortController().signal;
   let done = 0;
+  // Requests sent and not yet settled: a request waiting for its turn (pacer, --rate) is not in flight.
+  let sent = 0;
+  let maxSent = 0;
+  // Only a run that can start more requests at once than a turn sends is paced.
+  const atOnce = Math.min(count, spec.concurrency ?? count);
   const t0 = clock();
-  const task = async (index: number): Promise<void> => {
-    if (client.rate) {
-      await client.rate.take(signal);
-      if (signal.aborted) return; // stopped while waiting its turn: never sent, not counted
-    }
-    samples.markStart(index, clock() - t0);
-    let outcome: RequestOutcome;
-    try {
-      outcome = await client.request(index);
-    } catch {
-      outcome = FAILED_TASK; // a request function must not throw; if one does, it is a failure, not a crash
-    }
+  const finish = (index: number, outcome: RequestOutcome): void => {
     samples.record(index, clock() - t0, outcome);
+    sent--;
     done++;
     hooks.onRequestDone?.(spec, done, count);
   };
-  const { maxInFlight, started } = await runSchedule(spec.strategy, count, task, {
+  // Promise chains, not an async function: at the start of `all`, 100,000 of these wait at
+  // once, and a suspended async frame each is memory the collector copies while the loop waits.
+  const dispatch = (index: number): Promise<void> => {
+    samples.markStart(index, clock() - t0);
+    if (++sent > maxSent) maxSent = sent;
+    let request: Promise<RequestOutcome>;
+    try {
+      request = client.request(index);
+    } catch {
+      request = Promise.resolve(FAILED_TASK); // a request function must not throw; if one does, it is a failure, not a crash
+    }
+    return request.then(
+      (outcome) => finish(index, outcome),
+      () => finish(index, FAILED_TASK),
+    );
+  };
+  const send = (index: number): Promise<void> => {
+    const { rate } = client;
+    if (!rate) return dispatch(index);
+    // Stopped while waiting its turn: never sent, not counted.
+    return rate.take(signal).then(() => (signal.aborted ? undefined : dispatch(index)));
+  };
+  const pacer = hooks.nextTurn && atOnce > PACER_LIMITS.maxPerTurn ? createDispatchPacer(send, hooks.nextTurn, clock) : null;
+  // Stopped while waiting a turn: never sent, not counted.
+  const releaseAll = (): void => pacer?.releaseAll();
+  if (pacer) signal.addEventListener('abort', releaseAll, { once: true });
+  const task = pacer ? (index: number): Promise<void> => pacer.run(index) : send;
+  const { started } = await runSchedule(spec.strategy, count, task, {
     concurrency: spec.concurrency ?? count,
     signal,
     ...(hooks.handOver ? { handOver: hooks.handOver } : {}),
-  });
+  }).finally(() => signal.removeEventListener('abort', releaseAll));
   const wallMs = clock() - t0;
   const partial = started < count || signal.aborted;
-  return { ...spec, samples, wallMs, maxInFlight, partial, pool: null, eventLoopDelayP99Ms: null };
+  return { ...spec, samples, wallMs, maxInFlight: maxSent, partial, pool: null, eventLoopDelayP99Ms: null };
 }
 
 /** Runs one strategy with a fresh client, measuring the loop delay and the pool around it. */

@@ -4,6 +4,7 @@
  */
 import type { AutoSweepResult } from './auto-sweep.js';
 import type { Recommendation, StrategyResult } from './report.js';
+import { maxOf, minOf } from './stats.js';
 
 /** Goodput within this share of the best counts as just as good. */
 export const NEAR_BEST = 0.9;
@@ -31,8 +32,8 @@ export function mainFailure(r: StrategyResult): string {
 export function littleEstimate(bounded: readonly StrategyResult[]): number | null {
   const ok = bounded.filter((r) => r.ok > 0);
   if (ok.length === 0) return null;
-  const goodput = Math.max(...ok.map((r) => r.okPerSec));
-  const latencyS = Math.min(...ok.map((r) => r.okLatencyMs.mean)) / 1000;
+  const goodput = maxOf(ok.map((r) => r.okPerSec));
+  const latencyS = minOf(ok.map((r) => r.okLatencyMs.mean)) / 1000;
   return Math.round(goodput * latencyS * 10) / 10;
 }
 
@@ -82,10 +83,10 @@ export function findBracket(bounded: readonly StrategyResult[], estimate: number
 export function recommendConcurrency(results: readonly StrategyResult[], method: Recommendation['method'] = 'grid'): Recommendation | null {
   const bounded = results.filter((r) => r.strategy === 'bounded' && r.concurrency !== null && !r.partial);
   if (bounded.length < 2) return null;
-  const fewestFailed = Math.min(...bounded.map((r) => r.failed));
+  const fewestFailed = minOf(bounded.map((r) => r.failed));
   const best = bounded.filter((r) => r.failed === fewestFailed).reduce((a, b) => (b.okPerSec > a.okPerSec ? b : a));
   const withOk = bounded.filter((r) => r.ok > 0);
-  const lowestP50 = withOk.length > 0 ? Math.min(...withOk.map((r) => r.okLatencyMs.p50)) : 0;
+  const lowestP50 = withOk.length > 0 ? minOf(withOk.map((r) => r.okLatencyMs.p50)) : 0;
   const byLimit = (a: StrategyResult, b: StrategyResult): number => effectiveLimit(a) - effectiveLimit(b) || a.concurrency! - b.concurrency!;
   const notQueueing = bounded.filter((r) => r.failed <= best.failed && r.okLatencyMs.p50 <= QUEUEING_P50 * lowestP50).sort(byLimit);
   const candidates = notQueueing.filter((r) => r.okPerSec >= NEAR_BEST * best.okPerSec);

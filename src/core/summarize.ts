@@ -4,6 +4,8 @@ import { createRandom, hashString } from './random.js';
 import { resultKey } from './result-label.js';
 import {
   bootstrapPairedRatioCI,
+  maxOf,
+  minOf,
   percentile,
   ratioStddev,
   speedup,
@@ -255,7 +257,7 @@ export function summarizeGroup(
     latencyMs: roundLatency(latency),
     okLatencyMs: roundLatency(okLatency),
     bytes: t.bytes,
-    maxInFlight: Math.max(...runs.map((r) => r.maxInFlight)),
+    maxInFlight: maxOf(runs.map((r) => r.maxInFlight)),
     errors: t.errors,
     errorExamples: errorExamples(runs),
     statusCodes: t.statusCodes,
@@ -267,8 +269,8 @@ export function summarizeGroup(
     speedupCI95: ci === null ? null : [round(ci[0], 3), round(ci[1], 3)],
     verdict: isSequential || ratio === null ? null : timingVerdict(ratio, ci),
     queueWaitMs: first.strategy === 'bounded' ? queueWaitSummary(t.queueWaits) : null,
-    pool: pools.length === 0 ? null : { opened: Math.max(...pools.map((p) => p.opened)), peak: Math.max(...pools.map((p) => p.peak)), staleRetries: pools.reduce((sum, p) => sum + p.staleRetries, 0) },
-    eventLoopDelayP99Ms: loopDelays.length === 0 ? null : roundMs(Math.max(...loopDelays)),
+    pool: pools.length === 0 ? null : { opened: maxOf(pools.map((p) => p.opened)), peak: maxOf(pools.map((p) => p.peak)), staleRetries: pools.reduce((sum, p) => sum + p.staleRetries, 0) },
+    eventLoopDelayP99Ms: loopDelays.length === 0 ? null : roundMs(maxOf(loopDelays)),
     retries: {
       // Requests cut off before an answer made one attempt.
       attempts: t.attempts + (t.requests - t.latencies.length),
@@ -307,7 +309,7 @@ export function summarizeGroups(groups: readonly StrategyRuns[], seed: number, d
 export function judgeFailures(results: StrategyResult[]): StrategyResult[] {
   const sequential = results.find((r) => r.strategy === 'sequential');
   const rate = (r: StrategyResult): number => r.failureRate;
-  const reference = sequential ? rate(sequential) : Math.min(...results.map(rate));
+  const reference = sequential ? rate(sequential) : minOf(results.map(rate));
   for (const r of results) {
     if (r.strategy === 'sequential') continue;
     if (rate(r) > reference) r.verdict = 'more-failures';

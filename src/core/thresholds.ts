@@ -1,4 +1,4 @@
-import { UsageError, closestMatch } from './errors.js';
+import { UsageError, closestMatch, quoteInput } from './errors.js';
 import type { StrategyResult, ThresholdResult } from './report.js';
 import { resultKey } from './result-label.js';
 import { STRATEGIES, type StrategyName } from './types.js';
@@ -25,14 +25,14 @@ const EXPR = /^\s*(?:([A-Za-z]+)(?:@(\d+))?\s*\.\s*)?([A-Za-z0-9]+)\s*(<=|>=|==|
 export function parseThreshold(expr: string): Threshold {
   const match = EXPR.exec(expr);
   if (!match) {
-    throw new UsageError(`--threshold '${expr}' does not parse: expected [strategy.]metric op number, e.g. 'speedup>=3' or 'bounded.p95<300'`);
+    throw new UsageError(`--threshold ${quoteInput(expr)} does not parse: expected [strategy.]metric op number, e.g. 'speedup>=3' or 'bounded.p95<300'`);
   }
   const [, strategyText, concurrencyText, metricText, op, valueText] = match;
   const metric = THRESHOLD_METRICS.find((m) => m.toLowerCase() === metricText!.toLowerCase());
   if (!metric) {
     const suggestion = closestMatch(metricText!, THRESHOLD_METRICS);
     throw new UsageError(
-      `--threshold '${expr}': unknown metric '${metricText}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; metrics are ${THRESHOLD_METRICS.join(', ')}`,
+      `--threshold ${quoteInput(expr)}: unknown metric ${quoteInput(metricText!)}${suggestion ? ` (did you mean ${quoteInput(suggestion)}?)` : ''}; metrics are ${THRESHOLD_METRICS.join(', ')}`,
     );
   }
   let strategy: StrategyName | null = null;
@@ -41,13 +41,13 @@ export function parseThreshold(expr: string): Threshold {
     if (!name) {
       const suggestion = closestMatch(strategyText, STRATEGIES);
       throw new UsageError(
-        `--threshold '${expr}': unknown strategy '${strategyText}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; strategies are ${STRATEGIES.join(', ')}`,
+        `--threshold ${quoteInput(expr)}: unknown strategy ${quoteInput(strategyText)}${suggestion ? ` (did you mean ${quoteInput(suggestion)}?)` : ''}; strategies are ${STRATEGIES.join(', ')}`,
       );
     }
     strategy = name;
   }
   if (concurrencyText !== undefined && strategy !== 'bounded') {
-    throw new UsageError(`--threshold '${expr}': only bounded takes a limit (bounded@8)`);
+    throw new UsageError(`--threshold ${quoteInput(expr)}: only bounded takes a limit (bounded@8)`);
   }
   return { expr: expr.trim(), strategy, concurrency: concurrencyText === undefined ? null : Number(concurrencyText), metric: metric, op: op as ThresholdOp, value: Number(valueText) };
 }
@@ -59,19 +59,19 @@ export function parseThreshold(expr: string): Threshold {
 export function checkThresholdsApply(thresholds: readonly Threshold[], strategies: readonly StrategyName[], concurrency: readonly number[]): void {
   for (const t of thresholds) {
     if (t.strategy !== null && !strategies.includes(t.strategy)) {
-      throw new UsageError(`--threshold '${t.expr}' names ${t.strategy}, which is not among the strategies run (${strategies.join(', ')})`);
+      throw new UsageError(`--threshold ${quoteInput(t.expr)} names ${t.strategy}, which is not among the strategies run (${strategies.join(', ')})`);
     }
     if (t.concurrency !== null && !concurrency.includes(t.concurrency)) {
-      throw new UsageError(`--threshold '${t.expr}' names bounded@${t.concurrency}, but -c is ${concurrency.join(',')}`);
+      throw new UsageError(`--threshold ${quoteInput(t.expr)} names bounded@${t.concurrency}, but -c is ${concurrency.join(',')}`);
     }
     if (t.metric === 'speedup' && !strategies.includes('sequential')) {
-      throw new UsageError(`--threshold '${t.expr}': speedup is measured against sequential, which is not among the strategies run`);
+      throw new UsageError(`--threshold ${quoteInput(t.expr)}: speedup is measured against sequential, which is not among the strategies run`);
     }
     if (t.metric === 'speedup' && t.strategy === null && !strategies.some((s) => s !== 'sequential')) {
-      throw new UsageError(`--threshold '${t.expr}': speedup applies to all and bounded, and neither is among the strategies run`);
+      throw new UsageError(`--threshold ${quoteInput(t.expr)}: speedup applies to all and bounded, and neither is among the strategies run`);
     }
     if (t.metric === 'speedup' && t.strategy === 'sequential') {
-      throw new UsageError(`--threshold '${t.expr}': sequential's speedup is 1 by definition; name all or bounded`);
+      throw new UsageError(`--threshold ${quoteInput(t.expr)}: sequential's speedup is 1 by definition; name all or bounded`);
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import type { Recommendation, StrategyResult } from '../core/report.js';
+import { maxOf } from '../core/stats.js';
 import { formatRate } from './format.js';
 
 /**
@@ -11,10 +12,10 @@ export function renderSweepChart(results: readonly StrategyResult[], columns: nu
   if (bounded.length < 2) return '';
   const labels = bounded.map((r) => `C=${r.concurrency}`);
   const values = bounded.map((r) => formatRate(r.okPerSec) + ' ok/s' + (r.failed > 0 ? `, ${r.failed} failed` : ''));
-  const labelWidth = Math.max(...labels.map((l) => l.length));
-  const valueWidth = Math.max(...values.map((v) => v.length));
+  const labelWidth = maxOf(labels.map((l) => l.length));
+  const valueWidth = maxOf(values.map((v) => v.length));
   const barWidth = Math.max(10, Math.min(60, columns - labelWidth - valueWidth - 6));
-  const best = Math.max(...bounded.map((r) => r.okPerSec), 0);
+  const best = Math.max(maxOf(bounded.map((r) => r.okPerSec)), 0);
   const lines = ['ok/s by concurrency limit'];
   bounded.forEach((r, i) => {
     const length = best > 0 ? Math.max(1, Math.round((r.okPerSec / best) * barWidth)) : 1;

@@ -7,6 +7,7 @@
  */
 import type { Report, RequestSample, StrategyResult } from '../core/report.js';
 import { resultKey } from '../core/result-label.js';
+import { maxOf } from '../core/stats.js';
 import type { ExportContext } from './exporters.js';
 import { formatBytes, formatMs, formatRate, formatSeconds, sampleEndMs, strategyLabel } from './format.js';
 import { baselineWarningLines, failureCauseLines, indicativeLine, interruptedSentence, recommendationNotes, setupLine, signedPercent, untoldFailureLines, verdictLines } from './prose.js';
@@ -116,13 +117,12 @@ function histogramSection(report: Report): string {
   const results = sampled(report.results);
   if (results.length === 0) return '';
   const values = results.map(latencies);
-  // A loop, not Math.max(...list): a spread of 100,000 values overflows the stack.
   let maxLatency = 0;
-  for (const list of values) for (const v of list) if (v > maxLatency) maxLatency = v;
+  for (const list of values) maxLatency = Math.max(maxLatency, maxOf(list));
   for (const r of results) maxLatency = Math.max(maxLatency, r.latencyMs.max);
   const domain = maxLatency > 0 ? maxLatency : 1;
   // About two bins per square root of the requests (6 to 40), each a nice number of ms wide.
-  const most = Math.max(...values.map((v) => v.length));
+  const most = maxOf(values.map((v) => v.length));
   const target = Math.max(6, Math.min(40, Math.round(2 * Math.sqrt(most))));
   const bin = axisStep(domain, target, 1);
   const bins = Math.max(1, Math.ceil(domain / bin));
@@ -132,7 +132,7 @@ function histogramSection(report: Report): string {
     for (const v of list) c[Math.min(bins - 1, Math.floor(v / bin))]!++;
     return c;
   });
-  const peak = Math.max(1, ...counts.flat());
+  const peak = Math.max(1, maxOf(counts.flat()));
   const height = 120;
   const top = 14;
   const figures = results.map((r, i) => {
@@ -167,7 +167,7 @@ function sweepSection(report: Report): string {
   const refs = report.results.filter((r) => r.strategy !== 'bounded');
   const height = 220;
   const top = 16;
-  const peak = Math.max(...[...bounded, ...refs].map((r) => r.okPerSec), 1) * 1.1;
+  const peak = Math.max(maxOf([...bounded, ...refs].map((r) => r.okPerSec)), 1) * 1.1;
   const y = (v: number): number => top + height - (v / peak) * height;
   const x = (i: number): number => LEFT + 30 + (i / (bounded.length - 1)) * (PLOT - 60);
   const parts: string[] = [];

@@ -166,7 +166,7 @@ export function renderJunit(report: Report, context: ExportContext): string {
   const summary = [setupLine(report), ...verdictLines(report.results)].filter((l): l is string => l !== null);
   const interrupted = interruptedLine(report);
   if (interrupted) summary.push(interrupted);
-  summary.push(...baselineWarningLines(report));
+  for (const w of baselineWarningLines(report)) summary.push(w);
   if (summary.length > 0) out.push(`    <system-out>${escapeText(summary.join('\n'))}</system-out>`);
   out.push('  </testsuite>', '</testsuites>');
   return out.join('\n') + '\n';

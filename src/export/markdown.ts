@@ -3,6 +3,7 @@
  * the heading, the table, the verdicts and the checks. Plain text only: no ANSI, ever.
  */
 import type { Report } from '../core/report.js';
+import { maxOf } from '../core/stats.js';
 import type { ExportContext } from './exporters.js';
 import { baselineChange, baselineWarningLines, failureCauseLines, indicativeLine, interruptedSentence, recommendationNotes, setupLine, untoldFailureLines, verdictLines } from './prose.js';
 import { humanTable } from './table-model.js';
@@ -32,7 +33,7 @@ function tableLines(report: Report): string[] {
 
 /** An inline code span that holds any text (backticks in it get a longer fence). */
 function code(text: string): string {
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const longest = maxOf((text.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longest + 1);
   const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
   return `${fence}${pad}${text}${pad}${fence}`;
@@ -64,17 +65,18 @@ export function renderMarkdown(report: Report, context: ExportContext): string {
   const lines = [headingLine(report, context), ''];
   const stage = setupLine(report);
   if (stage) lines.push(stage, '');
-  if (report.results.length > 0) lines.push(...tableLines(report));
+  if (report.results.length > 0) for (const l of tableLines(report)) lines.push(l);
   else lines.push('No strategy ran.');
 
   const notes = [...verdictLines(report.results), ...untoldFailureLines(report.results), ...failureCauseLines(report.results), ...[indicativeLine(report)].filter((l): l is string => l !== null)];
-  if (notes.length > 0) lines.push('', ...notes.map((n) => `- ${n}`));
+  if (notes.length > 0) lines.push('');
+  for (const n of notes) lines.push(`- ${n}`);
 
   if (report.recommendation) {
     lines.push('', `**Recommended concurrency: ${report.recommendation.concurrency}** (${report.recommendation.reason})`);
     for (const note of recommendationNotes(report)) lines.push(`- ${note}`);
   }
-  lines.push(...checkLines(report));
+  for (const l of checkLines(report)) lines.push(l);
   const interrupted = interruptedSentence(report);
   if (interrupted) lines.push('', `> ⚠️ ${interrupted}`);
   return lines.join('\n') + '\n';

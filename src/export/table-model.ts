@@ -4,6 +4,7 @@
  * machine view (plain values in stable units). A new column is added here and nowhere else.
  */
 import type { Report, StrategyResult } from '../core/report.js';
+import { maxOf } from '../core/stats.js';
 import { ERROR_CLASSES } from '../core/types.js';
 import { formatMs, formatRate, formatSpeedupSpread, formatWall, strategyLabel } from './format.js';
 
@@ -90,7 +91,7 @@ export interface HumanTable {
 
 function tableFacts(results: readonly StrategyResult[]): TableFacts {
   const faster = results.filter((r) => r.verdict === 'faster' && r.speedup !== null).map((r) => r.speedup!);
-  return { bestSpeedup: faster.length > 0 ? Math.max(...faster) : null };
+  return { bestSpeedup: faster.length > 0 ? maxOf(faster) : null };
 }
 
 /** The human view: headings, alignment and one row of cells per result. */

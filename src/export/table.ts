@@ -74,24 +74,24 @@ export function renderTable(report: Report, view: TableView): string {
   if (report.results.length > 0) lines.push(withoutRowRules(table.toString()));
   const verdicts = verdictLines(report.results);
   const paintVerdict = (v: string): string => (v.includes(': not faster,') ? chalk.red(v) : v.includes('inconclusive') ? chalk.yellow(v) : chalk.cyan(v));
-  if (verdicts.length > 0) lines.push(...verdicts.map(paintVerdict));
+  for (const v of verdicts) lines.push(paintVerdict(v));
   const indicative = indicativeLine(report);
   if (indicative) lines.push(chalk.dim(indicative));
-  lines.push(...untoldFailureLines(report.results).map((l) => chalk.red(l)));
-  lines.push(...failureCauseLines(report.results).map((l) => chalk.yellow(l)));
+  for (const l of untoldFailureLines(report.results)) lines.push(chalk.red(l));
+  for (const l of failureCauseLines(report.results)) lines.push(chalk.yellow(l));
   // In a sweep, only the recommended limit's line: the JSON has every one.
   const explained = report.recommendation ? report.results.filter((r) => r.strategy === 'bounded' && r.concurrency === report.recommendation!.concurrency) : report.results;
   for (const r of explained) {
     const line = whereTheTimeWent(r);
     if (line) lines.push(chalk.dim(line));
   }
-  lines.push(...retryLines(report).map((l) => chalk.dim(l)));
+  for (const l of retryLines(report)) lines.push(chalk.dim(l));
   if (report.recommendation) {
     if (view.columns !== undefined) lines.push(renderSweepChart(report.results, view.columns, chalk, report.recommendation));
     lines.push(chalk.green.bold(`recommended concurrency: ${report.recommendation.concurrency}`) + chalk.dim(` (${report.recommendation.reason})`));
-    lines.push(...recommendationNotes(report).map((l) => chalk.dim(l)));
+    for (const l of recommendationNotes(report)) lines.push(chalk.dim(l));
   }
-  lines.push(...thresholdLines(report, chalk), ...baselineLines(report, chalk), ...baselineWarningLines(report).map((l) => chalk.yellow(l)));
+  for (const l of [thresholdLines(report, chalk), baselineLines(report, chalk), baselineWarningLines(report).map((w) => chalk.yellow(w))].flat()) lines.push(l);
   if (view.sample) lines.push(chalk.dim(view.sample));
   const interrupted = interruptedLine(report);
   if (interrupted) lines.push(chalk.yellow(interrupted));

@@ -1,5 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import type { RequestSample, StrategyResult } from '../core/report.js';
+import { maxOf } from '../core/stats.js';
 import { formatSeconds, sampleEndMs, strategyLabel } from './format.js';
 
 /** How the waterfall is drawn: the width it must fit and the colours (level 0: plain characters). */
@@ -101,8 +102,8 @@ export function renderWaterfall(results: readonly StrategyResult[], options: Wat
   const glyphs = waterfallGlyphs(chalk);
   const shown = drawn.map((r) => r.samples.slice(0, maxRows));
 
-  const labelWidth = Math.max(2, ...shown.map((rows) => String(rows.length).length));
-  const suffixWidth = Math.max(0, ...shown.flat().map((s) => (s.error === null ? 0 : failureText(s).length + 1)));
+  const labelWidth = Math.max(2, maxOf(shown.map((rows) => String(rows.length).length)));
+  const suffixWidth = Math.max(0, maxOf(shown.flat().map((s) => (s.error === null ? 0 : failureText(s).length + 1))));
   const plot = Math.max(MIN_PLOT, options.columns - labelWidth - 1 - suffixWidth);
   let totalMs = 0;
   drawn.forEach((r, i) => {

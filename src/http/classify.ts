@@ -33,8 +33,7 @@ function errorCodes(err: unknown, depth = 0): string[] {
   const { code, cause, errors, name } = err as { code?: unknown; cause?: unknown; errors?: unknown; name?: unknown };
   if (typeof code === 'string') codes.push(code);
   if (name === 'AbortError' || name === 'TimeoutError') codes.push(name === 'AbortError' ? 'ABORT_ERR' : 'ERR_TIMEOUT');
-  codes.push(...errorCodes(cause, depth + 1));
-  if (Array.isArray(errors)) for (const e of errors) codes.push(...errorCodes(e, depth + 1));
+  for (const inner of Array.isArray(errors) ? [cause, ...errors] : [cause]) for (const c of errorCodes(inner, depth + 1)) codes.push(c);
   return codes;
 }
 

@@ -1,5 +1,5 @@
 import { asSavedReport, type SavedReport } from '../core/baseline.js';
-import { UsageError } from '../core/errors.js';
+import { UsageError, quoteInput } from '../core/errors.js';
 import { InputNotTextError, readInputText } from '../targets/input-stream.js';
 
 /** Far above any saved report (100,000 requests with --details is about 30 MB), and below V8's longest string. */
@@ -22,13 +22,13 @@ export async function readBaseline(path: string | undefined, maxRegressionPct: n
     if (signal?.aborted) throw e;
     if (e instanceof InputNotTextError) throw new UsageError(`--baseline '${path}' is not JSON (${e.reason}); save a run with --json > file or -o file.json`);
     const { code } = e as NodeJS.ErrnoException;
-    throw new UsageError(`cannot read --baseline '${path}': ${code === 'ENOENT' ? 'no such file' : code ?? String(e)}`);
+    throw new UsageError(`cannot read --baseline ${quoteInput(path)}: ${code === 'ENOENT' ? 'no such file' : code ?? String(e)}`);
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new UsageError(`--baseline '${path}' is not JSON; save a run with --json > file or -o file.json`);
+    throw new UsageError(`--baseline ${quoteInput(path)} is not JSON; save a run with --json > file or -o file.json`);
   }
   return asSavedReport(parsed, path);
 }

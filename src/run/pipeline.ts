@@ -106,6 +106,7 @@ export async function runPipeline(input: PipelineInput, hooks: PipelineHooks): P
           onRequestDone: (spec, done, count) => hooks.request(spec, done, count),
           measureLoopDelay: startLoopDelay,
           handOver: nextLoopTurn,
+          nextTurn: nextLoopTurn,
         },
       );
     try {
@@ -122,7 +123,7 @@ export async function runPipeline(input: PipelineInput, hooks: PipelineHooks): P
           { ceiling: options.autoConcurrency.ceiling ?? urls.length, maxRequests: options.maxRequests, requestsPerStep: urls.length * (options.runs + options.warmup) },
           (step) => hooks.autoStep(step),
         );
-        groups.push(...searched.sort((a, b) => (a.spec.concurrency ?? 0) - (b.spec.concurrency ?? 0)));
+        groups = groups.concat(searched.sort((a, b) => (a.spec.concurrency ?? 0) - (b.spec.concurrency ?? 0)));
       }
     } finally {
       Error.stackTraceLimit = stackTraceLimit;

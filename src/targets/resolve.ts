@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { UsageError } from '../core/errors.js';
+import { UsageError, quoteInput } from '../core/errors.js';
 import type { RedactionPolicy } from '../core/redact.js';
 import type { Preset } from './preset.js';
 import { findPreset } from './presets/index.js';
@@ -21,7 +21,7 @@ export async function resolveTarget(args: readonly string[], files: readonly str
   if (presetArgs.length > 0) {
     const preset = findPreset(presetArgs[0]!);
     if (args.length > 1 || files.length > 0) {
-      throw new UsageError(`a preset ('${preset.name}') cannot be mixed with URLs or other presets; give one preset, or only URLs`);
+      throw new UsageError(`a preset (${quoteInput(preset.name)}) cannot be mixed with URLs or other presets; give one preset, or only URLs`);
     }
     return { kind: 'preset', preset };
   }
@@ -34,7 +34,7 @@ export async function resolveTarget(args: readonly string[], files: readonly str
   if (urls.length === 0) {
     throw new UsageError(
       files.length > 0
-        ? `no URLs in ${files.map((f) => `'${fileName(f)}'`).join(', ')} (blank lines and # comments are skipped)`
+        ? `no URLs in ${files.map((f) => quoteInput(fileName(f))).join(', ')} (blank lines and # comments are skipped)`
         : 'nothing to fetch: give a preset (pokemon, jsonplaceholder) or http(s) URLs, e.g. async-bench pokemon --offline',
     );
   }

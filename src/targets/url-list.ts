@@ -1,6 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
-import { UsageError } from '../core/errors.js';
+import { UsageError, clipInput, quoteInput } from '../core/errors.js';
 import { redactUrl, type RedactionPolicy } from '../core/redact.js';
 import { abortable, openInputStream } from './input-stream.js';
 
@@ -15,17 +15,18 @@ const PLAIN_URL = /^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:\/[\x21-\x22\x24-\x
 export function validateUrl(text: string, label: string | (() => string) = 'URL', redaction?: RedactionPolicy): string {
   if (PLAIN_URL.test(text) && URL.canParse(text)) return text;
   const where = (): string => (typeof label === 'string' ? label : label());
-  if (/\s/.test(text)) throw new UsageError(`invalid ${where()} '${redactUrl(text, redaction)}': it contains white space (encode spaces as %20)`);
+  const quoted = (): string => quoteInput(redactUrl(text, redaction));
+  if (/\s/.test(text)) throw new UsageError(`invalid ${where()} ${quoted()}: it contains white space (encode spaces as %20)`);
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new UsageError(`invalid ${where()} '${redactUrl(text, redaction)}': not a URL (expected http://… or https://…)`);
+    throw new UsageError(`invalid ${where()} ${quoted()}: not a URL (expected http://… or https://…)`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`invalid ${where()} '${redactUrl(text, redaction)}': only http and https are supported, not ${url.protocol.slice(0, -1)}`);
+    throw new UsageError(`invalid ${where()} ${quoted()}: only http and https are supported, not ${clipInput(url.protocol.slice(0, -1))}`);
   }
-  if (url.hostname === '') throw new UsageError(`invalid ${where()} '${redactUrl(text, redaction)}': no host`);
+  if (url.hostname === '') throw new UsageError(`invalid ${where()} ${quoted()}: no host`);
   return url.href;
 }
 
@@ -37,6 +38,65 @@ function isUrlLine(line: string): boolean {
 /** NUL, other control characters, or the replacement character that stands for bytes that are not UTF-8. */
 const NOT_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/;
 
+/** The longest line a URL list may have: far beyond any URL a server takes, short of a whole file. */
+export const MAX_LINE_CHARS = 1_048_576;
+
+export interface LineSplitter {
+  write(text: string): void;
+  /** The start of the line still waiting for its newline ('' when none). */
+  pendingStart(): string;
+  /** Hands over the last line when it has no newline. */
+  end(): void;
+}
+
+/**
+ * Splits text, chunk by chunk, into lines ("\n"; a "\r" before it stays, for trim to take) in
+ * linear time: each character is searched once, and a line that spans chunks is kept as its
+ * pieces and joined once, when its newline comes. (Concatenating the rest of the line with every
+ * chunk and searching from its start made a 40 MB line take 36 s.) A line longer than
+ * `maxLineChars` calls `tooLong` with the characters seen, which must throw.
+ * By hand, not readline: its async iterator costs a promise and a queue entry per line, about
+ * 40 MB of garbage over 100,000 lines.
+ */
+export function lineSplitter(onLine: (line: string) => void, tooLong: (chars: number) => never, maxLineChars = MAX_LINE_CHARS): LineSplitter {
+  const pieces: string[] = [];
+  let pendingChars = 0;
+  return {
+    write(text: string): void {
+      let start = 0;
+      for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+        let line = text.slice(start, nl);
+        if (pieces.length > 0) {
+          pieces.push(line);
+          if (pendingChars + line.length > maxLineChars) tooLong(pendingChars + line.length);
+          line = pieces.join('');
+          pieces.length = 0;
+          pendingChars = 0;
+        }
+        if (line.length > maxLineChars) tooLong(line.length);
+        onLine(line);
+        start = nl + 1;
+      }
+      if (start < text.length) {
+        const tail = start === 0 ? text : text.slice(start);
+        pendingChars += tail.length;
+        if (pendingChars > maxLineChars) tooLong(pendingChars);
+        pieces.push(tail);
+      }
+    },
+    pendingStart(): string {
+      return pieces[0] ?? '';
+    },
+    end(): void {
+      if (pieces.length === 0) return;
+      const line = pieces.join('');
+      pieces.length = 0;
+      pendingChars = 0;
+      onLine(line);
+    },
+  };
+}
+
 /**
  * Reads URLs one per line from a stream, validating each with its line number. The file is
  * streamed (100,000 lines are fine); only the URL strings are kept.
@@ -45,7 +105,7 @@ export async function readUrlLines(input: Readable, name: string, redaction?: Re
   const urls: string[] = [];
   let lineNumber = 0;
   const notText = (at: number): UsageError =>
-    new UsageError(`${name}:${at} is not a line of text (control characters or bytes that are not UTF-8): is '${name}' a binary file?`);
+    new UsageError(`${name}:${at} is not a line of text (control characters or bytes that are not UTF-8): is ${quoteInput(name)} a binary file?`);
   const take = (raw: string): void => {
     lineNumber++;
     const line = raw.trim();
@@ -54,29 +114,26 @@ export async function readUrlLines(input: Readable, name: string, redaction?: Re
     const at = lineNumber;
     urls.push(validateUrl(line, () => `URL at ${name}:${at}`, redaction));
   };
-  // Split by hand, chunk by chunk: readline's async iterator costs a promise and a queue entry
-  // per line, about 40 MB of garbage over 100,000 lines.
+  const lines = lineSplitter(take, (chars) => {
+    throw new UsageError(
+      `${name}:${lineNumber + 1} is longer than ${MAX_LINE_CHARS.toLocaleString('en-US')} characters (${chars.toLocaleString('en-US')} so far), longer than any URL: is ${quoteInput(name)} a list of URLs, one per line?`,
+    );
+  });
   const decoder = new StringDecoder('utf8');
-  let rest = '';
   for await (const chunk of input as AsyncIterable<Buffer | string>) {
-    const text = rest + (typeof chunk === 'string' ? chunk : decoder.write(chunk));
-    let start = 0;
-    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
-      take(text.slice(start, nl));
-      start = nl + 1;
-    }
-    // A line that never ends (/dev/zero) would grow without bound: its new text is judged as it comes.
-    if (NOT_TEXT.test(text.slice(Math.max(start, rest.length))) && isUrlLine(text.slice(start).trimStart().slice(0, 1))) throw notText(lineNumber + 1);
-    rest = text.slice(start);
+    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    lines.write(text);
+    // A line that never ends (/dev/zero) is judged as it comes, not once it is a megabyte long.
+    if (NOT_TEXT.test(text.slice(text.lastIndexOf('\n') + 1)) && isUrlLine(lines.pendingStart().trimStart().slice(0, 1))) throw notText(lineNumber + 1);
   }
-  rest += decoder.end();
-  if (rest !== '') take(rest);
+  lines.write(decoder.end());
+  lines.end();
   return urls;
 }
 
 /** Reads a URL file, or standard input for "-"; `signal` ends the read at once (an AbortError). */
 export async function readUrlFile(path: string, stdin: Readable = process.stdin, signal?: AbortSignal, redaction?: RedactionPolicy): Promise<string[]> {
-  const name = path === '-' ? 'stdin' : path;
+  const name = path === '-' ? 'stdin' : clipInput(path);
   let input: Readable | undefined;
   try {
     input = path === '-' ? abortable(stdin, signal) : await openInputStream(path, signal);
@@ -84,8 +141,8 @@ export async function readUrlFile(path: string, stdin: Readable = process.stdin,
   } catch (err) {
     if (err instanceof UsageError || signal?.aborted) throw err;
     const { code } = err as NodeJS.ErrnoException;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : String((err as Error).message);
-    throw new UsageError(`cannot read URL file '${name}': ${reason}`);
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : clipInput(String((err as Error).message));
+    throw new UsageError(`cannot read URL file ${quoteInput(name)}: ${reason}`);
   } finally {
     if (path !== '-') input?.destroy();
   }

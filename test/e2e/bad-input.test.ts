@@ -131,6 +131,21 @@ describe.concurrent('bad input: one clear line, exit 2, nothing on stdout, no re
     expectUsageError(result, message);
   });
 
+  test('huge input is quoted in at most about 200 characters: an option, an option value, a URL', async () => {
+    const huge = 'x'.repeat(100_000);
+    const cases: Array<[string[], RegExp]> = [
+      [[target('huge-option'), `--cont${huge}`], /unknown option '--contx+…'/],
+      [[target('huge-value'), '--timeout', huge], /--timeout must be a whole number, got 'x+…'/],
+      [[`htp:/${huge}`], /invalid URL 'htp:\/x+…': only http and https are supported, not htp$/m],
+    ];
+    for (const [args, message] of cases) {
+      const result = await run(args, { killAfterMs: 20_000 });
+      expectUsageError(result, message);
+      expect(result.stderr.length, describeRun(result)).toBeLessThan(400);
+    }
+    expect(server.count('bad=huge'), 'a request was sent').toBe(0);
+  });
+
   const urls: Array<[string, string, RegExp]> = [
     ['ftp scheme', 'ftp://127.0.0.1/file', /only http and https are supported, not ftp/],
     ['file scheme', 'file:///etc/passwd', /only http and https are supported, not file/],

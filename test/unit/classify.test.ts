@@ -25,6 +25,9 @@ describe('classifyError', () => {
   it.each([
     ['ECONNREFUSED', 'connect'],
     ['EHOSTUNREACH', 'connect'],
+    // No socket to connect with: the descriptor limit, with its own advice.
+    ['EMFILE', 'fd-limit'],
+    ['ENFILE', 'fd-limit'],
     ['ENOTFOUND', 'dns'],
     ['EAI_AGAIN', 'dns'],
     ['ECONNRESET', 'reset'],

@@ -1,7 +1,7 @@
 /** Spread of repeated runs: median, sample stddev, ratio uncertainty and the bootstrap interval. */
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../src/core/random.js';
-import { bootstrapRatioCI, median, ratioStddev, stddev, summarizeSpread } from '../../src/core/stats.js';
+import { bootstrapRatioCI, maxOf, median, minOf, ratioStddev, stddev, summarizeSpread } from '../../src/core/stats.js';
 
 describe('median', () => {
   it('takes the middle value of an odd count', () => {
@@ -135,5 +135,24 @@ describe('bootstrapRatioCI', () => {
   it('is [r, r] for samples without spread', () => {
     expect(bootstrapRatioCI([300, 300, 300], [75, 75, 75, 75], createRandom(3))).toEqual([4, 4]);
     expect(bootstrapRatioCI([90, 90], [100, 100], createRandom(3))).toEqual([0.9, 0.9]);
+  });
+});
+
+describe('maxOf and minOf', () => {
+  it('agree with Math.max and Math.min, NaN included, and give the fallback for no values', () => {
+    expect(maxOf([3, 9, -1])).toBe(9);
+    expect(minOf([3, 9, -1])).toBe(-1);
+    expect(maxOf([1, Number.NaN, 2])).toBeNaN();
+    expect(minOf([Number.NaN, 1])).toBeNaN();
+    expect(maxOf([])).toBe(0);
+    expect(minOf([], 7)).toBe(7);
+  });
+
+  it('take 300,000 values, where a spread into Math.max overflows the stack', () => {
+    const values = Array.from({ length: 300_000 }, (_, i) => (i * 7919) % 300_007);
+    expect(() => Math.max(...values)).toThrow(RangeError);
+    expect(maxOf(values)).toBe(values.reduce((a, b) => (b > a ? b : a)));
+    expect(minOf(values)).toBe(0);
+    expect(summarizeSpread(values).max).toBe(maxOf(values));
   });
 });

@@ -1,4 +1,4 @@
-import { UsageError, closestMatch } from '../../core/errors.js';
+import { UsageError, closestMatch, quoteInput } from '../../core/errors.js';
 import type { Preset } from '../preset.js';
 import { jsonplaceholderPreset } from './jsonplaceholder.js';
 import { pokemonPreset } from './pokemon.js';
@@ -14,6 +14,6 @@ export function findPreset(name: string): Preset {
   const suggestion = closestMatch(name, PRESET_NAMES);
   const hint = suggestion ? ` (did you mean '${suggestion}'?)` : '';
   throw new UsageError(
-    `unknown preset '${name}'${hint}; presets are ${PRESET_NAMES.join(', ')}, or give http(s) URLs`,
+    `unknown preset ${quoteInput(name)}${hint}; presets are ${PRESET_NAMES.join(', ')}, or give http(s) URLs`,
   );
 }

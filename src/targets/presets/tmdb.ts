@@ -60,7 +60,7 @@ async function fetchNowPlaying(input: PlanInput, auth: ReturnType<typeof tmdbAut
   if (first) {
     const last = Math.min(pagesWanted, first.totalPages);
     const rest = await Promise.all(Array.from({ length: Math.max(0, last - 1) }, (_, k) => fetchPage(k + 2)));
-    for (const page of rest) if (page) ids.push(...page.ids);
+    for (const page of rest) if (page) for (const id of page.ids) ids.push(id);
   }
   stage.wallMs = performance.now() - started;
   stage.items = ids.length;
