@@ -1,7 +1,7 @@
 /**
  * -c auto: find the limit by measuring. Double C from 1 while the limit still scales: nothing
  * fails, p50 stays under 1.5x its lowest, and goodput grows by more than 10% and by at least
- * 80% of what linear scaling would give (a doubling that buys +35% means the server stopped
+ * 60% of what linear scaling would give (a doubling that buys +35% means the server stopped
  * keeping up somewhere in between). Then bisect the last bracket, by the same rule against its
  * lower end, down to 1 (or 10% of C above 20). Pure: `measure` runs one limit.
  */
@@ -11,7 +11,7 @@ import type { StrategyResult } from './report.js';
 /** A larger limit must grow goodput by more than this share… */
 export const AUTO_MIN_GAIN = 0.1;
 /** …and by at least this share of linear growth over the limit it is compared with. */
-export const AUTO_SCALING_SHARE = 0.8;
+export const AUTO_SCALING_SHARE = 0.6;
 
 /** The growth a limit `next` must earn over `low` to count as still scaling. */
 export function requiredGain(low: number, next: number): number {

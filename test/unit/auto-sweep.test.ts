@@ -50,11 +50,14 @@ describe('autoSweep', () => {
     expect(result.steps.find((s) => s.concurrency === 12)?.verdict).toBe('no gain');
   });
 
-  it('settles within ±2 of the real limit for limits from 3 to 40, queueing or refusing', async () => {
+  it('settles within ±2 of limits up to 12, and within 25% above that, queueing or refusing', async () => {
+    // A doubling is taken when it earns 60% of linear growth: a limit between lo and 2·lo can hide
+    // above 1.6·lo, so the answer may overshoot by up to 25% (the price of not flapping on noise).
     for (const kind of ['queue', 'refuse'] as const) {
       for (let capacity = 3; capacity <= 40; capacity++) {
         const { best } = await autoSweep(modelServer(kind, capacity, 100, 400).measure, BIG);
-        expect(Math.abs(best - capacity), `${kind} ${capacity}: found ${best}`).toBeLessThanOrEqual(Math.max(2, Math.ceil(capacity * 0.1)));
+        const tolerance = capacity <= 12 ? 2 : Math.ceil(capacity * 0.25);
+        expect(Math.abs(best - capacity), `${kind} ${capacity}: found ${best}`).toBeLessThanOrEqual(tolerance);
       }
     }
   });
