@@ -21,16 +21,23 @@ function oneLine(text: string): string {
   return line.replace(/'([^']*)'/g, (_, quoted: string) => quoteInput(quoted));
 }
 
+/** The first error writing stdout in this run; the listeners are added once per process. */
+let stdoutError: NodeJS.ErrnoException | null = null;
+let streamsWatched = false;
+
 /** The whole program: parse, run, and turn any error into one stderr line and an exit code. */
 export async function main(argv: readonly string[]): Promise<void> {
   // A reader that stops early (| head) closes the pipe: that ends the output, it is no error, and
   // the run goes on to earn its exit code (a failed check is still 1). Whatever else is written
   // to the closed stream is discarded.
-  let stdoutError: NodeJS.ErrnoException | null = null;
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    stdoutError ??= err;
-  });
-  process.stderr.on('error', () => {}); // nowhere left to say anything
+  stdoutError = null;
+  if (!streamsWatched) {
+    streamsWatched = true;
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      stdoutError ??= err;
+    });
+    process.stderr.on('error', () => {}); // nowhere left to say anything
+  }
   let commanderMessage = '';
   // Each command's module is loaded only when it runs, so --help and --version start fast.
   const program = buildProgram(packageVersion(), {

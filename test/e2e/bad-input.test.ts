@@ -13,6 +13,7 @@ import type { Report, StrategyResult } from '../../src/core/report.js';
 import type { StrategyName } from '../../src/core/types.js';
 import { assertBuilt, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
 import { expectUsageError, parseJsonReport } from '../helpers/expectations.js';
+import { runInProcess } from '../helpers/in-process.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 /** The JSON document as the product types it (its shape is checked by the schema on parse). */
@@ -65,7 +66,8 @@ describe.concurrent('bad input: one clear line, exit 2, nothing on stdout, no re
 
   /** Runs the CLI and checks the usage error, and that the server saw no request for the tag. */
   async function expectRefused(tag: string, args: string[], message: RegExp, stdin?: string): Promise<RunResult> {
-    const result = await run(args, { killAfterMs: 20_000, ...(stdin === undefined ? {} : { stdin }) });
+    // In process unless standard input is part of the case: the same checks, no process each.
+    const result = stdin === undefined ? await runInProcess(args) : await run(args, { killAfterMs: 20_000, stdin });
     expectUsageError(result, message);
     expect(server.count(`bad=${tag}`), `a request was sent for '${tag}'`).toBe(0);
     return result;
@@ -127,8 +129,7 @@ describe.concurrent('bad input: one clear line, exit 2, nothing on stdout, no re
     ['error-rate NaN', ['pokemon', '--offline', '--error-rate', 'NaN'], /--error-rate must be a number from 0 to 1/],
     ['max-inflight 0', ['pokemon', '--offline', '--max-inflight', '0'], /--max-inflight must be at least 1/],
   ])('numbers with a preset: %s', async (_label, args, message) => {
-    const result = await run(args, { killAfterMs: 20_000 });
-    expectUsageError(result, message);
+    expectUsageError(await runInProcess(args), message);
   });
 
   test('huge input is quoted in at most about 200 characters: an option, an option value, a URL', async () => {

@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { ANSI, PACKAGE_VERSION, assertBuilt, cleanupCli, describeRun, interruptOn, nthRequest, run, type RunResult } from '../helpers/cli.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { expectOk, expectUsageError, parseJsonReport } from '../helpers/expectations.js';
+import { runInProcess } from '../helpers/in-process.js';
 
 // ---------------------------------------------------------------------------------------------
 // The JSON document as the contract describes it (schemaVersion 1), written out here on purpose:
@@ -575,7 +576,12 @@ describe('bad usage: exit 2, one line on stderr, nothing on stdout, no request s
     ['no target at all', () => [], /nothing to fetch/],
   ];
 
-  test.concurrent.each(cases)('%s', async (_name, args, message) => {
+  // In process: the same parse and checks as the built CLI; the built CLI itself below.
+  test.each(cases)('%s', async (_name, args, message) => {
+    expectUsageError(await runInProcess(args()), message);
+  });
+
+  test.concurrent.each(cases.filter(([name]) => ['unknown option', 'missing --file', 'no target at all'].includes(name)))('the built CLI: %s', async (_name, args, message) => {
     expectUsageError(await run(args()), message);
   });
 
