@@ -176,20 +176,27 @@ export function createFixtureHandler(
     // With --capacity, each response says how many were in service when it started (for tests and curious users).
     let serviceHeaders: Record<string, string> = {};
     const serve = (): void => {
-      // The body is built and compressed while the modelled delay runs, as a real server would
-      // have it ready: the delay is the model, not the fixture server's own work.
-      const response: FixtureResponse =
-        req.method !== 'GET' && req.method !== 'HEAD'
-          ? { status: 405, body: 'Method Not Allowed' }
-          : gate.failure(faultKey) ?? answer(routes, { path: url.pathname, query: url.searchParams, origin, headers: req.headers });
-      const sendPrepared = prepare(req, res, { ...response, headers: { ...response.headers, ...serviceHeaders } });
+      // The delay starts first; the body is built, hashed and compressed while it runs, as a
+      // real server would have it ready: the delay is the model, not the fixture server's own work.
+      let sendPrepared: (() => void) | null = null;
+      let due = false;
       const respond = (): void => {
+        due = true;
+        if (sendPrepared === null) return;
         sendPrepared();
         finish();
       };
       const delay = delayFor(options.latency, options.seed, key);
       if (delay > 0) setTimeout(respond, delay);
-      else respond();
+      setImmediate(() => {
+        if (res.destroyed) return;
+        const response: FixtureResponse =
+          req.method !== 'GET' && req.method !== 'HEAD'
+            ? { status: 405, body: 'Method Not Allowed' }
+            : gate.failure(faultKey) ?? answer(routes, { path: url.pathname, query: url.searchParams, origin, headers: req.headers });
+        sendPrepared = prepare(req, res, { ...response, headers: { ...response.headers, ...serviceHeaders } });
+        if (delay <= 0 || due) respond();
+      });
     };
     if (queue === null) {
       serve();
