@@ -154,6 +154,13 @@ export const parseRate = (text: string): number => parsePerSecond('--rate', text
 
 export const parseMaxInflight = (text: string): number => parseWholeNumber('--max-inflight', text, 1, LIMITS.concurrency);
 export const parseCapacity = (text: string): number => parseWholeNumber('--capacity', text, 1, LIMITS.concurrency);
+/** "50", "50Mbit/s" or "2.5 mbps": the fixture server's link speed in Mbit/s (--bandwidth). */
+export function parseBandwidth(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(?:mbit\/s|mbps|mbit)?\s*$/i.exec(text);
+  const value = match ? Number(match[1]) : Number.NaN;
+  if (!(value >= 0.01) || value > 1_000_000) throw new UsageError(`--bandwidth must be a speed in Mbit/s from 0.01, like 50, got '${text}'`);
+  return value;
+}
 export const parsePort = (text: string): number => parseWholeNumber('--port', text, 0, 65_535);
 
 /** "en-US", "ko-KR", "de": a language tag as TMDB takes it. */

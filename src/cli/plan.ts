@@ -50,7 +50,11 @@ function reportConfig(options: RunOptions, target: Target, seed: number, redacti
     maxRedirects: options.maxRedirects,
   };
   if (target.kind === 'preset' && target.preset.name === 'tmdb') config.language = options.language;
-  if (options.offline && hasFaults(options.faults)) config.faults = { ...options.faults };
+  if (options.offline && hasFaults(options.faults)) {
+    // bandwidthMbps only when given: documents (and baselines' fingerprints) from before it stay alike.
+    const { bandwidthMbps, ...faults } = options.faults;
+    config.faults = bandwidthMbps === null ? faults : { ...faults, bandwidthMbps };
+  }
   return config;
 }
 

@@ -11,6 +11,7 @@ import {
   parseBaselineIgnore,
   parseConcurrencyOption,
   parseMaxRequests,
+  parseBandwidth,
   parseCapacity,
   parseCount,
   parseErrorRate,
@@ -63,7 +64,8 @@ function addServerOptions<Args extends unknown[], Opts extends OptionValues>(com
     .option('--error-rate <0..1>', 'fixture server: answer this share of requests with 500', parseErrorRate)
     .option('--rate-limit <n/s>', 'fixture server: allow n requests a second, then 429 with Retry-After', parseRateLimit)
     .option('--max-inflight <n>', 'fixture server: answer 503 above n requests at once (queued ones count)', parseMaxInflight)
-    .option('--capacity <n>', 'fixture server: serve n requests at once and queue the rest, first come first served', parseCapacity);
+    .option('--capacity <n>', 'fixture server: serve n requests at once and queue the rest, first come first served', parseCapacity)
+    .option('--bandwidth <Mbit/s>', 'fixture server: one link of this speed that all responses share (a token bucket)', parseBandwidth);
 }
 
 /** --latency as typed and as the report states it: "N" or "MIN-MAX" ms, whatever spacing or unit was typed. */
@@ -79,6 +81,7 @@ interface ServerOptionValues {
   rateLimit?: number;
   maxInflight?: number;
   capacity?: number;
+  bandwidth?: number;
 }
 
 function serverSettings(opts: ServerOptionValues): ServerSettings {
@@ -91,8 +94,9 @@ function serverSettings(opts: ServerOptionValues): ServerSettings {
       rateLimitPerSec: opts.rateLimit ?? null,
       maxInflight: opts.maxInflight ?? null,
       capacity: opts.capacity ?? null,
+      bandwidthMbps: opts.bandwidth ?? null,
     },
-    faultsGiven: opts.errorRate !== undefined || opts.rateLimit !== undefined || opts.maxInflight !== undefined || opts.capacity !== undefined,
+    faultsGiven: opts.errorRate !== undefined || opts.rateLimit !== undefined || opts.maxInflight !== undefined || opts.capacity !== undefined || opts.bandwidth !== undefined,
   };
 }
 

@@ -114,7 +114,7 @@ export interface ReportConfig {
   /** tmdb only: the response language. */
   language?: string;
   /** Fixture-server faults, when any was asked for. */
-  faults?: { errorRate: number; rateLimitPerSec: number | null; maxInflight: number | null; capacity: number | null };
+  faults?: { errorRate: number; rateLimitPerSec: number | null; maxInflight: number | null; capacity: number | null; bandwidthMbps?: number | null };
   /** Measured rounds and warm-up rounds (each round runs every strategy once). */
   runs: number;
   warmup: number;

@@ -260,7 +260,7 @@ function configSection(report: Report): string {
     ['headers', c.headers.length === 0 ? 'none' : c.headers.join('\n')],
   ];
   if (c.language !== undefined) entries.push(['language', c.language]);
-  if (c.faults) entries.push(['faults', `error rate ${c.faults.errorRate}, rate limit ${c.faults.rateLimitPerSec ?? 'none'}, max in flight ${c.faults.maxInflight ?? 'none'}, capacity ${c.faults.capacity ?? 'none'}`]);
+  if (c.faults) entries.push(['faults', `error rate ${c.faults.errorRate}, rate limit ${c.faults.rateLimitPerSec ?? 'none'}, max in flight ${c.faults.maxInflight ?? 'none'}, capacity ${c.faults.capacity ?? 'none'}${c.faults.bandwidthMbps ? `, bandwidth ${c.faults.bandwidthMbps} Mbit/s` : ''}`]);
   const env = report.environment;
   entries.push(
     ['started', report.startedAt],

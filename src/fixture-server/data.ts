@@ -29,8 +29,22 @@ export interface TmdbMovie {
   genres: Array<{ id: number; name: string }>;
 }
 
+/** The compact lists the fixture PokeAPI builds its bodies from (fixtures/pokeapi.json). */
+export interface PokeApiData {
+  /** The first id of each generation, generation I first. */
+  generationStarts: number[];
+  /** In PokeAPI's id order: a name's id is its index + 1. */
+  moves: string[];
+  versionGroups: Array<{ name: string; generation: number }>;
+  versions: string[];
+  moveLearnMethods: string[];
+  abilities: string[];
+  items: Record<string, number>;
+}
+
 export interface FixtureData {
   pokemonNames: string[];
+  pokeapi: PokeApiData;
   jsonplaceholder: JsonPlaceholderData;
   tmdbMovies: TmdbMovie[];
 }
@@ -42,6 +56,7 @@ function readJson<T>(name: string, dir: string): T {
 export function loadFixtureData(dir = FIXTURES_DIR): FixtureData {
   return {
     pokemonNames: readJson<string[]>('pokemon-names.json', dir),
+    pokeapi: readJson<PokeApiData>('pokeapi.json', dir),
     jsonplaceholder: readJson<JsonPlaceholderData>('jsonplaceholder.json', dir),
     tmdbMovies: readJson<TmdbMovie[]>('tmdb-movies.json', dir),
   };

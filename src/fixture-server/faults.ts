@@ -11,21 +11,24 @@ export interface FaultOptions {
   maxInflight: number | null;
   /** Requests served at once; the rest wait in line, first come first served (queueing, not refusing). */
   capacity: number | null;
+  /** Mbit/s of one link that every response's bytes share (a token bucket), or null for loopback speed. */
+  bandwidthMbps: number | null;
 }
 
-export const NO_FAULTS: FaultOptions = { errorRate: 0, rateLimitPerSec: null, maxInflight: null, capacity: null };
+export const NO_FAULTS: FaultOptions = { errorRate: 0, rateLimitPerSec: null, maxInflight: null, capacity: null, bandwidthMbps: null };
 
 export function hasFaults(faults: FaultOptions): boolean {
-  return faults.errorRate > 0 || faults.rateLimitPerSec !== null || faults.maxInflight !== null || faults.capacity !== null;
+  return faults.errorRate > 0 || faults.rateLimitPerSec !== null || faults.maxInflight !== null || faults.capacity !== null || faults.bandwidthMbps !== null;
 }
 
-/** "error rate 0.1, rate limit 20/s, max in flight 10, capacity 5 with a queue" */
+/** "error rate 0.1, rate limit 20/s, max in flight 10, capacity 5 with a queue, bandwidth 50 Mbit/s" */
 export function describeFaults(faults: FaultOptions): string {
   const parts: string[] = [];
   if (faults.errorRate > 0) parts.push(`error rate ${faults.errorRate}`);
   if (faults.rateLimitPerSec !== null) parts.push(`rate limit ${faults.rateLimitPerSec}/s`);
   if (faults.maxInflight !== null) parts.push(`max in flight ${faults.maxInflight}`);
   if (faults.capacity !== null) parts.push(`capacity ${faults.capacity} with a queue`);
+  if (faults.bandwidthMbps !== null) parts.push(`bandwidth ${faults.bandwidthMbps} Mbit/s`);
   return parts.join(', ');
 }
 

@@ -1,13 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { createBandwidthLimiter, CHUNK_BYTES, type BandwidthLimiter } from './bandwidth.js';
 import { loadFixtureData, type FixtureData } from './data.js';
+import { createBodyStore, negotiateEncoding, type BodyStore } from './encoding.js';
 import { createFaultGate, createServiceQueue, NO_FAULTS, type FaultOptions } from './faults.js';
 import { ATTEMPT_HEADER, HEALTH_PATH, IN_SERVICE_HEADER } from './protocol.js';
 import { delayFor, type LatencyModel } from './latency.js';
 import { jsonplaceholderRoute } from './routes/jsonplaceholder.js';
 import { pokeapiRoute } from './routes/pokeapi.js';
-import { tmdbRoute } from './routes/tmdb.js';
+import { tmdbRateLimited, tmdbRoute } from './routes/tmdb.js';
 import { json, notFound, type FixtureRequest, type FixtureResponse, type Route } from './routes/types.js';
 
 export interface FixtureServerOptions {
@@ -32,7 +34,7 @@ export interface RunningFixtureServer {
 export const FIXTURE_HOST = '127.0.0.1';
 
 function createRoutes(data: FixtureData): Route[] {
-  return [pokeapiRoute(data.pokemonNames), jsonplaceholderRoute(data.jsonplaceholder), tmdbRoute(data.tmdbMovies)];
+  return [pokeapiRoute(data.pokemonNames, data.pokeapi), jsonplaceholderRoute(data.jsonplaceholder), tmdbRoute(data.tmdbMovies)];
 }
 
 /** Answers one request from the routes, or the index at "/", or 404. */
@@ -47,16 +49,91 @@ export function answer(routes: readonly Route[], request: FixtureRequest): Fixtu
   return notFound();
 }
 
-function send(req: IncomingMessage, res: ServerResponse, response: FixtureResponse): void {
-  if (res.destroyed) return;
-  res.writeHead(response.status, { 'content-length': Buffer.byteLength(response.body), ...response.headers });
-  res.end(req.method === 'HEAD' ? undefined : response.body);
+/** What the server adds to every answer, as the real APIs do. */
+const DEFAULT_CACHE_CONTROL = 'no-cache';
+
+interface Sender {
+  /** Builds, hashes and starts compressing the body now; the returned function sends it. */
+  prepare(req: IncomingMessage, res: ServerResponse, response: FixtureResponse): () => void;
+  send(req: IncomingMessage, res: ServerResponse, response: FixtureResponse): void;
+}
+
+/**
+ * Sends answers with the real APIs' headers: a strong etag of the body, vary, cache-control, and
+ * gzip or br when Accept-Encoding asks (compressed once per body). With a bandwidth limiter, the
+ * body goes out in chunks paced by the one bucket every response shares.
+ */
+function createSender(store: BodyStore, link: BandwidthLimiter | null): Sender {
+  const write = (res: ServerResponse, bytes: Buffer): void => {
+    if (link === null || bytes.length === 0) {
+      res.end(bytes);
+      return;
+    }
+    let offset = 0;
+    const next = (): void => {
+      if (res.destroyed) return;
+      if (offset >= bytes.length) {
+        res.end();
+        return;
+      }
+      const chunk = bytes.subarray(offset, offset + CHUNK_BYTES);
+      offset += chunk.length;
+      const go = (): void => {
+        if (res.destroyed) return;
+        if (res.write(chunk)) next();
+        else res.once('drain', next);
+      };
+      const wait = link.reserve(chunk.length);
+      if (wait > 0) setTimeout(go, wait);
+      else go();
+    };
+    next();
+  };
+  const prepare = (req: IncomingMessage, res: ServerResponse, response: FixtureResponse): (() => void) => {
+    const body = store.prepare(response.body);
+    const headers: Record<string, string> = {
+      'cache-control': DEFAULT_CACHE_CONTROL,
+      ...response.headers,
+      etag: body.etag,
+      vary: 'Accept-Encoding',
+    };
+    const ifNoneMatch = req.headers['if-none-match'];
+    const notModified =
+      response.status === 200 && typeof ifNoneMatch === 'string' && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === body.etag);
+    const encoding = notModified ? 'identity' : negotiateEncoding(req.headers['accept-encoding']);
+    const encoded = store.encode(body, encoding);
+    encoded.catch(() => {}); // handled when sent
+    return () => {
+      if (res.destroyed) return;
+      if (notModified) {
+        res.writeHead(304, headers);
+        res.end();
+        return;
+      }
+      encoded.then(
+        (bytes) => {
+          if (res.destroyed) return;
+          if (bytes !== body.identity) headers['content-encoding'] = encoding;
+          res.writeHead(response.status, { ...headers, 'content-length': String(bytes.length) });
+          if (req.method === 'HEAD') res.end();
+          else write(res, bytes);
+        },
+        (err: unknown) => {
+          res.destroy(err instanceof Error ? err : new Error(String(err)));
+        },
+      );
+    };
+  };
+  return {
+    prepare,
+    send: (req, res, response) => prepare(req, res, response)(),
+  };
 }
 
 /**
  * The request handler: refuse at once when a fault says so (503 busy, 429 rate limit),
  * otherwise wait for a slot (--capacity), then the modelled delay, and send the whole body
- * (or an injected 500).
+ * (or an injected 500), paced by --bandwidth when given.
  */
 export function createFixtureHandler(
   options: FixtureServerOptions,
@@ -66,6 +143,8 @@ export function createFixtureHandler(
   const faults = options.faults ?? NO_FAULTS;
   const gate = createFaultGate(faults, options.seed, () => performance.now());
   const queue = faults.capacity === null ? null : createServiceQueue(faults.capacity);
+  const link = faults.bandwidthMbps === null ? null : createBandwidthLimiter(faults.bandwidthMbps, () => performance.now());
+  const { prepare, send } = createSender(createBodyStore(), link);
   return (req, res) => {
     if (req.url === HEALTH_PATH) {
       send(req, res, { status: 200, body: 'ok' }); // no delay, no faults: for readiness and priming
@@ -73,7 +152,8 @@ export function createFixtureHandler(
     }
     const refusal = gate.admit();
     if (refusal) {
-      send(req, res, refusal);
+      // TMDB says 429 in its own words (status_code 25).
+      send(req, res, refusal.status === 429 && req.url?.startsWith('/3/') ? tmdbRateLimited(refusal) : refusal);
       return;
     }
     let finished = false;
@@ -95,18 +175,28 @@ export function createFixtureHandler(
     const origin = `http://${req.headers.host ?? FIXTURE_HOST}`;
     // With --capacity, each response says how many were in service when it started (for tests and curious users).
     let serviceHeaders: Record<string, string> = {};
-    const respond = (): void => {
-      const response: FixtureResponse =
-        req.method !== 'GET' && req.method !== 'HEAD'
-          ? { status: 405, body: 'Method Not Allowed' }
-          : gate.failure(faultKey) ?? answer(routes, { path: url.pathname, query: url.searchParams, origin, headers: req.headers });
-      send(req, res, { ...response, headers: { ...response.headers, ...serviceHeaders } });
-      finish();
-    };
     const serve = (): void => {
+      // The delay starts first; the body is built, hashed and compressed while it runs, as a
+      // real server would have it ready: the delay is the model, not the fixture server's own work.
+      let sendPrepared: (() => void) | null = null;
+      let due = false;
+      const respond = (): void => {
+        due = true;
+        if (sendPrepared === null) return;
+        sendPrepared();
+        finish();
+      };
       const delay = delayFor(options.latency, options.seed, key);
       if (delay > 0) setTimeout(respond, delay);
-      else respond();
+      setImmediate(() => {
+        if (res.destroyed) return;
+        const response: FixtureResponse =
+          req.method !== 'GET' && req.method !== 'HEAD'
+            ? { status: 405, body: 'Method Not Allowed' }
+            : gate.failure(faultKey) ?? answer(routes, { path: url.pathname, query: url.searchParams, origin, headers: req.headers });
+        sendPrepared = prepare(req, res, { ...response, headers: { ...response.headers, ...serviceHeaders } });
+        if (delay <= 0 || due) respond();
+      });
     };
     if (queue === null) {
       serve();

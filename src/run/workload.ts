@@ -31,7 +31,7 @@ export function checkCombination(options: RunOptions, target: Target): void {
   }
   if (!options.offline) {
     if (options.latency !== null) throw new UsageError("--latency sets the built-in server's delay and needs --offline");
-    if (options.faultsGiven) throw new UsageError('--error-rate, --rate-limit, --max-inflight and --capacity shape the built-in server and need --offline');
+    if (options.faultsGiven) throw new UsageError('--error-rate, --rate-limit, --max-inflight, --capacity and --bandwidth shape the built-in server and need --offline');
   }
   if (options.languageGiven && !(target.kind === 'preset' && target.preset.name === 'tmdb')) {
     throw new UsageError('--language applies to the tmdb preset only');

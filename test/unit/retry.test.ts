@@ -286,7 +286,7 @@ function callFixture(handler: (req: IncomingMessage, res: ServerResponse) => voi
 
 describe('the fixture server meets retries with fresh faults (ATTEMPT_HEADER)', () => {
   const data = loadFixtureData();
-  const handler = createFixtureHandler({ latency: { minMs: 0, maxMs: 0 }, seed: 11, faults: { errorRate: 0.5, rateLimitPerSec: null, maxInflight: null, capacity: null } }, data);
+  const handler = createFixtureHandler({ latency: { minMs: 0, maxMs: 0 }, seed: 11, faults: { errorRate: 0.5, rateLimitPerSec: null, maxInflight: null, capacity: null, bandwidthMbps: null } }, data);
   const paths = Array.from({ length: 40 }, (_, i) => `/api/v2/pokemon/${i + 1}`);
 
   it('the same path fails the same way on every first attempt (and with attempt "1")', async () => {

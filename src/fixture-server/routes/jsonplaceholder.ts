@@ -1,5 +1,9 @@
 import type { JsonPlaceholderData } from '../data.js';
-import { json, notFound, type FixtureResponse, type Route } from './types.js';
+import { json as compactJson, notFound, type FixtureResponse, type Route } from './types.js';
+
+/** json-server, which JSONPlaceholder runs on, indents with 2 spaces; its CDN keeps a body 12 hours. */
+const JSON_SERVER_FORMAT = { indent: 2, cacheControl: 'max-age=43200' };
+const json = (body: unknown, status = 200): FixtureResponse => compactJson(body, status, JSON_SERVER_FORMAT);
 
 type Resource = keyof JsonPlaceholderData;
 const RESOURCES: readonly Resource[] = ['posts', 'users', 'todos', 'comments'];

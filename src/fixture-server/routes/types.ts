@@ -17,8 +17,19 @@ export interface FixtureRequest {
 /** Answers the requests it knows, null for the others. */
 export type Route = (request: FixtureRequest) => FixtureResponse | null;
 
-export function json(body: unknown, status = 200): FixtureResponse {
-  return { status, body: JSON.stringify(body), headers: { 'content-type': 'application/json; charset=utf-8' } };
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+export interface JsonOptions {
+  /** Indentation of the JSON text: json-server (JSONPlaceholder) answers with 2 spaces. */
+  indent?: number;
+  /** The API's cache-control header. */
+  cacheControl?: string;
+}
+
+export function json(body: unknown, status = 200, options: JsonOptions = {}): FixtureResponse {
+  const headers: Record<string, string> = { 'content-type': JSON_CONTENT_TYPE };
+  if (options.cacheControl !== undefined) headers['cache-control'] = options.cacheControl;
+  return { status, body: JSON.stringify(body, null, options.indent), headers };
 }
 
 export function notFound(text = 'Not Found'): FixtureResponse {
