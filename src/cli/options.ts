@@ -98,7 +98,7 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
  */
 const UNSENDABLE_HEADERS: Readonly<Record<string, string>> = {
   'transfer-encoding': 'the HTTP client frames each request itself',
-  'content-length': 'the requests are GETs without a body, framed by the HTTP client',
+  'content-length': 'the HTTP client computes it from the body (-d, --data-json)',
   'keep-alive': 'the HTTP client manages its connections itself',
   upgrade: 'switching protocols is not supported',
   expect: 'Expect (100-continue) is not supported by the HTTP client',
@@ -128,6 +128,19 @@ export function parseHeader(text: string, previous: Record<string, string> = {})
     throw new UsageError(`--header ${quoteInput(name)} must be a comma-separated list of connection options, such as close`);
   }
   return { ...previous, [key]: value };
+}
+
+/** --base-url: an http(s) URL without query or fragment, no trailing slash (the preset's paths follow it). */
+export function parseBaseUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    throw new UsageError(`--base-url must be an http(s) URL such as http://localhost:8080, got '${text}'`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--base-url must be http or https, not ${url.protocol.slice(0, -1)}`);
+  if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') throw new UsageError('--base-url takes a scheme, host, port and optional path prefix (no query, fragment or user info)');
+  return url.href.replace(/\/+$/, '');
 }
 
 /** "0.1": share of requests the fixture server answers with 500. */

@@ -15,7 +15,11 @@ import { checkThresholdsApply, minSpeedupThreshold } from '../core/thresholds.js
 import { hasFaults } from '../fixture-server/faults.js';
 import { readBaseline } from '../run/baseline-file.js';
 import type { RunOptions } from '../run/settings.js';
-import { checkCombination, presetKey } from '../run/workload.js';
+import { checkCombination, presetKey, type RequestDefaults } from '../run/workload.js';
+import { BODILESS_METHODS } from '../core/request.js';
+import { readHarFile } from '../targets/har.js';
+import { readBodyArgument } from '../targets/request-body.js';
+import { readRequestFile } from '../targets/request-file.js';
 import { resolveTarget, type Target } from '../targets/resolve.js';
 import { checkReportPath, checkWaterfall, planOutputs, type OutputPlan } from './outputs.js';
 
@@ -31,6 +35,38 @@ export interface RunPlan {
   /** Where --report writes the HTML page. */
   reportPath: string | null;
   report: ReportPlan;
+  /** The method and body of a preset's or URL list's requests. */
+  request: RequestDefaults;
+}
+
+/** -X, -d, --data-json: the method and body every request of a preset or URL list carries. */
+function requestDefaults(options: RunOptions): RequestDefaults {
+  const data = options.data === null ? null : readBodyArgument(options.data);
+  // As curl: a body without -X makes a POST.
+  const method = options.method ?? (data === null ? 'GET' : 'POST');
+  if (data !== null && BODILESS_METHODS.has(method)) throw new UsageError(`-X ${method} cannot carry a body (-d, --data-json); use POST, PUT or PATCH`);
+  return { method, body: data?.body ?? null, contentType: data?.contentType ?? null };
+}
+
+/** URLs, a preset, or the requests of --requests / --har (which stand alone). */
+async function readTarget(options: RunOptions, redaction: RedactionPolicy, signal: AbortSignal | undefined): Promise<Target> {
+  const fromFile = options.requestsFile !== null ? '--requests' : options.har !== null ? '--har' : null;
+  if (options.requestsFile !== null && options.har !== null) throw new UsageError('give one of --requests and --har');
+  if (options.har === null && (options.harFilter !== null || options.harCookies)) throw new UsageError('--har-filter and --har-cookies apply to --har <file.har>');
+  if (fromFile === null) return resolveTarget(options.targets, options.files, undefined, signal, redaction);
+  if (options.targets.length > 0 || options.files.length > 0) throw new UsageError(`${fromFile} gives the requests: it cannot be mixed with a preset, URLs or --file`);
+  if (options.data !== null) throw new UsageError(`${fromFile} gives each request its own body: -d and --data-json do not apply`);
+  if (options.har !== null && options.method !== null) throw new UsageError('--har replays each request with its recorded method: -X does not apply');
+  const specs = options.requestsFile !== null
+    ? await readRequestFile(options.requestsFile, options.method ?? 'GET', undefined, signal, redaction)
+    : await readHarFile(options.har!, { filter: options.harFilter, cookies: options.harCookies }, signal, redaction);
+  return { kind: 'urls', urls: specs.map((s) => s.url), specs, literal: options.har !== null };
+}
+
+/** The methods the run sends, for the fingerprint: "GET", or "GET,POST" for a mix. */
+function methodsOf(target: Target, defaults: RequestDefaults): string {
+  if (target.kind === 'urls' && target.specs) return [...new Set(target.specs.map((s) => s.method))].sort().join(',');
+  return defaults.method;
 }
 
 function reportConfig(options: RunOptions, target: Target, seed: number, redaction: RedactionPolicy): Omit<ReportConfig, 'count'> {
@@ -88,7 +124,8 @@ async function unlessInterrupted<T>(read: () => Promise<T>, fallback: T, signal:
  */
 export async function planRun(options: RunOptions, signal?: AbortSignal): Promise<RunPlan> {
   const redaction = redactionPolicy(options.redact);
-  const target = await unlessInterrupted<Target>(() => resolveTarget(options.targets, options.files, undefined, signal, redaction), { kind: 'urls', urls: [] }, signal);
+  const target = await unlessInterrupted<Target>(() => readTarget(options, redaction, signal), { kind: 'urls', urls: [] }, signal);
+  const request = requestDefaults(options);
   const seed = options.seed ?? newSeed();
   checkCombination(options, target);
   const outputs = planOutputs(options.json, options.format, options.output);
@@ -101,7 +138,8 @@ export async function planRun(options: RunOptions, signal?: AbortSignal): Promis
   checkThresholdsApply(thresholds, options.strategies, options.concurrency);
   const saved = await unlessInterrupted(() => readBaseline(options.baseline, options.maxRegressionPct, signal), null, signal);
   const config = reportConfig(options, target, seed, redaction);
-  const fingerprint = workloadFingerprint(config, target.kind === 'urls' ? target.urls.length : options.count, target.kind === 'urls' ? target.urls : null);
+  const count = target.kind === 'urls' && !options.countGiven ? target.urls.length : options.count;
+  const fingerprint = workloadFingerprint(config, count, target.kind === 'urls' ? target.urls : null, methodsOf(target, request));
   if (saved) checkSameWorkload(saved, fingerprint, options);
   if (options.baseline === undefined && options.baselineIgnore.length > 0) throw new UsageError('--baseline-ignore needs --baseline <saved.json>');
   const apiKey = target.kind === 'preset' ? presetKey(target.preset, options.offline) : null;
@@ -111,6 +149,7 @@ export async function planRun(options: RunOptions, signal?: AbortSignal): Promis
     seed,
     apiKey,
     redaction,
+    request,
     outputs,
     reportPath,
     report: {

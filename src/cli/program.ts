@@ -6,8 +6,10 @@ import { parseThreshold, type Threshold } from '../core/thresholds.js';
 import type { LatencyModel } from '../core/types.js';
 import { NO_FAULTS } from '../fixture-server/faults.js';
 import { WATERFALL_AUTO_MAX_REQUESTS, parseFormat } from './outputs.js';
+import { parseMethod } from '../core/request.js';
 import {
   type AutoConcurrency,
+  parseBaseUrl,
   parseBaselineIgnore,
   parseConcurrencyOption,
   parseMaxRequests,
@@ -47,6 +49,12 @@ Examples:
   $ TMDB_API_KEY=... async-bench tmdb --count 40
   $ async-bench pokemon --offline -n 100 --max-inflight 10 -s all,bounded -c 8
   $ async-bench https://example.com/a https://example.com/b --json
+  $ async-bench https://api.example.com/items -X POST --data-json @item.json -n 50
+  $ async-bench 'http://localhost:8080/users/{{rand:1-1000}}' -n 200 --seed 7
+  $ async-bench --requests calls.jsonl -s sequential,bounded
+  $ async-bench --har session.har --har-filter api.example.com
+  $ async-bench jsonplaceholder --offline -X POST -n 20
+  $ async-bench pokemon --base-url http://localhost:8080
   $ async-bench --file urls.txt -s all,bounded -c 20 --fail-on-error
 
   $ async-bench pokemon --offline --runs 5 --warmup 1 --min-speedup 3 --format markdown -o summary.md
@@ -120,7 +128,7 @@ export function buildProgram(version: string, actions: Actions): Command {
     .description('Measure sequential vs Promise.all vs bounded-concurrency HTTP fetching on one event loop.')
     .version(version, '-V, --version')
     .argument('[targets...]', 'a preset (pokemon, jsonplaceholder, tmdb) or http(s) URLs')
-    .option('-n, --count <n>', 'requests to make from a preset (a URL list is used as given)', parseCount, DEFAULTS.count)
+    .option('-n, --count <n>', 'requests each strategy makes (default 10 for a preset; URLs and request files are cycled to reach n, or used once as given)', parseCount, DEFAULTS.count)
     .addOption(
       new Option('-c, --concurrency <n[,n...]|auto[:max]>', 'limit of the bounded runner; a list runs a sweep; auto searches for the limit')
         .argParser(parseConcurrencyOption)
@@ -139,11 +147,20 @@ export function buildProgram(version: string, actions: Actions): Command {
         .argParser(collectFile)
         .default([], 'none'),
     )
+    .option('-X, --method <verb>', 'HTTP method of every request (GET; POST when a body is given)', (v: string) => parseMethod(v))
+    .option('-d, --data <text|@file>', 'request body, sent as given (content type application/x-www-form-urlencoded unless -H sets one)')
+    .option('--data-json <text|@file>', 'JSON request body, checked, with content type application/json')
+    .option('--requests <file.jsonl|->', 'one request per line: {"method","url","headers","body"|"json"|"bodyFile"}')
+    .option('--har <file.har>', 'replay the requests of a HAR 1.2 file (saved from the browser\'s Network panel)')
+    .option('--har-filter <host|regex>', 'with --har: only requests to this host, or whose URL matches this regular expression')
+    .option('--har-cookies', 'with --har: send the recorded cookies too (dropped by default)')
+    .addOption(new Option('--base-url <url>', "send a preset's paths to this server instead of its live API (http allowed)").argParser(parseBaseUrl).env('ASYNC_BENCH_BASE_URL'))
     .option('--offline', 'serve the preset from the built-in fixture server on 127.0.0.1');
   addServerOptions(run, "with --offline: the server's delay (0 = pure overhead; default: the preset's model)")
     .option('--language <tag>', 'tmdb: response language', parseLanguage, DEFAULTS.language)
     .option('--timeout <ms>', 'per-request limit, headers and body included', parseTimeout, DEFAULTS.timeoutMs)
     .option('--retries <n>', 'retry 429, 5xx, timeouts and broken connections up to n times (backoff with jitter, Retry-After honoured)', parseRetries, DEFAULTS.retries)
+    .option('--retry-all', 'with --retries: retry every method (by default POST and PATCH are never sent twice)')
     .option('--rate <n/s>', 'send at most n requests a second, whatever the strategy (bounded also keeps its limit)', parseRate)
     .option('--max-redirects <n>', 'redirects followed per request; a loop or a longer chain fails', parseMaxRedirects, DEFAULTS.maxRedirects)
     .addOption(new Option('-H, --header <"Name: value">', 'extra request header, repeatable').argParser(parseHeader).default({}, 'none'))
@@ -176,6 +193,7 @@ export function buildProgram(version: string, actions: Actions): Command {
     .enablePositionalOptions()
     .showSuggestionAfterError(true)
     .action(async (targets, opts, command) => {
+      if (opts.data !== undefined && opts.dataJson !== undefined) throw new UsageError('give one body: -d/--data or --data-json, not both');
       await actions.run({
         version,
         targets,
@@ -196,6 +214,15 @@ export function buildProgram(version: string, actions: Actions): Command {
         ratePerSec: opts.rate ?? null,
         maxRedirects: opts.maxRedirects,
         headers: opts.header,
+        method: opts.method ?? null,
+        data: opts.data !== undefined ? { text: opts.data, json: false } : opts.dataJson !== undefined ? { text: opts.dataJson, json: true } : null,
+        retryAll: opts.retryAll === true,
+        requestsFile: opts.requests ?? null,
+        har: opts.har ?? null,
+        harFilter: opts.harFilter ?? null,
+        harCookies: opts.harCookies === true,
+        baseUrl: opts.baseUrl ?? null,
+        baseUrlFromEnv: command.getOptionValueSource('baseUrl') === 'env',
         redact: opts.redact,
         json: opts.json === true,
         details: opts.details === true,

@@ -63,27 +63,29 @@ export async function runCommand(options: RunOptions): Promise<number> {
     });
     progress.stop();
     const { workload, groups } = run;
-    const { urls } = workload;
+    const { requests } = workload;
+    const count = requests.count;
     secrets = workload.secrets;
 
-    const waterfall = waterfallWanted(options.waterfall, outputs.stdout, process.stdout.isTTY === true, urls.length);
+    const waterfall = waterfallWanted(options.waterfall, outputs.stdout, process.stdout.isTTY === true, count);
     // The pictures draw from per-request samples; the JSON carries them only with --details.
     const keepSamples = options.details || waterfall || reportPath !== null;
     const interrupted = stopSignal() !== null;
     const report = buildReport(plan.report, {
       startedAt: run.startedAt,
-      count: urls.length,
+      count,
+      requests: requests.shape(),
       groups,
       ...(workload.setup ? { setup: workload.setup } : {}),
       interrupted,
       ...(run.auto ? { auto: run.auto } : {}),
-      ...(keepSamples ? { details: { urlOf: (i: number) => redactUrl(urls[i]!, plan.redaction) } } : {}),
+      ...(keepSamples ? { details: { urlOf: (i: number) => redactUrl(requests.at(i).url, plan.redaction), methodOf: (i: number) => requests.methodAt(i) } } : {}),
     });
 
     // The sample line is made of what the server sent: no control character reaches a terminal or a report.
     const sample = target.kind === 'preset' ? target.preset.sample(run.bodies.filter((b) => b !== undefined)) : null;
     const context: ExportContext = {
-      heading: `${report.config.target} · ${workload.where} · ${urls.length} requests per strategy` + (target.kind === 'preset' ? ` · seed ${plan.seed}` : ''),
+      heading: `${report.config.target} · ${workload.where} · ${count} requests per strategy` + (target.kind === 'preset' ? ` · seed ${plan.seed}` : ''),
       sample: sample === null ? null : cleanServerText(sample),
       chalk: new Chalk({ level }),
     };
@@ -109,7 +111,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
     if (reportPath !== null && renderHtml) {
       writeResult('--report', reportPath, () => renderHtml(report, context));
     }
-    if (report.setup && urls.length === 0 && !interrupted) err('async-bench: the setup stage found nothing to fetch, so no strategy ran\n');
+    if (report.setup && count === 0 && !interrupted) err('async-bench: the setup stage found nothing to fetch, so no strategy ran\n');
     for (const hint of failureHints(report, {
       liveBaseUrl: target.kind === 'preset' && !options.offline ? target.preset.liveBaseUrl : null,
       offline: options.offline,

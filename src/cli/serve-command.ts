@@ -40,6 +40,13 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
         name === 'tmdb' ? `    curl -H 'Authorization: Bearer ${OFFLINE_PLACEHOLDER_KEY}' '${baseUrl}${path}'` : `    curl '${baseUrl}${path}'`,
       ),
     ),
+    ...(names.includes('jsonplaceholder')
+      ? [
+          `    curl -X POST -H 'Content-Type: application/json' -d '{"title":"hello","userId":1}' '${baseUrl}/posts'`,
+          '  writes (nothing is stored, as on JSONPlaceholder): POST /posts → 201 with the body and id 101;',
+          '    PUT or PATCH /posts/{id} → 200 with the body; DELETE /posts/{id} → 200 {}',
+        ]
+      : []),
     '  Ctrl-C to stop.',
   ];
   process.stdout.write(lines.join('\n') + '\n');

@@ -6,6 +6,7 @@
 import type { StrategyRuns } from './benchmark.js';
 import { compareWithBaseline, type SavedReport } from './baseline.js';
 import type { Fingerprint } from './fingerprint.js';
+import type { RequestShape } from './request.js';
 import type { AutoSweepResult } from './auto-sweep.js';
 import { autoRecommendation, recommendConcurrency } from './recommend.js';
 import type { DetailOptions, Report, ReportConfig, SetupResult } from './report.js';
@@ -29,6 +30,8 @@ export interface MeasuredRuns {
   /** Requests each strategy was given. */
   count: number;
   groups: readonly StrategyRuns[];
+  /** Methods, bodies and body bytes of one strategy run's requests. */
+  requests?: RequestShape;
   setup?: SetupResult;
   interrupted: boolean;
   /** Present when per-request samples are wanted (--details or a picture). */
@@ -51,6 +54,7 @@ export function buildReport(plan: ReportPlan, runs: MeasuredRuns): Report {
     config: { target, count: runs.count, ...settings },
     results,
   };
+  if (runs.requests) report.config.requests = runs.requests;
   if (runs.setup) report.setup = { ...runs.setup, wallMs: roundMs(runs.setup.wallMs) };
   const recommendation = runs.auto ? autoRecommendation(results, runs.auto) : recommendConcurrency(results);
   if (recommendation) report.recommendation = recommendation;

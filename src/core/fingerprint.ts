@@ -33,7 +33,7 @@ export function hashUrlList(urls: readonly string[]): string {
   return `${a.toString(16).padStart(8, '0')}${b.toString(16).padStart(8, '0')}`;
 }
 
-export function workloadFingerprint(config: Omit<ReportConfig, 'count'>, count: number, urls: readonly string[] | null): Fingerprint {
+export function workloadFingerprint(config: Omit<ReportConfig, 'count'>, count: number, urls: readonly string[] | null, method = 'GET'): Fingerprint {
   const faults = config.faults ? JSON.stringify(config.faults) : null;
   return {
     target: config.target,
@@ -43,7 +43,7 @@ export function workloadFingerprint(config: Omit<ReportConfig, 'count'>, count: 
     concurrency: [...config.concurrency],
     latency: config.latency,
     faults,
-    method: 'GET',
+    method,
     headers: config.headers.map((h) => h.slice(0, h.indexOf(':')).trim().toLowerCase()).sort(),
   };
 }

@@ -162,3 +162,38 @@ export function scrubSecrets(text: string, secrets: Iterable<string>): string {
   }
   return copied === 0 ? text : out + text.slice(copied);
 }
+
+/** Bodies above this size are not searched for secrets (a file upload, not a form). */
+const MAX_SCANNED_BODY = 1 << 20;
+
+/**
+ * The secret values of a request body: string or number fields of secret name in a JSON body
+ * (at any depth), or secret parameters of a form body (a=1&password=…).
+ */
+export function secretsInBody(body: Buffer | string | null, policy: RedactionPolicy = DEFAULT_REDACTION): string[] {
+  if (body === null || body.length > MAX_SCANNED_BODY) return [];
+  const text = typeof body === 'string' ? body : body.toString('utf8');
+  const found: string[] = [];
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    const walk = (value: unknown): void => {
+      if (Array.isArray(value)) value.forEach(walk);
+      else if (typeof value === 'object' && value !== null) {
+        for (const [name, v] of Object.entries(value)) {
+          if ((typeof v === 'string' || typeof v === 'number') && isSecretName(name, policy)) found.push(String(v));
+          else walk(v);
+        }
+      }
+    };
+    try {
+      walk(JSON.parse(text));
+    } catch {
+      // Not JSON after all (or a template whose placeholders are not filled in): nothing to find by name.
+    }
+    return found;
+  }
+  if (/^[^=&\s]+=/.test(trimmed)) {
+    for (const [name, value] of new URLSearchParams(trimmed)) if (isSecretParam(name, policy) && value !== '') found.push(value);
+  }
+  return found;
+}

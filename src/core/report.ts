@@ -2,6 +2,7 @@
 import type { AutoStep } from './auto-sweep.js';
 import type { PoolStats } from './benchmark.js';
 import type { Fingerprint } from './fingerprint.js';
+import type { RequestShape } from './request.js';
 import type { LatencySummary, SpreadSummary } from './stats.js';
 import { ERROR_CLASSES, type ErrorClass, type StrategyName } from './types.js';
 
@@ -124,6 +125,8 @@ export interface ReportConfig {
   ratePerSec: number | null;
   /** Redirects followed per request. */
   maxRedirects: number;
+  /** The shape of one strategy run's requests: per method, whether bodies were sent, body bytes (never a value). */
+  requests?: RequestShape;
 }
 
 /**
@@ -207,6 +210,8 @@ export interface StrategyResult {
 }
 
 export interface RequestSample {
+  /** GET, POST …: present when the report was made with the request model (0.2.0 on). */
+  method?: string;
   url: string;
   /** ms since the strategy's run started: sent, and last body byte (null when cut off). */
   startMs: number;
@@ -222,6 +227,8 @@ export interface RequestSample {
 /** What --details needs to list requests: their URLs (already redacted). */
 export interface DetailOptions {
   urlOf(index: number): string;
+  /** The request's method (samples carry it when given). */
+  methodOf?(index: number): string;
 }
 
 export interface RetrySummary {

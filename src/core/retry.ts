@@ -15,6 +15,8 @@ export interface RetryPolicy {
   /** Retries take their turn with the rate limit too. */
   rate?: RateLimiter;
   signal?: AbortSignal;
+  /** Whether request `index` may be sent again at all (a POST is not, without --retry-all). */
+  mayRetry?: (index: number) => boolean;
 }
 
 export const RETRY_DEFAULTS = { baseDelayMs: 100, maxDelayMs: 5_000, maxRetryAfterMs: 10_000 } as const;
@@ -50,7 +52,8 @@ export function withRetries(request: RequestFn, policy: RetryPolicy): (index: nu
     let outcome = await request(index, 1);
     const firstTryMs = policy.clock() - started;
     let attempts = 1;
-    while (attempts <= policy.retries && isRetryable(outcome)) {
+    const limit = policy.mayRetry === undefined || policy.mayRetry(index) ? policy.retries : 0;
+    while (attempts <= limit && isRetryable(outcome)) {
       await policy.sleep(backoffMs(attempts - 1, outcome, policy), policy.signal);
       if (!policy.signal?.aborted) await policy.rate?.take(policy.signal);
       // Cut off while waiting to try again: still in flight, so aborted like the others.

@@ -201,6 +201,7 @@ export function requestSamples(run: StrategyRun, details: DetailOptions): Reques
     const done = samples.completed(i);
     const ttfb = samples.ttfbMs[i]!;
     out.push({
+      ...(details.methodOf ? { method: details.methodOf(i) } : {}),
       url: details.urlOf(i),
       startMs: roundMs(samples.startMs[i]!),
       endMs: done ? roundMs(samples.endMs[i]!) : null,

@@ -2,12 +2,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { createBandwidthLimiter, CHUNK_BYTES, type BandwidthLimiter } from './bandwidth.js';
+import { hashString } from '../core/random.js';
 import { loadFixtureData, type FixtureData } from './data.js';
 import { createBodyStore, negotiateEncoding, type BodyStore } from './encoding.js';
 import { createFaultGate, createServiceQueue, NO_FAULTS, type FaultOptions } from './faults.js';
 import { ATTEMPT_HEADER, HEALTH_PATH, IN_SERVICE_HEADER } from './protocol.js';
 import { delayFor, type LatencyModel } from './latency.js';
-import { jsonplaceholderRoute } from './routes/jsonplaceholder.js';
+import { jsonplaceholderRoute, jsonplaceholderWriteRoute } from './routes/jsonplaceholder.js';
 import { pokeapiRoute } from './routes/pokeapi.js';
 import { tmdbRateLimited, tmdbRoute } from './routes/tmdb.js';
 import { json, notFound, type FixtureRequest, type FixtureResponse, type Route } from './routes/types.js';
@@ -37,6 +38,25 @@ function createRoutes(data: FixtureData): Route[] {
   return [pokeapiRoute(data.pokemonNames, data.pokeapi), jsonplaceholderRoute(data.jsonplaceholder), tmdbRoute(data.tmdbMovies)];
 }
 
+/** The routes that take writes (POST, PUT, PATCH, DELETE); every other method than GET and HEAD is 405 elsewhere. */
+function createWriteRoutes(data: FixtureData): Route[] {
+  return [jsonplaceholderWriteRoute(data.jsonplaceholder)];
+}
+
+/** Writes the server accepts, listed at "/" and by `serve`. */
+export const WRITE_ROUTES = ['POST /posts', 'PUT /posts/{id}', 'PATCH /posts/{id}', 'DELETE /posts/{id}'] as const;
+
+const methodNotAllowed = (): FixtureResponse => ({ status: 405, body: 'Method Not Allowed', headers: { allow: 'GET, HEAD' } });
+
+/** A write, answered by the write routes, or 405. */
+export function answerWrite(routes: readonly Route[], request: FixtureRequest): FixtureResponse {
+  for (const route of routes) {
+    const response = route(request);
+    if (response) return response;
+  }
+  return methodNotAllowed();
+}
+
 /** Answers one request from the routes, or the index at "/", or 404. */
 export function answer(routes: readonly Route[], request: FixtureRequest): FixtureResponse {
   for (const route of routes) {
@@ -44,7 +64,7 @@ export function answer(routes: readonly Route[], request: FixtureRequest): Fixtu
     if (response) return response;
   }
   if (request.path === '/') {
-    return json({ name: 'async-bench fixture server', routes: ['/api/v2/pokemon/{id}', '/posts/{id}', '/users/{id}', '/todos/{id}', '/comments/{id}', '/3/movie/now_playing', '/3/movie/{id}'] });
+    return json({ name: 'async-bench fixture server', routes: ['/api/v2/pokemon/{id}', '/posts/{id}', '/users/{id}', '/todos/{id}', '/comments/{id}', '/3/movie/now_playing', '/3/movie/{id}'], writes: WRITE_ROUTES });
   }
   return notFound();
 }
@@ -140,6 +160,7 @@ export function createFixtureHandler(
   data: FixtureData = loadFixtureData(),
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const routes = createRoutes(data);
+  const writeRoutes = createWriteRoutes(data);
   const faults = options.faults ?? NO_FAULTS;
   const gate = createFaultGate(faults, options.seed, () => performance.now());
   const queue = faults.capacity === null ? null : createServiceQueue(faults.capacity);
@@ -168,10 +189,15 @@ export function createFixtureHandler(
     };
     res.once('close', finish);
     const url = new URL(req.url ?? '/', 'http://fixture.invalid');
-    const key = url.pathname + url.search;
+    const method = req.method ?? 'GET';
+    const isWrite = method !== 'GET' && method !== 'HEAD';
+    // A write's body is read before it is answered; its key (delay, faults) includes the body, so
+    // that a POST of new posts does not meet one fate for all.
+    let body = '';
+    let key = url.pathname + url.search;
     // A retry draws its fault afresh; first attempts meet the same faults in every strategy.
     const attempt = req.headers[ATTEMPT_HEADER];
-    const faultKey = typeof attempt === 'string' && attempt !== '1' ? `${key}#${attempt}` : key;
+    let faultKey = typeof attempt === 'string' && attempt !== '1' ? `${key}#${attempt}` : key;
     const origin = `http://${req.headers.host ?? FIXTURE_HOST}`;
     // With --capacity, each response says how many were in service when it started (for tests and curious users).
     let serviceHeaders: Record<string, string> = {};
@@ -190,22 +216,35 @@ export function createFixtureHandler(
       if (delay > 0) setTimeout(respond, delay);
       setImmediate(() => {
         if (res.destroyed) return;
-        const response: FixtureResponse =
-          req.method !== 'GET' && req.method !== 'HEAD'
-            ? { status: 405, body: 'Method Not Allowed' }
-            : gate.failure(faultKey) ?? answer(routes, { path: url.pathname, query: url.searchParams, origin, headers: req.headers });
+        const request: FixtureRequest = { path: url.pathname, query: url.searchParams, origin, headers: req.headers, method, body };
+        const response: FixtureResponse = gate.failure(faultKey) ?? (isWrite ? answerWrite(writeRoutes, request) : answer(routes, request));
         sendPrepared = prepare(req, res, { ...response, headers: { ...response.headers, ...serviceHeaders } });
         if (delay <= 0 || due) respond();
       });
     };
-    if (queue === null) {
-      serve();
+    const admitted = (): void => {
+      if (queue === null) {
+        serve();
+        return;
+      }
+      leaveQueue = queue.enter((leave) => {
+        leaveQueue = leave;
+        serviceHeaders = { [IN_SERVICE_HEADER]: String(queue.inService) };
+        serve();
+      });
+    };
+    if (!isWrite) {
+      admitted();
       return;
     }
-    leaveQueue = queue.enter((leave) => {
-      leaveQueue = leave;
-      serviceHeaders = { [IN_SERVICE_HEADER]: String(queue.inService) };
-      serve();
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.once('end', () => {
+      body = Buffer.concat(chunks).toString('utf8');
+      const tag = `${method} ${hashString(body).toString(16)}`;
+      key = `${key} ${tag}`;
+      faultKey = `${faultKey} ${tag}`;
+      admitted();
     });
   };
 }

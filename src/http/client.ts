@@ -5,6 +5,7 @@ import type { buildConnector as BuildConnector, Agent as UndiciAgent, Dispatcher
 import buildConnector from 'undici/lib/core/connect.js';
 import Agent from 'undici/lib/dispatcher/agent.js';
 import { DEFAULTS } from '../core/defaults.js';
+import { isIdempotent, type RequestSpec } from '../core/request.js';
 import type { ErrorClass, RequestOutcome } from '../core/types.js';
 import { classifyError, classifyStatus, describeError, shortCause } from './classify.js';
 
@@ -34,6 +35,8 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
 export interface HttpClient {
   /** GETs the URL, drains and counts the body; resolves with the outcome, never rejects. */
   fetch(url: string, keepBody?: boolean, extraHeaders?: Record<string, string>): Promise<RequestOutcome>;
+  /** Sends one request (method, headers, body) the same way; its headers go over the client's. */
+  send(spec: RequestSpec, keepBody?: boolean, extraHeaders?: Record<string, string>): Promise<RequestOutcome>;
   /**
    * Connections that carried a request, the most open at once, and requests sent again on a
    * new connection because a reused one was closed under them (see Exchange.retryStale).
@@ -108,6 +111,8 @@ function trackSocket(socket: Socket, tally: SocketTally): void {
 }
 
 const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
+/** Headers that describe a body, dropped with it when a redirect turns the request into a GET (as fetch does). */
+const BODY_HEADERS = ['content-type', 'content-encoding', 'content-language', 'content-location'];
 /**
  * The only headers that follow a redirect to another origin. Every other one is dropped: the
  * credential headers browsers drop, but also any API key or token under a name of the API's
@@ -158,6 +163,8 @@ class Exchange implements Dispatcher.DispatchHandler {
     private readonly resolve: (outcome: RequestOutcome) => void,
     keepBody: boolean,
     private headers: Record<string, string>,
+    private method: string,
+    private body: Buffer | string | null,
   ) {
     this.chunks = keepBody ? [] : null;
     this.timer = setTimeout(onTimeout, context.timeoutMs, this);
@@ -172,8 +179,9 @@ class Exchange implements Dispatcher.DispatchHandler {
     const at = origin.indexOf('@');
     if (at !== -1) origin = this.useCredentials(origin, at);
     try {
-      if (this.staleRetried) this.context.freshAgent().dispatch({ origin, path, method: 'GET', headers: this.headers, reset: true }, this);
-      else this.context.agent.dispatch({ origin, path, method: 'GET', headers: this.headers }, this);
+      const { method, body } = this;
+      if (this.staleRetried) this.context.freshAgent().dispatch({ origin, path, method, headers: this.headers, body, reset: true }, this);
+      else this.context.agent.dispatch({ origin, path, method, headers: this.headers, body }, this);
     } catch (err) {
       this.settle(classifyError(err), describeError(err)); // invalid request options: a failed request, not a crash
     }
@@ -280,14 +288,14 @@ class Exchange implements Dispatcher.DispatchHandler {
   private sendWithNodeHttp(): void {
     // Loaded on first use only: no start-up cost for the rare server that needs it.
     const client = this.url.startsWith('https:') ? import('node:https') : import('node:http');
-    client.then(({ get }) => this.sendWith(get), (err: unknown) => this.settle(classifyError(err), describeError(err)));
+    client.then(({ request }) => this.sendWith(request), (err: unknown) => this.settle(classifyError(err), describeError(err)));
   }
 
-  private sendWith(get: typeof import('node:http').get): void {
+  private sendWith(request: typeof import('node:http').request): void {
     if (this.settled) return;
     const onError = (err: Error): void => this.onResponseError(null as unknown as Dispatcher.DispatchController, err);
     try {
-      this.nodeRequest = get(this.url, { headers: this.headers, agent: false, ...(this.context.outer ? { signal: this.context.outer } : {}) }, (res: IncomingMessage) => {
+      this.nodeRequest = request(this.url, { method: this.method, headers: this.headers, agent: false, ...(this.context.outer ? { signal: this.context.outer } : {}) }, (res: IncomingMessage) => {
         this.onResponseStart(null as unknown as Dispatcher.DispatchController, res.statusCode ?? 0, res.headers, res.statusMessage);
         res.on('data', (chunk: Buffer) => this.onResponseData(null as unknown as Dispatcher.DispatchController, chunk));
         res.on('end', () => {
@@ -297,6 +305,7 @@ class Exchange implements Dispatcher.DispatchHandler {
         res.on('error', onError);
       });
       this.nodeRequest.on('error', onError);
+      this.nodeRequest.end(this.body ?? undefined);
     } catch (err) {
       this.settle(classifyError(err), describeError(err));
     }
@@ -308,7 +317,8 @@ class Exchange implements Dispatcher.DispatchHandler {
    * once more on a new connection, as browsers do; this is not a --retries retry.
    */
   private retryStale(): boolean {
-    if (!this.reusedSocket || this.staleRetried || !Number.isNaN(this.ttfbMs) || this.settled) return false;
+    // Only a method that may be repeated: a POST may have reached the server after all.
+    if (!this.reusedSocket || !isIdempotent(this.method) || this.staleRetried || !Number.isNaN(this.ttfbMs) || this.settled) return false;
     this.staleRetried = true;
     this.reusedSocket = false;
     this.context.sockets.staleRetries++;
@@ -339,6 +349,14 @@ class Exchange implements Dispatcher.DispatchHandler {
       return;
     }
     this.visited.push(next);
+    // 303 asks for a GET; after a POST, 301 and 302 become a GET too (as fetch and browsers do); 307 and 308 keep both.
+    if ((this.status === 303 && this.method !== 'GET' && this.method !== 'HEAD') || ((this.status === 301 || this.status === 302) && this.method === 'POST')) {
+      this.method = 'GET';
+      this.body = null;
+      const kept: Record<string, string> = {};
+      for (const [name, value] of Object.entries(this.headers)) if (!BODY_HEADERS.includes(name.toLowerCase())) kept[name] = value;
+      this.headers = kept;
+    }
     if (target.origin !== new URL(this.url).origin) {
       // Once the chain has left the origin, the dropped headers stay dropped, as curl does.
       const kept: Record<string, string> = {};
@@ -418,15 +436,17 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   outer?.addEventListener('abort', abortAll, { once: true });
   const context: ClientContext = { agent, freshAgent, timeoutMs, maxRedirects, outer, sockets };
 
-  function fetchOne(url: string, keepBody = false, extraHeaders?: Record<string, string>): Promise<RequestOutcome> {
+  function sendOne(url: string, method: string, body: Buffer | string | null, keepBody: boolean, extra: Record<string, string> | null | undefined, more?: Record<string, string>): Promise<RequestOutcome> {
     if (outer?.aborted) return Promise.resolve({ status: 0, bytes: 0, ttfbMs: Number.NaN, error: 'aborted', cause: 'interrupted' });
+    const sent = extra || more ? { ...headers, ...extra, ...more } : headers;
     return new Promise<RequestOutcome>((resolve) => {
-      new Exchange(context, resolve, keepBody, extraHeaders ? { ...headers, ...extraHeaders } : headers).send(url);
+      new Exchange(context, resolve, keepBody, sent, method, body).send(url);
     });
   }
 
   return {
-    fetch: fetchOne,
+    fetch: (url, keepBody = false, extraHeaders) => sendOne(url, 'GET', null, keepBody, extraHeaders),
+    send: (spec, keepBody = false, extraHeaders) => sendOne(spec.url, spec.method, spec.body, keepBody, spec.headers, extraHeaders),
     poolStats: () => ({ opened: sockets.opened, peak: sockets.peak, staleRetries: sockets.staleRetries }),
     async close() {
       outer?.removeEventListener('abort', abortAll);

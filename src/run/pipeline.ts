@@ -16,7 +16,7 @@ import { startLoopDelay } from './loop-delay.js';
 import type { RunOptions } from './settings.js';
 import { createSleeper } from './sleep.js';
 import { clientFactory } from './strategy-client.js';
-import { prepareWorkload, type Workload } from './workload.js';
+import { prepareWorkload, type RequestDefaults, type Workload } from './workload.js';
 
 /** Salted: the round order draws numbers of its own, not the URLs'. */
 const ROUND_ORDER_SALT = 0x2545f491;
@@ -32,6 +32,7 @@ export interface PipelineInput {
   seed: number;
   apiKey: string | null;
   redaction: RedactionPolicy;
+  request?: RequestDefaults;
 }
 
 /** What the pipeline tells the outside while it runs (a spinner, a warning line). */
@@ -62,13 +63,15 @@ export async function runPipeline(input: PipelineInput, hooks: PipelineHooks): P
   const { options, target, seed } = input;
   const startedAt = new Date().toISOString();
   hooks.stage(options.offline ? 'starting the fixture server' : 'preparing');
-  const { server, ...workload } = await prepareWorkload(target, options, seed, input.apiKey, hooks.signal, input.redaction);
+  const { server, ...workload } = await prepareWorkload(target, options, seed, input.apiKey, hooks.signal, input.redaction, input.request);
   try {
-    const { urls } = workload;
+    const { urls, requests } = workload;
+    const count = requests.count;
     const ignoredProxy = ignoredProxyVariable(process.env, urls);
     if (ignoredProxy !== null) hooks.warn(ignoredProxyWarning(ignoredProxy));
     const clients = clientFactory({
-      urls,
+      requests,
+      retryAll: options.retryAll,
       headers: workload.headers,
       timeoutMs: options.timeoutMs,
       maxRedirects: options.maxRedirects,
@@ -80,9 +83,9 @@ export async function runPipeline(input: PipelineInput, hooks: PipelineHooks): P
       ownServer: server !== null,
       sampleSize: target.kind === 'preset' ? target.preset.sampleSize : 0,
     });
-    const specs = urls.length === 0 ? [] : planStrategies(options.strategies, options.concurrency);
-    if (urls.length > ALL_FAN_OUT_WARNING && specs.some((s) => s.strategy === 'all')) {
-      hooks.warn(`warning: all starts ${urls.length.toLocaleString('en-US')} requests at once, each on its own connection; the system may refuse some (counted as failures). bounded (-s bounded -c 100) is the polite way.`);
+    const specs = count === 0 ? [] : planStrategies(options.strategies, options.concurrency);
+    if (count > ALL_FAN_OUT_WARNING && specs.some((s) => s.strategy === 'all')) {
+      hooks.warn(`warning: all starts ${count.toLocaleString('en-US')} requests at once, each on its own connection; the system may refuse some (counted as failures). bounded (-s bounded -c 100) is the polite way.`);
     }
     // The first request in a process compiles undici's parser and warms the JIT (about 20 ms
     // here); paid on our own server, it lands on no strategy and on no user's target.
@@ -96,7 +99,7 @@ export async function runPipeline(input: PipelineInput, hooks: PipelineHooks): P
     const rounds = (which: readonly StrategySpec[]): Promise<StrategyRuns[]> =>
       runRounds(
         which,
-        urls.length,
+        count,
         () => clients.createClient(),
         () => performance.now(),
         { runs: options.runs, warmup: options.warmup, random: createRandom(seed ^ ROUND_ORDER_SALT) },
@@ -111,7 +114,7 @@ export async function runPipeline(input: PipelineInput, hooks: PipelineHooks): P
       );
     try {
       groups = await rounds(specs);
-      if (options.autoConcurrency && urls.length > 0 && !hooks.signal.aborted) {
+      if (options.autoConcurrency && count > 0 && !hooks.signal.aborted) {
         const searched: StrategyRuns[] = [];
         auto = await autoSweep(
           async (c) => {
@@ -120,7 +123,7 @@ export async function runPipeline(input: PipelineInput, hooks: PipelineHooks): P
             searched.push(group);
             return summarizeGroup(group.runs, null);
           },
-          { ceiling: options.autoConcurrency.ceiling ?? urls.length, maxRequests: options.maxRequests, requestsPerStep: urls.length * (options.runs + options.warmup) },
+          { ceiling: options.autoConcurrency.ceiling ?? count, maxRequests: options.maxRequests, requestsPerStep: count * (options.runs + options.warmup) },
           (step) => hooks.autoStep(step),
         );
         groups = groups.concat(searched.sort((a, b) => (a.spec.concurrency ?? 0) - (b.spec.concurrency ?? 0)));

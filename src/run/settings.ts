@@ -49,6 +49,22 @@ export interface RunOptions extends ServerSettings {
   ratePerSec: number | null;
   maxRedirects: number;
   headers: Record<string, string>;
+  /** -X: the method as given (upper case); null when not given. */
+  method: string | null;
+  /** -d / --data-json: the text as typed (@file names a file); null when not given. */
+  data: { text: string; json: boolean } | null;
+  /** --retries apply to every method, not only the idempotent ones. */
+  retryAll: boolean;
+  /** --requests: a JSON-lines request file ('-' is stdin). */
+  requestsFile: string | null;
+  /** --har: a HAR 1.2 file to replay, its filter, and whether cookies go too. */
+  har: string | null;
+  harFilter: string | null;
+  harCookies: boolean;
+  /** --base-url (or ASYNC_BENCH_BASE_URL): where a preset's paths are sent instead of its live API. */
+  baseUrl: string | null;
+  /** Whether the base URL came from the environment (then it is ignored for URL lists). */
+  baseUrlFromEnv: boolean;
   /** The user's own secret header and parameter names (--redact), lower case; the built-in ones are in core/redact.ts. */
   redact: readonly string[];
   json: boolean;

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { StrategyClient } from '../core/benchmark.js';
 import { createRandom } from '../core/random.js';
 import { createRateLimiter, type Sleep } from '../core/rate-limit.js';
+import { isIdempotent, type RequestSource } from '../core/request.js';
 import { RETRY_DEFAULTS, withRetries } from '../core/retry.js';
 import type { RequestOutcome } from '../core/types.js';
 import { ATTEMPT_HEADER } from '../fixture-server/protocol.js';
@@ -10,11 +11,13 @@ import { createHttpClient } from '../http/client.js';
 const RETRY_JITTER_SALT = 0x1b873593;
 
 export interface ClientFactoryOptions {
-  urls: readonly string[];
+  requests: RequestSource;
   headers: Record<string, string>;
   timeoutMs: number;
   maxRedirects: number;
   retries: number;
+  /** Retry every method, not only the idempotent ones (--retry-all). */
+  retryAll: boolean;
   ratePerSec: number | null;
   seed: number;
   signal: AbortSignal;
@@ -37,12 +40,14 @@ export interface ClientFactory {
  * sample line.
  */
 export function clientFactory(options: ClientFactoryOptions): ClientFactory {
-  const { urls, sleep, signal } = options;
+  const { requests, sleep, signal } = options;
   const clock = (): number => performance.now();
   const retryRandom = createRandom(options.seed ^ RETRY_JITTER_SALT);
   const bodies: string[] = [];
   const attemptHeader = (attempt = 1): Record<string, string> | undefined =>
     attempt > 1 && options.ownServer ? { [ATTEMPT_HEADER]: String(attempt) } : undefined;
+  // A request that may have changed something on the server is not sent again unless asked.
+  const mayRetry = options.retryAll ? undefined : (i: number): boolean => isIdempotent(requests.methodAt(i));
   let firstRun = true;
 
   return {
@@ -53,18 +58,18 @@ export function clientFactory(options: ClientFactoryOptions): ClientFactory {
       firstRun = false;
       const fetchOne = keep > 0
         ? async (i: number, attempt?: number): Promise<RequestOutcome> => {
-            if (i >= keep) return http.fetch(urls[i]!, false, attemptHeader(attempt));
-            const outcome = await http.fetch(urls[i]!, true, attemptHeader(attempt));
+            if (i >= keep) return http.send(requests.at(i), false, attemptHeader(attempt));
+            const outcome = await http.send(requests.at(i), true, attemptHeader(attempt));
             if (outcome.body !== undefined && outcome.error === null) bodies[i] = outcome.body;
             delete outcome.body;
             return outcome;
           }
-        : (i: number, attempt?: number): Promise<RequestOutcome> => http.fetch(urls[i]!, false, attemptHeader(attempt));
+        : (i: number, attempt?: number): Promise<RequestOutcome> => http.send(requests.at(i), false, attemptHeader(attempt));
       // A fresh limiter per run: one strategy's pace never carries over to the next.
       const rate = options.ratePerSec === null ? undefined : createRateLimiter(options.ratePerSec, clock, sleep);
       const client: StrategyClient = {
         request: options.retries > 0
-          ? withRetries(fetchOne, { ...RETRY_DEFAULTS, retries: options.retries, random: retryRandom, sleep, clock, signal, ...(rate ? { rate } : {}) })
+          ? withRetries(fetchOne, { ...RETRY_DEFAULTS, retries: options.retries, random: retryRandom, sleep, clock, signal, ...(rate ? { rate } : {}), ...(mayRetry ? { mayRetry } : {}) })
           : fetchOne,
         close: () => http.close(),
         poolStats: () => http.poolStats(),

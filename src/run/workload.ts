@@ -6,13 +6,25 @@ import { startFixtureServer, type FixtureServerHandle } from '../fixture-server/
 import { createHttpClient } from '../http/client.js';
 import type { Preset, SetupStage } from '../targets/preset.js';
 import type { Target } from '../targets/resolve.js';
-import { isScrubbable, secretsInHeaders, secretsInUrl, type RedactionPolicy } from '../core/redact.js';
+import { isScrubbable, secretsInBody, secretsInHeaders, secretsInUrl, type RedactionPolicy } from '../core/redact.js';
+import { hasPlaceholders, specListSource, urlListSource, type RequestSource, type RequestSpec } from '../core/request.js';
 import { readApiKey } from './api-key.js';
 import type { RunOptions } from './settings.js';
 
+/** The method and body every request of a preset or URL list carries (-X, -d, --data-json). */
+export interface RequestDefaults {
+  method: string;
+  body: Buffer | string | null;
+  /** The body's content type, when the user's -H does not set one; null without a body. */
+  contentType: string | null;
+}
+
 /** What the strategies will fetch, decided before the first of them starts. */
 export interface Workload {
-  urls: string[];
+  /** The distinct URLs (templates), for the heading, proxy and secret checks. */
+  urls: readonly string[];
+  /** Each request by index, the same for every strategy. */
+  requests: RequestSource;
   /** Headers for every request: the preset's (auth) and the user's. */
   headers: Record<string, string>;
   /** Where the requests go, for the heading: "offline (100-400 ms)" or "live pokeapi.co". */
@@ -27,8 +39,9 @@ export interface Workload {
 export function checkCombination(options: RunOptions, target: Target): void {
   if (target.kind === 'urls') {
     if (options.offline) throw new UsageError('--offline serves a preset from the built-in server; it does not apply to URLs');
-    if (options.countGiven) throw new UsageError('--count applies to presets; a URL list is used as given');
+    if (options.baseUrl !== null && !options.baseUrlFromEnv) throw new UsageError("--base-url sends a preset's paths to another server; URLs are used as given");
   }
+  if (options.baseUrl !== null && options.offline && !options.baseUrlFromEnv) throw new UsageError('--base-url and --offline both say where a preset is served: give one');
   if (!options.offline) {
     if (options.latency !== null) throw new UsageError("--latency sets the built-in server's delay and needs --offline");
     if (options.faultsGiven) throw new UsageError('--error-rate, --rate-limit, --max-inflight, --capacity and --bandwidth shape the built-in server and need --offline');
@@ -73,8 +86,13 @@ export function describeHosts(urls: readonly string[]): string {
  * values of secret headers (the preset's and the user's), and the user info and secret
  * parameter values of the URLs. A URL list may carry a token per line: the set keeps each once.
  */
-function collectSecrets(urls: readonly string[], headers: Record<string, string>, apiKey: string | null, redaction: RedactionPolicy): string[] {
+function collectSecrets(urls: readonly string[], headers: Record<string, string>, apiKey: string | null, redaction: RedactionPolicy, specs: readonly RequestSpec[] = [], bodies: ReadonlyArray<Buffer | string | null> = []): string[] {
   const secrets = new Set<string>(secretsInHeaders(headers, redaction));
+  for (const spec of specs) {
+    if (spec.headers !== null) for (const secret of secretsInHeaders(spec.headers, redaction)) secrets.add(secret);
+    for (const secret of secretsInBody(spec.body, redaction)) secrets.add(secret);
+  }
+  for (const body of bodies) for (const secret of secretsInBody(body, redaction)) secrets.add(secret);
   if (apiKey !== null) secrets.add(apiKey);
   for (const url of urls) {
     // Most URLs carry nothing secret; only these characters start user info or a parameter.
@@ -94,15 +112,27 @@ export async function prepareWorkload(
   apiKey: string | null,
   signal: AbortSignal,
   redaction: RedactionPolicy,
+  defaults: RequestDefaults = { method: 'GET', body: null, contentType: null },
 ): Promise<Workload> {
+  // Headers with placeholders are filled in per request; the others go on every request as they are.
+  const [fixedHeaders, templatedHeaders] = splitTemplated(options.headers);
+  if (defaults.contentType !== null && options.headers['content-type'] === undefined) templatedHeaders['content-type'] = defaults.contentType;
+  const shared = (body: Buffer | string | null, extra: Record<string, string> = {}): Omit<RequestSpec, 'url'> => {
+    const headers = { ...extra, ...templatedHeaders };
+    return { method: defaults.method, headers: Object.keys(headers).length > 0 ? headers : null, body };
+  };
   if (target.kind === 'urls') {
+    const count = options.countGiven ? options.count : target.urls.length;
     const where = `live ${describeHosts(target.urls)}`;
-    const secrets = collectSecrets(target.urls, options.headers, null, redaction);
-    return { urls: target.urls, headers: options.headers, where, secrets, server: null };
+    const secrets = collectSecrets(target.urls, options.headers, null, redaction, target.specs, [defaults.body]);
+    const requests = target.specs
+      ? specListSource(target.specs.map((spec) => (Object.keys(templatedHeaders).length > 0 && !target.literal ? { ...spec, headers: { ...templatedHeaders, ...spec.headers } } : spec)), count, seed, target.literal === true)
+      : urlListSource(target.urls, shared(defaults.body), count, seed);
+    return { urls: target.urls, requests, headers: fixedHeaders, where, secrets, server: null };
   }
   const { preset } = target;
   let server: FixtureServerHandle | null = null;
-  let baseUrl = preset.liveBaseUrl;
+  let baseUrl = options.baseUrl ?? preset.liveBaseUrl;
   let where = `live ${new URL(baseUrl).host}`;
   if (options.offline) {
     const latency = options.latency ?? preset.defaultLatency;
@@ -126,12 +156,27 @@ export async function prepareWorkload(
     } finally {
       await stageClient.close();
     }
-    const headers = { ...plan.headers, ...options.headers };
-    const workload: Workload = { urls: plan.urls, headers, where, secrets: collectSecrets(plan.urls, headers, apiKey, redaction), server };
+    const headers = { ...plan.headers, ...fixedHeaders };
+    // A preset that knows how to write (jsonplaceholder) gives the URLs and, unless -d gave one, a body per method.
+    const write = defaults.method !== 'GET' && defaults.method !== 'HEAD' && preset.writes
+      ? preset.writes(defaults.method, { count: options.count, seed, baseUrl })
+      : null;
+    const urls = write?.urls ?? plan.urls;
+    const body = defaults.body ?? write?.body ?? null;
+    const requests = urlListSource(urls, shared(body, defaults.body === null && write?.contentType ? { 'content-type': write.contentType } : {}), plan.urls.length === 0 ? 0 : options.count, seed);
+    const workload: Workload = { urls, requests, headers, where, secrets: collectSecrets(urls, { ...headers, ...templatedHeaders }, apiKey, redaction, [], [body]), server };
     if (plan.setup) workload.setup = plan.setup;
     return workload;
   } catch (err) {
     await server?.stop();
     throw err;
   }
+}
+
+/** The user's headers in two: those sent as they are, and those with placeholders to fill in per request. */
+function splitTemplated(headers: Record<string, string>): [fixed: Record<string, string>, templated: Record<string, string>] {
+  const fixed: Record<string, string> = {};
+  const templated: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) (hasPlaceholders(value) ? templated : fixed)[name] = value;
+  return [fixed, templated];
 }

@@ -48,6 +48,17 @@ export interface Preset {
   sample(bodies: readonly string[]): string | null;
   /** One hint line for a 401 from this API. */
   unauthorizedHint?: string;
+  /**
+   * For -X with a method other than GET/HEAD: the URLs to send it to and a body template
+   * (placeholders allowed) when -d gives none. Presets without it send the method to their URLs.
+   */
+  writes?(method: string, input: BuildUrlsInput): PresetWrites;
+}
+
+export interface PresetWrites {
+  urls: string[];
+  body: string | null;
+  contentType: string | null;
 }
 
 /** A preset whose URLs follow from count and seed alone, with no setup stage. */

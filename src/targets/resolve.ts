@@ -1,11 +1,17 @@
 import type { Readable } from 'node:stream';
 import { UsageError, quoteInput } from '../core/errors.js';
 import type { RedactionPolicy } from '../core/redact.js';
+import type { RequestSpec } from '../core/request.js';
+import { validateUrlTemplate } from './request-file.js';
 import type { Preset } from './preset.js';
 import { findPreset } from './presets/index.js';
-import { readUrlFile, validateUrl } from './url-list.js';
+import { readUrlFile } from './url-list.js';
 
-export type Target = { kind: 'preset'; preset: Preset } | { kind: 'urls'; urls: string[] };
+/**
+ * A preset, or URLs. URLs from a request file or a HAR come with their requests (`specs`, one
+ * per URL, in the same order); `literal` requests (a HAR) have no placeholders.
+ */
+export type Target = { kind: 'preset'; preset: Preset } | { kind: 'urls'; urls: string[]; specs?: RequestSpec[]; literal?: boolean };
 
 const looksLikeUrl = (arg: string): boolean => /^[a-z][a-z0-9+.-]*:/i.test(arg);
 
@@ -26,7 +32,7 @@ export async function resolveTarget(args: readonly string[], files: readonly str
     return { kind: 'preset', preset };
   }
   if (files.filter((f) => f === '-').length > 1) throw new UsageError('--file - is given twice: standard input can be read only once');
-  const urls = args.map((a) => validateUrl(a, 'URL', redaction));
+  const urls = args.map((a) => validateUrlTemplate(a, 'URL', redaction));
   for (const file of files) {
     // Pushed one by one: spreading 100,000 URLs as call arguments could overflow the stack.
     for (const url of await readUrlFile(file, stdin, signal, redaction)) urls.push(url);

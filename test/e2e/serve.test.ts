@@ -158,6 +158,9 @@ describe.concurrent('serve in the foreground', SPAWN, () => {
     expectStoppedCleanly(served);
     expect(status).toBe(200);
     for (const path of ['/api/v2/pokemon/25', '/posts/1', '/3/movie/550']) expect(served.banner).toContain(path);
+    // The writes jsonplaceholder takes are listed, with a curl line to try one.
+    expect(served.banner).toMatch(/curl -X POST -H 'Content-Type: application\/json' -d '[^']+' 'http:\/\/127\.0\.0\.1:\d+\/posts'/);
+    expect(served.banner).toMatch(/POST \/posts → 201 .*\n.*PUT or PATCH \/posts\/\{id\} → 200 .*DELETE \/posts\/\{id\} → 200 \{\}/);
   });
 });
 

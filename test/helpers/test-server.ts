@@ -22,6 +22,11 @@
  *                               or never answers with ?then=hang
  *   /redirect-abs/N             the same with absolute Location URLs
  *   /echo                       200 with the request's method, path and headers as JSON
+ *   /redirect-code/CODE?to=PATH CODE (301, 302, 303, 307, 308) with Location PATH (default /echo)
+ *   /3/movie/now_playing        a TMDB-shaped list of two movies (ids 11 and 12), one page: for --base-url
+ *
+ * A request with a body (Content-Length or Transfer-Encoding) is read to its end before it is
+ * answered, and the log keeps the body's bytes.
  *   anything else               404
  *
  * It logs every request (method, path, headers, in arrival order), counts requests in flight
@@ -40,6 +45,8 @@ export interface ReceivedRequest {
   /** Path with the query string, as the client sent it. */
   path: string;
   headers: IncomingHttpHeaders;
+  /** The request body's bytes (empty without one). */
+  body: Buffer;
 }
 
 export interface TestServerStats {
@@ -110,11 +117,21 @@ export async function startTestServer(): Promise<TestServer> {
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
+      handleRead(req, res, Buffer.alloc(0));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.once('end', () => handleRead(req, res, Buffer.concat(chunks)));
+  };
+
+  const handleRead = (req: IncomingMessage, res: ServerResponse, body: Buffer): void => {
     const raw = req.url ?? '/';
     const url = new URL(raw, 'http://test-server.invalid');
     const parts = url.pathname.split('/').filter(Boolean);
     stats.requests++;
-    log.push({ method: req.method ?? 'GET', path: raw, headers: req.headers });
+    log.push({ method: req.method ?? 'GET', path: raw, headers: req.headers, body });
     stats.inFlight++;
     stats.peakConcurrent = Math.max(stats.peakConcurrent, stats.inFlight);
     if (countWaiters.length > 0) {
@@ -246,6 +263,16 @@ export async function startTestServer(): Promise<TestServer> {
         send(302, `to ${next}`, { location: parts[0] === 'redirect-abs' ? `http://127.0.0.1:${port}${next}` : next });
         return;
       }
+      case 'redirect-code': {
+        const code = intParam(parts[1] ?? null, 302);
+        send(code, `to ${url.searchParams.get('to') ?? '/echo'}`, { location: url.searchParams.get('to') ?? '/echo' });
+        return;
+      }
+      case '3':
+        if (url.pathname === '/3/movie/now_playing') {
+          send(200, JSON.stringify({ page: 1, results: [{ id: 11, title: 'Eleven' }, { id: 12, title: 'Twelve' }], total_pages: 1, total_results: 2 }), { 'content-type': 'application/json' });
+        } else send(200, JSON.stringify({ id: Number(parts[2]), title: 'A movie', vote_average: 7 }), { 'content-type': 'application/json' });
+        return;
       case 'echo':
         send(200, JSON.stringify({ method: req.method, path: raw, headers: req.headers }), { 'content-type': 'application/json' });
         return;

@@ -18,7 +18,7 @@ describe('--header: names the HTTP client refuses', () => {
     ['transfer-encoding: gzip', 'transfer-encoding', /frames each request itself/],
     ['Keep-Alive: timeout=5', 'Keep-Alive', /manages its connections itself/],
     ['keep-ALIVE: max=3', 'keep-ALIVE', /manages its connections itself/],
-    ['Content-Length: 5', 'Content-Length', /GETs without a body/],
+    ['Content-Length: 5', 'Content-Length', /computes it from the body/],
   ])('%j is refused, naming %s', (text, name, reason) => {
     const message = usageMessage(() => parseHeader(text));
     expect(message.startsWith(`--header '${name}' cannot be set: `), message).toBe(true);

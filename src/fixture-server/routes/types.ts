@@ -12,6 +12,10 @@ export interface FixtureRequest {
   /** "http://127.0.0.1:PORT": absolute links in bodies point back at this server. */
   origin: string;
   headers: Record<string, string | string[] | undefined>;
+  /** Upper case; GET when not given. */
+  method?: string;
+  /** The request body as text (writes only). */
+  body?: string;
 }
 
 /** Answers the requests it knows, null for the others. */
