@@ -138,6 +138,7 @@ function properties(report: Report, context: ExportContext): Array<[string, stri
     const key = resultKey(r);
     props.push([`${key}.wallMs`, r.wallMs], [`${key}.reqPerSec`, r.reqPerSec], [`${key}.failed`, r.failed]);
     if (r.speedup !== null) props.push([`${key}.speedup`, r.speedup]);
+    if (r.verdict !== null) props.push([`${key}.verdict`, r.verdict]);
   }
   return props;
 }

@@ -81,6 +81,9 @@ const COLUMNS: readonly Column[] = [
     value: (r) => r.eventLoopDelayP99Ms,
   },
   ...ERROR_CLASSES.map((c): Column => ({ csv: `error_${c}`, value: (r) => r.errors[c] })),
+  // The verdict beside the ratio (last, so that older readers' columns keep their places): the
+  // speedup of a result that failed more is no speedup.
+  { csv: 'verdict', value: (r) => r.verdict },
 ];
 
 export interface HumanTable {

@@ -194,15 +194,15 @@ describe('renderMarkdown', () => {
 describe('renderCsv', () => {
   const HEADER =
     'strategy,concurrency,requests,ok,failed,wall_ms,wall_ms_stddev,req_per_sec,p50_ms,p90_ms,p95_ms,p99_ms,max_ms,speedup,speedup_stddev,' +
-    'sockets_opened,loop_delay_p99_ms,error_timeout,error_connect,error_dns,error_reset,error_tls,error_http4xx,error_http5xx,error_aborted,error_protocol,error_fd-limit,error_other';
+    'sockets_opened,loop_delay_p99_ms,error_timeout,error_connect,error_dns,error_reset,error_tls,error_http4xx,error_http5xx,error_aborted,error_protocol,error_fd-limit,error_other,verdict';
 
   it('renders the golden CSV of a plain run: header, one row per result, LF, empty cells for none', () => {
     expect(renderCsv(report([SEQUENTIAL, ALL, BOUNDED]))).toBe(
       [
         HEADER,
-        'sequential,1,10,10,0,2483,,4.03,251.7,380,391.5,398.3,399.9,1,,,,0,0,0,0,0,0,0,0,0,0,0',
-        'all,,10,10,0,411,,24.33,250.4,390,400.5,409.7,410.9,6.041,,,,0,0,0,0,0,0,0,0,0,0,0',
-        'bounded,5,10,10,0,512.4,,19.52,248.6,371,385.2,396.1,398.2,4.846,,,,0,0,0,0,0,0,0,0,0,0,0',
+        'sequential,1,10,10,0,2483,,4.03,251.7,380,391.5,398.3,399.9,1,,,,0,0,0,0,0,0,0,0,0,0,0,',
+        'all,,10,10,0,411,,24.33,250.4,390,400.5,409.7,410.9,6.041,,,,0,0,0,0,0,0,0,0,0,0,0,faster',
+        'bounded,5,10,10,0,512.4,,19.52,248.6,371,385.2,396.1,398.2,4.846,,,,0,0,0,0,0,0,0,0,0,0,0,faster',
         '',
       ].join('\n'),
     );
@@ -212,10 +212,10 @@ describe('renderCsv', () => {
     expect(renderCsv(RICH)).toBe(
       [
         HEADER,
-        'sequential,1,30,30,0,2483,35.019,4.03,251.7,380,391.5,398.3,399.9,1,,1,0.512,0,0,0,0,0,0,0,0,0,0,0',
-        'all,,30,30,0,411,13.051,24.33,250.4,390,400.5,409.7,410.9,6.041,0.213,10,3.25,0,0,0,0,0,0,0,0,0,0,0',
-        'bounded,2,30,30,0,1250.5,11.003,8,250,380.2,390.7,398,399,1.986,0.034,2,0.9,0,0,0,0,0,0,0,0,0,0,0',
-        'bounded,4,30,27,3,700,12.583,14.29,240.25,370,388,397.9,399.5,3.547,0.077,6,1.1,0,0,0,0,0,0,3,0,0,0,0',
+        'sequential,1,30,30,0,2483,35.019,4.03,251.7,380,391.5,398.3,399.9,1,,1,0.512,0,0,0,0,0,0,0,0,0,0,0,',
+        'all,,30,30,0,411,13.051,24.33,250.4,390,400.5,409.7,410.9,6.041,0.213,10,3.25,0,0,0,0,0,0,0,0,0,0,0,faster',
+        'bounded,2,30,30,0,1250.5,11.003,8,250,380.2,390.7,398,399,1.986,0.034,2,0.9,0,0,0,0,0,0,0,0,0,0,0,faster',
+        'bounded,4,30,27,3,700,12.583,14.29,240.25,370,388,397.9,399.5,3.547,0.077,6,1.1,0,0,0,0,0,0,3,0,0,0,0,faster',
         '',
       ].join('\n'),
     );
@@ -223,10 +223,11 @@ describe('renderCsv', () => {
 
   it('has one column per error class, and rows as wide as the header', () => {
     expect(CSV_HEADER.filter((h) => h.startsWith('error_'))).toEqual(Object.keys(emptyErrorCounts()).map((c) => `error_${c}`));
+    expect(CSV_HEADER.at(-1)).toBe('verdict');
     const lines = renderCsv(PARTIAL).trimEnd().split('\n');
     expect(lines).toHaveLength(3);
     for (const line of lines) expect(line.split(',')).toHaveLength(CSV_HEADER.length);
-    expect(lines[2]).toBe('all,,10,6,4,300,,33.33,0,0,0,0,0,,,,,0,0,0,0,0,0,0,4,0,0,0');
+    expect(lines[2]).toBe('all,,10,6,4,300,,33.33,0,0,0,0,0,,,,,0,0,0,0,0,0,0,4,0,0,0,');
   });
 
   it('quotes fields as RFC 4180 says, and writes numbers without exponents', () => {
@@ -354,10 +355,12 @@ describe('renderJunit', () => {
         '      <property name="all.reqPerSec" value="24.33"/>',
         '      <property name="all.failed" value="0"/>',
         '      <property name="all.speedup" value="6.041"/>',
+        '      <property name="all.verdict" value="faster"/>',
         '      <property name="bounded@5.wallMs" value="512.4"/>',
         '      <property name="bounded@5.reqPerSec" value="19.52"/>',
         '      <property name="bounded@5.failed" value="0"/>',
         '      <property name="bounded@5.speedup" value="4.846"/>',
+        '      <property name="bounded@5.verdict" value="faster"/>',
         '    </properties>',
         '    <testcase name="benchmark ran" classname="async-bench" time="3.406"/>',
         '    <system-out>all: 6.04x faster than sequential (0.411 s vs 2.483 s)',
