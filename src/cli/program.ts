@@ -22,6 +22,7 @@ import {
   parsePositiveNumber,
   parsePort,
   parseMaxRedirects,
+  parseProxy,
   parseRate,
   parseRateLimit,
   parseRedactName,
@@ -142,6 +143,12 @@ export function buildProgram(version: string, actions: Actions): Command {
     .option('--retries <n>', 'retry 429, 5xx, timeouts and broken connections up to n times (backoff with jitter, Retry-After honoured)', parseRetries, DEFAULTS.retries)
     .option('--rate <n/s>', 'send at most n requests a second, whatever the strategy (bounded also keeps its limit)', parseRate)
     .option('--max-redirects <n>', 'redirects followed per request; a loop or a longer chain fails', parseMaxRedirects, DEFAULTS.maxRedirects)
+    .option('--no-compression', 'send no Accept-Encoding (by default gzip, deflate, br, as fetch does; responses are decoded either way)')
+    .option('--no-keep-alive', 'open a new connection for every request (Sockets then equals requests)')
+    .option('-k, --insecure', 'do not verify TLS certificates (the heading says so)')
+    .option('--cacert <file>', 'also trust the CA certificates in this PEM file')
+    .option('--proxy <url>', 'send requests through this http(s) proxy (default: HTTP_PROXY, HTTPS_PROXY, NO_PROXY)', parseProxy)
+    .option('--no-proxy', 'ignore the proxy variables: connect directly')
     .addOption(new Option('-H, --header <"Name: value">', 'extra request header, repeatable').argParser(parseHeader).default({}, 'none'))
     .addOption(
       new Option('--redact <name>', 'also show this header or query parameter as *** (names with key, token, secret, auth, password, signature, session, credential or jwt always are); repeatable')
@@ -191,6 +198,11 @@ export function buildProgram(version: string, actions: Actions): Command {
         retries: opts.retries,
         ratePerSec: opts.rate ?? null,
         maxRedirects: opts.maxRedirects,
+        compression: opts.compression !== false,
+        keepAlive: opts.keepAlive !== false,
+        insecure: opts.insecure === true,
+        ...(opts.cacert === undefined ? {} : { cacert: opts.cacert }),
+        proxy: opts.proxy === false ? { kind: 'none' } : typeof opts.proxy === 'string' ? { kind: 'url', url: opts.proxy } : { kind: 'env' },
         headers: opts.header,
         redact: opts.redact,
         json: opts.json === true,

@@ -124,6 +124,22 @@ export interface ReportConfig {
   ratePerSec: number | null;
   /** Redirects followed per request. */
   maxRedirects: number;
+  /** How requests reached the server. */
+  transport: TransportConfig;
+}
+
+export interface TransportConfig {
+  /** The HTTP version offered. */
+  protocol: 'h1';
+  /** "env" (the proxy variables as set), "none" (--no-proxy), or the --proxy URL with credentials as ***. */
+  proxy: string;
+  /** Whether accept-encoding: gzip, deflate, br was sent. */
+  compression: boolean;
+  keepAlive: boolean;
+  /** Certificate verification skipped (-k). */
+  insecure: boolean;
+  /** The --cacert path; null when none. */
+  cacert: string | null;
 }
 
 /**
@@ -173,7 +189,14 @@ export interface StrategyResult {
   latencyMs: LatencySummary;
   /** Latency of the ok responses alone (all zero when none succeeded). */
   okLatencyMs: LatencySummary;
+  /** Body bytes as they came over the wire (compressed, when the server compressed them). */
   bytes: number;
+  /** Body bytes after Content-Encoding was undone (equal to bytes when nothing was compressed). */
+  decodedBytes: number;
+  /** Lookups the resolver answered over the runs (each host once per run; none for IP addresses) and their time; null when not measured. */
+  dns: { lookups: number; totalMs: number } | null;
+  /** Responses that were gzip without saying so (no Content-Encoding; told by the magic bytes), when any. */
+  undeclaredGzip?: number;
   maxInFlight: number;
   errors: ErrorCounts;
   /** Why requests failed: per class that occurred, its most frequent messages with counts. */

@@ -12,6 +12,7 @@ import type { buildConnector as BuildConnector, Agent as UndiciAgent, Dispatcher
 import buildConnector from 'undici/lib/core/connect.js';
 import Agent from 'undici/lib/dispatcher/agent.js';
 import Pool from 'undici/lib/dispatcher/pool.js';
+import { proxyVariables } from './proxy-env.js';
 
 /** A resolver with dns.lookup's signature; tests inject one for names that must not reach real DNS. */
 export type LookupFunction = (
@@ -112,45 +113,6 @@ export function readCaFile(path: string): { pem: string } | { error: string } {
   return { pem: text };
 }
 
-/** "proxy.example:3128" from a proxy URL, credentials never included; null when unreadable. */
-export function proxyDisplay(url: string): string | null {
-  try {
-    const parsed = new URL(url);
-    return parsed.port !== '' ? `${parsed.hostname}:${parsed.port}` : parsed.hostname;
-  } catch {
-    return null;
-  }
-}
-
-type Env = Readonly<Record<string, string | undefined>>;
-
-/**
- * The proxy a URL's requests would go through under this choice ("host:port", credentials
- * redacted), or null for direct. The variables as undici reads them: lower case first, then
- * upper; https falls back to the http proxy; NO_PROXY exempts.
- */
-export function proxyFor(choice: ProxyChoice, env: Env, url: string, noProxyCovers: (noProxy: string, host: string, port: string) => boolean): string | null {
-  if (choice.kind === 'none') return null;
-  if (choice.kind === 'url') return proxyDisplay(choice.url);
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return null;
-  }
-  const http = env.http_proxy ?? env.HTTP_PROXY;
-  const proxy = parsed.protocol === 'https:' ? (env.https_proxy ?? env.HTTPS_PROXY ?? http) : http;
-  if (proxy === undefined || proxy === '') return null;
-  const port = parsed.port !== '' ? parsed.port : parsed.protocol === 'https:' ? '443' : '80';
-  if (noProxyCovers(env.no_proxy ?? env.NO_PROXY ?? '', parsed.hostname, port)) return null;
-  return proxyDisplay(proxy);
-}
-
-/** Whether any proxy variable undici reads is set. */
-function proxyVariablesSet(env: Env): boolean {
-  return ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY'].some((name) => (env[name] ?? '') !== '');
-}
-
 /** Loaded only when a proxy is in play: it pulls in undici's proxy and SOCKS code (start-up cost). */
 function loadEnvProxyAgent(): typeof UndiciEnvHttpProxyAgent {
   const require = createRequire(import.meta.url);
@@ -196,9 +158,12 @@ export function createTransport(options: TransportOptions, backstopMs: number, s
       const ProxyAgent = loadProxyAgent();
       return new ProxyAgent({ ...agentOptions, ...proxyOptions, uri: options.proxy.url });
     }
-    if (options.proxy.kind === 'env' && proxyVariablesSet(process.env)) {
+    const { http, https } = proxyVariables(process.env);
+    if (options.proxy.kind === 'env' && (http !== null || https !== null)) {
       const EnvHttpProxyAgent = loadEnvProxyAgent();
-      return new EnvHttpProxyAgent({ ...agentOptions, ...proxyOptions } as ConstructorParameters<typeof UndiciEnvHttpProxyAgent>[0]);
+      // The values as proxy-env.ts read them (trimmed; '' for none), so that the heading and undici agree; NO_PROXY is undici's to read.
+      const values = { httpProxy: http?.value ?? '', httpsProxy: https?.value ?? '' };
+      return new EnvHttpProxyAgent({ ...agentOptions, ...proxyOptions, ...values } as ConstructorParameters<typeof UndiciEnvHttpProxyAgent>[0]);
     }
     return new Agent(agentOptions as ConstructorParameters<typeof UndiciAgent>[0]);
   };

@@ -8,7 +8,7 @@ import type { Preset, SetupStage } from '../targets/preset.js';
 import type { Target } from '../targets/resolve.js';
 import { isScrubbable, secretsInHeaders, secretsInUrl, type RedactionPolicy } from '../core/redact.js';
 import { readApiKey } from './api-key.js';
-import type { RunOptions } from './settings.js';
+import { transportSettings, type RunOptions } from './settings.js';
 
 /** What the strategies will fetch, decided before the first of them starts. */
 export interface Workload {
@@ -89,6 +89,7 @@ export async function prepareWorkload(
   apiKey: string | null,
   signal: AbortSignal,
   redaction: RedactionPolicy,
+  caPem: string | null = null,
 ): Promise<Workload> {
   if (target.kind === 'urls') {
     const where = `live ${describeHosts(target.urls)}`;
@@ -106,7 +107,7 @@ export async function prepareWorkload(
     where = `offline (${formatLatency(latency)}${hasFaults(options.faults) ? `; ${describeFaults(options.faults)}` : ''})`;
   }
   try {
-    const stageClient = createHttpClient({ timeoutMs: options.timeoutMs, signal, maxRedirects: options.maxRedirects });
+    const stageClient = createHttpClient({ timeoutMs: options.timeoutMs, signal, maxRedirects: options.maxRedirects, transport: transportSettings(options, caPem) });
     let plan;
     try {
       plan = await preset.plan({
