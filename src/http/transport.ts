@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { rootCertificates } from 'node:tls';
-import type { buildConnector as BuildConnector, Agent as UndiciAgent, Dispatcher, EnvHttpProxyAgent as UndiciEnvHttpProxyAgent } from 'undici';
+import type { buildConnector as BuildConnector, Agent as UndiciAgent, Dispatcher, EnvHttpProxyAgent as UndiciEnvHttpProxyAgent, ProxyAgent as UndiciProxyAgent } from 'undici';
 import buildConnector from 'undici/lib/core/connect.js';
 import Agent from 'undici/lib/dispatcher/agent.js';
 import Pool from 'undici/lib/dispatcher/pool.js';
@@ -113,16 +113,14 @@ export function readCaFile(path: string): { pem: string } | { error: string } {
   return { pem: text };
 }
 
-/** Loaded only when a proxy is in play: it pulls in undici's proxy and SOCKS code (start-up cost). */
-function loadEnvProxyAgent(): typeof UndiciEnvHttpProxyAgent {
+/**
+ * undici's main entry, loaded only when a proxy is in play: its proxy agents open the tunnel with
+ * `Dispatcher#connect`, which only the main entry installs (the deep imports above skip it), and it
+ * costs about 35 ms of start-up that a direct run need not pay.
+ */
+function loadProxyAgents(): { EnvHttpProxyAgent: typeof UndiciEnvHttpProxyAgent; ProxyAgent: typeof UndiciProxyAgent } {
   const require = createRequire(import.meta.url);
-  return require('undici/lib/dispatcher/env-http-proxy-agent.js') as typeof UndiciEnvHttpProxyAgent;
-}
-
-/** Loaded only with --proxy. */
-function loadProxyAgent(): new (options: Record<string, unknown>) => Dispatcher {
-  const require = createRequire(import.meta.url);
-  return require('undici/lib/dispatcher/proxy-agent.js') as new (options: Record<string, unknown>) => Dispatcher;
+  return require('undici') as { EnvHttpProxyAgent: typeof UndiciEnvHttpProxyAgent; ProxyAgent: typeof UndiciProxyAgent };
 }
 
 export function createTransport(options: TransportOptions, backstopMs: number, sockets: SocketTally, track: (socket: Socket, tally: SocketTally) => void): Transport {
@@ -155,12 +153,12 @@ export function createTransport(options: TransportOptions, backstopMs: number, s
   const proxyOptions = { requestTls: { lookup, ...tls }, proxyTls: { timeout: backstopMs, lookup }, proxyTunnel: false };
   const build = (): Dispatcher => {
     if (options.proxy.kind === 'url') {
-      const ProxyAgent = loadProxyAgent();
-      return new ProxyAgent({ ...agentOptions, ...proxyOptions, uri: options.proxy.url });
+      const { ProxyAgent } = loadProxyAgents();
+      return new ProxyAgent({ ...agentOptions, ...proxyOptions, uri: options.proxy.url } as ConstructorParameters<typeof UndiciProxyAgent>[0]);
     }
     const { http, https } = proxyVariables(process.env);
     if (options.proxy.kind === 'env' && (http !== null || https !== null)) {
-      const EnvHttpProxyAgent = loadEnvProxyAgent();
+      const { EnvHttpProxyAgent } = loadProxyAgents();
       // The values as proxy-env.ts read them (trimmed; '' for none), so that the heading and undici agree; NO_PROXY is undici's to read.
       const values = { httpProxy: http?.value ?? '', httpsProxy: https?.value ?? '' };
       return new EnvHttpProxyAgent({ ...agentOptions, ...proxyOptions, ...values } as ConstructorParameters<typeof UndiciEnvHttpProxyAgent>[0]);
