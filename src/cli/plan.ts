@@ -54,7 +54,8 @@ function reportConfig(options: RunOptions, target: Target, seed: number, redacti
     maxRedirects: options.maxRedirects,
     transport: {
       protocol: 'h1',
-      proxy: options.proxy.kind === 'url' ? redactUrl(options.proxy.url, redaction) : options.proxy.kind,
+      // The built-in server is always reached directly.
+      proxy: options.offline ? 'none' : options.proxy.kind === 'url' ? redactUrl(options.proxy.url, redaction) : options.proxy.kind,
       compression: options.compression,
       keepAlive: options.keepAlive,
       insecure: options.insecure,

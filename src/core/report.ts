@@ -95,6 +95,8 @@ export interface SetupResult {
   /** What it yielded, e.g. movies found. */
   items: number;
   errors: ErrorCounts;
+  /** Why its requests failed, per class: a 200 whose body is not the JSON expected says so here. */
+  errorExamples?: ErrorExamples;
   statusCodes: Record<string, number>;
 }
 

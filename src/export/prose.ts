@@ -117,6 +117,7 @@ export function failureAdvice(errorClass: ErrorClass, message: string): string {
     case 'fd-limit':
       return 'out of file descriptors: raise ulimit -n or lower the concurrency';
     case 'other':
+      if (/not JSON|no movie list/.test(message)) return 'something other than the API answered: check the base URL, a proxy or a captive portal';
       return 'an unknown failure: --details shows each request\'s message';
   }
 }
@@ -141,7 +142,8 @@ export function failureCauseLines(results: readonly Pick<StrategyResult, 'errorE
 export function setupLine(report: Report): string | null {
   const s = report.setup;
   if (!s) return null;
-  const failed = s.failed > 0 ? `, ${s.failed} failed` : '';
+  const why = failureCauseLines([{ errorExamples: s.errorExamples ?? {} }])[0];
+  const failed = s.failed > 0 ? `, ${s.failed} failed${why === undefined ? '' : ` (${why})`}` : '';
   return `stage 1 · ${s.name}: ${s.requests} request${s.requests === 1 ? '' : 's'}${failed}, ${s.items} items in ${formatSeconds(s.wallMs)} (run once, before the strategies)`;
 }
 

@@ -43,6 +43,14 @@ export function proxyVariables(env: Env): { http: ProxyVariable | null; https: P
   return { http, https: read('https_proxy', 'HTTPS_PROXY') ?? http };
 }
 
+/** Every proxy URL this choice may use (their user info is secret, whatever the redaction names). */
+export function proxyUrls(choice: ProxyChoice, env: Env): string[] {
+  if (choice.kind === 'url') return [choice.url];
+  if (choice.kind === 'none') return [];
+  const { http, https } = proxyVariables(env);
+  return [http, https].filter((v): v is ProxyVariable => v !== null).map((v) => v.value);
+}
+
 /** A proxy variable whose value is not an http(s) URL, as a sentence; null when all are usable. */
 export function badProxyVariable(env: Env): string | null {
   const { http, https } = proxyVariables(env);

@@ -8,9 +8,9 @@ import { planStrategies, runRounds, type RunPosition, type StrategyRuns, type St
 import { autoSweep, type AutoStep, type AutoSweepResult } from '../core/auto-sweep.js';
 import { createRandom } from '../core/random.js';
 import { summarizeGroup } from '../core/summarize.js';
-import type { RedactionPolicy } from '../core/redact.js';
 import { primeHttpClient } from '../http/prime.js';
-import { activeProxy, type ActiveProxy } from '../http/proxy-env.js';
+import { isScrubbable, secretsInUrl, type RedactionPolicy } from '../core/redact.js';
+import { activeProxy, proxyUrls, type ActiveProxy } from '../http/proxy-env.js';
 import type { Target } from '../targets/resolve.js';
 import { startLoopDelay } from './loop-delay.js';
 import { transportSettings, type RunOptions } from './settings.js';
@@ -69,6 +69,7 @@ export async function runPipeline(input: PipelineInput, hooks: PipelineHooks): P
     const { urls } = workload;
     const transport = transportSettings(options, input.caPem);
     const proxy = activeProxy(transport.proxy, process.env, urls);
+    for (const proxyUrl of proxyUrls(transport.proxy, process.env)) workload.secrets.push(...secretsInUrl(proxyUrl, input.redaction).filter(isScrubbable));
     const clients = clientFactory({
       urls,
       headers: workload.headers,
