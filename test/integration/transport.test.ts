@@ -13,9 +13,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient, type HttpClientOptions } from '../../src/http/client.js';
 import type { LookupFunction } from '../../src/http/transport.js';
 import { failureAdvice } from '../../src/export/prose.js';
+import { clientFactory } from '../../src/run/strategy-client.js';
+import { jsonplaceholderPreset } from '../../src/targets/presets/jsonplaceholder.js';
 
 const TLS_DIR = new URL('../fixtures/tls/', import.meta.url);
 const CA = readFileSync(new URL('ca.pem', TLS_DIR), 'utf8');
+const POST = JSON.stringify({ userId: 1, id: 1, title: 'sunt aut facere repellat provident', body: 'quia et suscipit' });
 const BODY = JSON.stringify({ results: Array.from({ length: 200 }, (_, i) => ({ name: `pokemon-${i}`, url: `https://pokeapi.co/api/v2/pokemon/${i}/` })) });
 
 /** /gzip, /deflate, /br: the body with that Content-Encoding; /sneaky: gzip without one; /plain; /echo: the request headers. */
@@ -28,6 +31,7 @@ function answer(req: IncomingMessage, res: ServerResponse): void {
   else if (path === '/br') [body, headers['content-encoding']] = [brotliCompressSync(body), 'br'];
   else if (path === '/sneaky') body = gzipSync(body);
   else if (path === '/broken') [body, headers['content-encoding']] = [Buffer.from('not gzip at all'), 'gzip'];
+  else if (path === '/post-gzip') [body, headers['content-encoding']] = [gzipSync(POST), 'gzip'];
   else if (path === '/echo') body = Buffer.from(JSON.stringify(req.headers));
   res.writeHead(200, { ...headers, 'content-length': String(body.length) });
   res.end(body);
@@ -109,6 +113,26 @@ describe('compression, as fetch does it', () => {
     const outcome = await fetchOnce(`${httpUrl}/broken`);
     expect(outcome.error).toBe('protocol');
     expect(outcome.cause).toMatch(/could not be decoded/);
+  });
+});
+
+describe('the sample line reads decoded bodies', () => {
+  it("a user's -H 'Accept-Encoding: gzip' still gives the preset readable bodies", async () => {
+    const controller = new AbortController();
+    const urls = [`${httpUrl}/post-gzip`];
+    const factory = clientFactory({
+      urls, headers: { 'Accept-Encoding': 'gzip' }, timeoutMs: 5_000, maxRedirects: 5, retries: 0, ratePerSec: null, seed: 1,
+      signal: controller.signal, sleep: () => Promise.resolve(), ownServer: false, sampleSize: 1,
+      transport: { compression: true, keepAlive: true, insecure: false, proxy: { kind: 'none' } },
+    });
+    const client = factory.createClient();
+    try {
+      expect((await client.request(0)).error).toBeNull();
+    } finally {
+      await client.close();
+    }
+    expect(factory.bodies[0]).toBe(POST);
+    expect(jsonplaceholderPreset.sample(factory.bodies)).toMatch(/sunt aut facere/);
   });
 });
 

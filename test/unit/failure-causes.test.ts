@@ -4,7 +4,10 @@ import { Samples } from '../../src/core/samples.js';
 import { errorExamples, requestSamples } from '../../src/core/summarize.js';
 import type { ErrorClass, RequestOutcome } from '../../src/core/types.js';
 import { ERROR_CLASSES } from '../../src/core/types.js';
-import { failureAdvice, failureCauseLines } from '../../src/export/prose.js';
+import { failureAdvice, failureCauseLines, setupLine } from '../../src/export/prose.js';
+import { failureHints } from '../../src/export/hints.js';
+import { emptyErrorCounts } from '../../src/core/report.js';
+import { makeReport, makeResult } from '../helpers/report-fixtures.js';
 import { classifyError, classifyStatus, describeError, MAX_CAUSE_LENGTH, shortCause } from '../../src/http/classify.js';
 import { activeProxy, badProxyVariable, noProxyCovers } from '../../src/http/proxy-env.js';
 
@@ -215,5 +218,30 @@ describe('proxy variables (undici EnvHttpProxyAgent rules)', () => {
     ['[::1]', '[::1]', '80', true],
   ])('NO_PROXY %s covers %s:%s: %s', (noProxy, host, port, expected) => {
     expect(noProxyCovers(noProxy, host, port)).toBe(expected);
+  });
+});
+
+describe('transport notes and hints', () => {
+  it('says once that responses were gzip without a Content-Encoding', () => {
+    const report = makeReport([makeResult({ undeclaredGzip: 2 }), makeResult({ strategy: 'all', concurrency: null, undeclaredGzip: 1 })]);
+    const notes = failureHints(report, { liveBaseUrl: null, offline: false }).filter((h) => h.includes('Content-Encoding'));
+    expect(notes).toEqual(['note: 3 responses were gzip without a Content-Encoding header (recognised by the gzip magic bytes and decoded); the server or a proxy mislabels them']);
+  });
+
+  it('a proxy that refused the tunnel gets the proxy hint even when other requests got through', () => {
+    const result = makeResult({ requests: 2, ok: 1, failed: 1, errorExamples: { connect: [{ message: 'UND_ERR_ABORTED: Proxy response (407) !== 200 when HTTP Tunneling', count: 1 }] } });
+    const hints = failureHints(makeReport([result]), { liveBaseUrl: null, offline: false, proxy: { via: 'proxy.test:3128', source: '--proxy' } });
+    expect(hints).toEqual(['hint: requests go via proxy proxy.test:3128 (--proxy) and some requests failed at the proxy: check the proxy (and its user:password), set NO_PROXY for hosts to reach directly, or add --no-proxy']);
+    expect(classifyError(Object.assign(new Error('Proxy response (407) !== 200 when HTTP Tunneling'), { code: 'UND_ERR_ABORTED' }))).toBe('connect');
+  });
+
+  it("the setup line says why the stage failed: a 200 that is not the API's JSON", () => {
+    const setup = {
+      name: 'now_playing', requests: 1, ok: 0, failed: 1, wallMs: 12, items: 0, errors: { ...emptyErrorCounts(), other: 1 }, statusCodes: { 200: 1 },
+      errorExamples: { other: [{ message: "200 but the body is not JSON (starts '<!DOCTYPE html>')", count: 1 }] },
+    };
+    expect(setupLine(makeReport([], { setup }))).toBe(
+      "stage 1 · now_playing: 1 request, 1 failed (other: 1 × 200 but the body is not JSON (starts '<!DOCTYPE html>') (something other than the API answered: check the base URL, a proxy or a captive portal)), 0 items in 0.012 s (run once, before the strategies)",
+    );
   });
 });
