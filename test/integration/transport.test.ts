@@ -213,24 +213,40 @@ describe('proxies', () => {
     const proxy = await startProxy();
     const saved = { ...process.env };
     try {
-      const viaUrl = await fetchOnce(`${httpsUrl}/gzip`, { transport: { proxy: { kind: 'url', url: proxy.url }, caPem: CA } });
-      expect(viaUrl.cause).toBeUndefined();
-      expect(viaUrl.body).toBe(BODY);
+      const tunnelled = createHttpClient({ timeoutMs: 5_000, transport: { proxy: { kind: 'url', url: proxy.url }, caPem: CA } });
+      try {
+        const viaUrl = await tunnelled.fetch(`${httpsUrl}/gzip`, true);
+        expect(viaUrl.cause).toBeUndefined();
+        expect(viaUrl.body).toBe(BODY);
+        await new Promise((resolve) => setImmediate(resolve));
+        expect((await tunnelled.fetch(`${httpsUrl}/plain`)).error).toBeNull();
+        // The tunnel's socket is counted like a direct one, and kept alive for the next request.
+        expect(tunnelled.poolStats().opened).toBe(1);
+      } finally {
+        await tunnelled.close();
+      }
       expect(proxy.seen).toEqual([`CONNECT ${new URL(httpsUrl).host}`]);
 
       for (const name of ['http_proxy', 'https_proxy', 'no_proxy', 'NO_PROXY']) delete process.env[name];
       process.env.HTTP_PROXY = proxy.url;
       process.env.HTTPS_PROXY = proxy.url;
-      const viaEnv = await fetchOnce(`${httpUrl}/plain?via=env`);
-      expect(viaEnv.error).toBeNull();
-      expect(proxy.seen[1]).toBe(`GET ${httpUrl}/plain?via=env`);
+      const forwarded = createHttpClient({ timeoutMs: 5_000 });
+      try {
+        expect((await forwarded.fetch(`${httpUrl}/plain?via=env`)).error).toBeNull();
+        await new Promise((resolve) => setImmediate(resolve));
+        expect((await forwarded.fetch(`${httpUrl}/plain?via=env&n=2`)).error).toBeNull();
+        expect(forwarded.poolStats().opened).toBe(1); // one kept-alive connection to the proxy
+      } finally {
+        await forwarded.close();
+      }
+      expect(proxy.seen.slice(1)).toEqual([`GET ${httpUrl}/plain?via=env`, `GET ${httpUrl}/plain?via=env&n=2`]);
 
       process.env.NO_PROXY = '127.0.0.1';
       expect((await fetchOnce(`${httpUrl}/plain?via=none`)).error).toBeNull();
       expect((await fetchOnce(`${httpsUrl}/plain?via=none`, { transport: { caPem: CA } })).error).toBeNull();
       delete process.env.NO_PROXY;
       expect((await fetchOnce(`${httpUrl}/plain?via=ignored`, { transport: { proxy: { kind: 'none' } } })).error).toBeNull();
-      expect(proxy.seen).toHaveLength(2);
+      expect(proxy.seen).toHaveLength(3);
     } finally {
       for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY']) {
         if (saved[name] === undefined) delete process.env[name];
