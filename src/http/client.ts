@@ -57,6 +57,8 @@ interface ClientContext {
   reset: boolean;
   /** Responses recognised as gzip by their magic bytes, without a Content-Encoding. */
   undeclaredGzip: { count: number };
+  /** -k and --cacert, for the node:https fallback (sendWithNodeHttp). */
+  tls: { rejectUnauthorized?: boolean; ca?: string[] };
   timeoutMs: number;
   maxRedirects: number;
   outer: AbortSignal | undefined;
@@ -320,7 +322,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     if (this.settled) return;
     const onError = (err: Error): void => this.onResponseError(null as unknown as Dispatcher.DispatchController, err);
     try {
-      this.nodeRequest = get(this.url, { headers: this.headers, agent: false, ...(this.context.outer ? { signal: this.context.outer } : {}) }, (res: IncomingMessage) => {
+      this.nodeRequest = get(this.url, { headers: this.headers, agent: false, ...this.context.tls, ...(this.context.outer ? { signal: this.context.outer } : {}) }, (res: IncomingMessage) => {
         this.onResponseStart(null as unknown as Dispatcher.DispatchController, res.statusCode ?? 0, res.headers, res.statusMessage);
         res.on('data', (chunk: Buffer) => this.onResponseData(null as unknown as Dispatcher.DispatchController, chunk));
         res.on('end', () => {
@@ -443,7 +445,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const abortAll = (): void => transport.destroy();
   outer?.addEventListener('abort', abortAll, { once: true });
   const undeclaredGzip = { count: 0 };
-  const context: ClientContext = { agent, freshAgent: transport.freshAgent, reset: transport.reset, undeclaredGzip, timeoutMs, maxRedirects, outer, sockets };
+  const context: ClientContext = { agent, freshAgent: transport.freshAgent, reset: transport.reset, undeclaredGzip, tls: transport.tls, timeoutMs, maxRedirects, outer, sockets };
 
   function fetchOne(url: string, keepBody = false, extraHeaders?: Record<string, string>): Promise<RequestOutcome> {
     if (outer?.aborted) return Promise.resolve({ status: 0, bytes: 0, ttfbMs: Number.NaN, error: 'aborted', cause: 'interrupted' });

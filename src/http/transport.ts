@@ -61,6 +61,8 @@ export interface Transport {
   dns: DnsStats;
   /** Whether every request must go out with `reset: true` (no keep-alive). */
   reset: boolean;
+  /** The certificate settings (-k, --cacert), for a request that goes out through node:https instead. */
+  tls: { rejectUnauthorized?: boolean; ca?: string[] };
   destroy(): void;
   close(): Promise<void>;
 }
@@ -126,7 +128,7 @@ function loadProxyAgents(): { EnvHttpProxyAgent: typeof UndiciEnvHttpProxyAgent;
 export function createTransport(options: TransportOptions, backstopMs: number, sockets: SocketTally, track: (socket: Socket, tally: SocketTally) => void): Transport {
   const dns: DnsStats = { lookups: 0, totalMs: 0 };
   const lookup = cachedLookup(options.lookup ?? (systemLookup as LookupFunction), dns);
-  const tls: Record<string, unknown> = {};
+  const tls: { rejectUnauthorized?: boolean; ca?: string[] } = {};
   if (options.insecure) tls.rejectUnauthorized = false;
   if (options.caPem !== undefined) tls.ca = [...rootCertificates, options.caPem];
   const connectSocket = buildConnector({ timeout: backstopMs, lookup, ...tls } as Parameters<typeof BuildConnector>[0]);
@@ -172,6 +174,7 @@ export function createTransport(options: TransportOptions, backstopMs: number, s
     freshAgent: () => (fresh ??= build()),
     dns,
     reset: !options.keepAlive,
+    tls,
     destroy() {
       void agent.destroy().catch(() => {});
       void fresh?.destroy().catch(() => {});
