@@ -1,4 +1,5 @@
 /** Option values as the user typed them, checked and turned into numbers: pure, no I/O. */
+import { redactUrl } from '../core/redact.js';
 import { UsageError, closestMatch, quoteInput } from '../core/errors.js';
 import { FINGERPRINT_FIELDS, type FingerprintField } from '../core/fingerprint.js';
 import { STRATEGIES, type LatencyModel, type StrategyName } from '../core/types.js';
@@ -31,6 +32,18 @@ export const parseCount = (text: string): number => parseWholeNumber('--count', 
 export const parseTimeout = (text: string): number => parseWholeNumber('--timeout', text, 1, LIMITS.timeoutMs);
 export const parseSeed = (text: string): number => parseWholeNumber('--seed', text, 0, LIMITS.seed);
 export const parseRetries = (text: string): number => parseWholeNumber('--retries', text, 0, 10);
+/** --proxy: an http(s) proxy URL (user:password@ allowed; never printed). */
+export function parseProxy(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    throw new UsageError(`--proxy must be a URL like http://proxy.example:3128, got '${redactUrl(text)}'`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--proxy must be an http:// or https:// URL, got '${url.protocol}'`);
+  return url.href;
+}
+
 export const parseMaxRedirects = (text: string): number => parseWholeNumber('--max-redirects', text, 0, 20);
 export const parseRuns = (text: string): number => parseWholeNumber('--runs', text, 1, LIMITS.runs);
 export const parseMaxRequests = (text: string): number => parseWholeNumber('--max-requests', text, 1, 100_000_000);

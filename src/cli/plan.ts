@@ -9,7 +9,9 @@ import { DEFAULTS } from '../core/defaults.js';
 import { UsageError } from '../core/errors.js';
 import { fingerprintDifferences, workloadFingerprint, type Fingerprint, type FingerprintField } from '../core/fingerprint.js';
 import { newSeed } from '../core/random.js';
-import { redactHeader, redactionPolicy, type RedactionPolicy } from '../core/redact.js';
+import { badProxyVariable } from '../http/proxy-env.js';
+import { readCaFile } from '../http/transport.js';
+import { redactHeader, redactUrl, redactionPolicy, type RedactionPolicy } from '../core/redact.js';
 import type { ReportConfig } from '../core/report.js';
 import { checkThresholdsApply, minSpeedupThreshold } from '../core/thresholds.js';
 import { hasFaults } from '../fixture-server/faults.js';
@@ -37,6 +39,8 @@ export interface RunPlan {
   report: ReportPlan;
   /** The method and body of a preset's or URL list's requests. */
   request: RequestDefaults;
+  /** The --cacert file's certificates, read and checked before any request. */
+  caPem: string | null;
 }
 
 /** -X, -d, --data-json: the method and body every request of a preset or URL list carries. */
@@ -84,6 +88,15 @@ function reportConfig(options: RunOptions, target: Target, seed: number, redacti
     retries: options.retries,
     ratePerSec: options.ratePerSec,
     maxRedirects: options.maxRedirects,
+    transport: {
+      protocol: 'h1',
+      // The built-in server is always reached directly.
+      proxy: options.offline ? 'none' : options.proxy.kind === 'url' ? redactUrl(options.proxy.url, redaction) : options.proxy.kind,
+      compression: options.compression,
+      keepAlive: options.keepAlive,
+      insecure: options.insecure,
+      cacert: options.cacert ?? null,
+    },
   };
   if (target.kind === 'preset' && target.preset.name === 'tmdb') config.language = options.language;
   if (options.offline && hasFaults(options.faults)) {
@@ -143,6 +156,16 @@ export async function planRun(options: RunOptions, signal?: AbortSignal): Promis
   if (saved) checkSameWorkload(saved, fingerprint, options);
   if (options.baseline === undefined && options.baselineIgnore.length > 0) throw new UsageError('--baseline-ignore needs --baseline <saved.json>');
   const apiKey = target.kind === 'preset' ? presetKey(target.preset, options.offline) : null;
+  if (options.proxy.kind === 'env' && !options.offline) {
+    const bad = badProxyVariable(process.env);
+    if (bad !== null) throw new UsageError(bad);
+  }
+  let caPem: string | null = null;
+  if (options.cacert !== undefined) {
+    const ca = readCaFile(options.cacert);
+    if ('error' in ca) throw new UsageError(ca.error);
+    caPem = ca.pem;
+  }
   return {
     options,
     target,
@@ -152,6 +175,7 @@ export async function planRun(options: RunOptions, signal?: AbortSignal): Promis
     request,
     outputs,
     reportPath,
+    caPem,
     report: {
       tool: { name: 'async-bench', version: options.version },
       environment: { node: process.version, platform: process.platform, arch: process.arch, cpus: availableParallelism() },

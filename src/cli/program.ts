@@ -25,6 +25,7 @@ import {
   parsePositiveNumber,
   parsePort,
   parseMaxRedirects,
+  parseProxy,
   parseRate,
   parseRateLimit,
   parseRedactName,
@@ -163,6 +164,12 @@ export function buildProgram(version: string, actions: Actions): Command {
     .option('--retry-all', 'with --retries: retry every method (by default POST and PATCH are never sent twice)')
     .option('--rate <n/s>', 'send at most n requests a second, whatever the strategy (bounded also keeps its limit)', parseRate)
     .option('--max-redirects <n>', 'redirects followed per request; a loop or a longer chain fails', parseMaxRedirects, DEFAULTS.maxRedirects)
+    .option('--no-compression', 'send no Accept-Encoding (by default gzip, deflate, br, as fetch does; responses are decoded either way)')
+    .option('--no-keep-alive', 'open a new connection for every request (Sockets then equals requests)')
+    .option('-k, --insecure', 'do not verify TLS certificates (the heading says so)')
+    .option('--cacert <file>', 'also trust the CA certificates in this PEM file')
+    .option('--proxy <url>', 'send requests through this http(s) proxy (default: HTTP_PROXY, HTTPS_PROXY, NO_PROXY)', parseProxy)
+    .option('--no-proxy', 'ignore the proxy variables: connect directly')
     .addOption(new Option('-H, --header <"Name: value">', 'extra request header, repeatable').argParser(parseHeader).default({}, 'none'))
     .addOption(
       new Option('--redact <name>', 'also show this header or query parameter as *** (names with key, token, secret, auth, password, signature, session, credential or jwt always are); repeatable')
@@ -213,6 +220,11 @@ export function buildProgram(version: string, actions: Actions): Command {
         retries: opts.retries,
         ratePerSec: opts.rate ?? null,
         maxRedirects: opts.maxRedirects,
+        compression: opts.compression !== false,
+        keepAlive: opts.keepAlive !== false,
+        insecure: opts.insecure === true,
+        ...(opts.cacert === undefined ? {} : { cacert: opts.cacert }),
+        proxy: opts.proxy === false ? { kind: 'none' } : typeof opts.proxy === 'string' ? { kind: 'url', url: opts.proxy } : { kind: 'env' },
         headers: opts.header,
         method: opts.method ?? null,
         data: opts.data !== undefined ? { text: opts.data, json: false } : opts.dataJson !== undefined ? { text: opts.dataJson, json: true } : null,

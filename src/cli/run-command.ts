@@ -85,7 +85,13 @@ export async function runCommand(options: RunOptions): Promise<number> {
     // The sample line is made of what the server sent: no control character reaches a terminal or a report.
     const sample = target.kind === 'preset' ? target.preset.sample(run.bodies.filter((b) => b !== undefined)) : null;
     const context: ExportContext = {
-      heading: `${report.config.target} · ${workload.where} · ${count} requests per strategy` + (target.kind === 'preset' ? ` · seed ${plan.seed}` : ''),
+      heading:
+        `${report.config.target} · ${workload.where}` +
+        (run.proxy ? ` · via proxy ${run.proxy.via}` : '') +
+        ` · ${count} requests per strategy` +
+        (target.kind === 'preset' ? ` · seed ${plan.seed}` : '') +
+        (options.insecure ? ' · ⚠ certificates not verified (--insecure)' : '') +
+        (options.keepAlive ? '' : ' · no keep-alive'),
       sample: sample === null ? null : cleanServerText(sample),
       chalk: new Chalk({ level }),
     };
@@ -115,7 +121,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
     for (const hint of failureHints(report, {
       liveBaseUrl: target.kind === 'preset' && !options.offline ? target.preset.liveBaseUrl : null,
       offline: options.offline,
-      ignoredProxy: run.ignoredProxy,
+      proxy: run.proxy,
       ...(target.kind === 'preset' && target.preset.unauthorizedHint ? { unauthorizedHint: target.preset.unauthorizedHint } : {}),
     })) {
       err(hint + '\n');

@@ -20,11 +20,20 @@ export interface PoolStats {
   staleRetries: number;
 }
 
+/** What the transport did during one run besides connections: DNS, bodies that hid their encoding. */
+export interface TransportStats {
+  /** Lookups that reached the resolver (each host once per run) and their total time, ms. */
+  dns: { lookups: number; totalMs: number };
+  /** Responses that were gzip without a Content-Encoding (recognised by their magic bytes). */
+  undeclaredGzip: number;
+}
+
 /** A fresh HTTP client (its own connection pool) for one strategy run. */
 export interface StrategyClient {
   request: RequestFn;
   close(): Promise<void>;
   poolStats?(): PoolStats;
+  transportStats?(): TransportStats;
   /** Every request waits its turn here before it is sent (--rate); the wait is queueing, not latency. */
   rate?: RateLimiter;
 }
@@ -37,6 +46,7 @@ export interface StrategyRun extends StrategySpec {
   /** True when the run was stopped before every request finished. */
   partial: boolean;
   pool: PoolStats | null;
+  transport?: TransportStats | null;
   /** p99 of the event loop's delay during the run, ms; null when not measured. */
   eventLoopDelayP99Ms: number | null;
 }
@@ -134,7 +144,7 @@ export async function runStrategy(
   }).finally(() => signal.removeEventListener('abort', releaseAll));
   const wallMs = clock() - t0;
   const partial = started < count || signal.aborted;
-  return { ...spec, samples, wallMs, maxInFlight: maxSent, partial, pool: null, eventLoopDelayP99Ms: null };
+  return { ...spec, samples, wallMs, maxInFlight: maxSent, partial, pool: null, transport: null, eventLoopDelayP99Ms: null };
 }
 
 /** Runs one strategy with a fresh client, measuring the loop delay and the pool around it. */
@@ -151,6 +161,7 @@ async function measuredRun(
     const run = await runStrategy(spec, count, client, clock, hooks);
     if (stopLoopDelay) run.eventLoopDelayP99Ms = stopLoopDelay();
     run.pool = client.poolStats?.() ?? null;
+    run.transport = client.transportStats?.() ?? null;
     hooks.onStrategyEnd?.(run);
     return run;
   } finally {

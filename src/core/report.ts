@@ -96,6 +96,8 @@ export interface SetupResult {
   /** What it yielded, e.g. movies found. */
   items: number;
   errors: ErrorCounts;
+  /** Why its requests failed, per class: a 200 whose body is not the JSON expected says so here. */
+  errorExamples?: ErrorExamples;
   statusCodes: Record<string, number>;
 }
 
@@ -127,6 +129,22 @@ export interface ReportConfig {
   maxRedirects: number;
   /** The shape of one strategy run's requests: per method, whether bodies were sent, body bytes (never a value). */
   requests?: RequestShape;
+  /** How requests reached the server. */
+  transport: TransportConfig;
+}
+
+export interface TransportConfig {
+  /** The HTTP version offered. */
+  protocol: 'h1';
+  /** "env" (the proxy variables as set), "none" (--no-proxy), or the --proxy URL with credentials as ***. */
+  proxy: string;
+  /** Whether accept-encoding: gzip, deflate, br was sent. */
+  compression: boolean;
+  keepAlive: boolean;
+  /** Certificate verification skipped (-k). */
+  insecure: boolean;
+  /** The --cacert path; null when none. */
+  cacert: string | null;
 }
 
 /**
@@ -176,7 +194,14 @@ export interface StrategyResult {
   latencyMs: LatencySummary;
   /** Latency of the ok responses alone (all zero when none succeeded). */
   okLatencyMs: LatencySummary;
+  /** Body bytes as they came over the wire (compressed, when the server compressed them). */
   bytes: number;
+  /** Body bytes after Content-Encoding was undone (equal to bytes when nothing was compressed). */
+  decodedBytes: number;
+  /** Lookups the resolver answered over the runs (each host once per run; none for IP addresses) and their time; null when not measured. */
+  dns: { lookups: number; totalMs: number } | null;
+  /** Responses that were gzip without saying so (no Content-Encoding; told by the magic bytes), when any. */
+  undeclaredGzip?: number;
   maxInFlight: number;
   errors: ErrorCounts;
   /** Why requests failed: per class that occurred, its most frequent messages with counts. */

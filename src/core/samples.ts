@@ -15,6 +15,8 @@ export class Samples {
   readonly endMs: Float64Array;
   readonly ttfbMs: Float64Array;
   readonly bytes: Float64Array;
+  /** Body bytes after Content-Encoding was undone. */
+  readonly decodedBytes: Float64Array;
   readonly status: Uint16Array;
   /** 0 = ok, otherwise 1 + index into ERROR_CLASSES. */
   readonly errorCode: Uint8Array;
@@ -33,6 +35,7 @@ export class Samples {
     this.endMs = new Float64Array(count);
     this.ttfbMs = new Float64Array(count).fill(Number.NaN);
     this.bytes = new Float64Array(count);
+    this.decodedBytes = new Float64Array(count);
     this.status = new Uint16Array(count);
     this.errorCode = new Uint8Array(count);
     this.attempts = new Uint8Array(count);
@@ -49,6 +52,7 @@ export class Samples {
     this.endMs[index] = atMs;
     this.ttfbMs[index] = outcome.ttfbMs;
     this.bytes[index] = outcome.bytes;
+    this.decodedBytes[index] = outcome.decodedBytes ?? outcome.bytes;
     this.status[index] = outcome.status;
     this.errorCode[index] = outcome.error === null ? 0 : ERROR_CLASSES.indexOf(outcome.error) + 1;
     if (outcome.error !== null && outcome.cause !== undefined) this.causes.set(index, this.intern(outcome.cause));

@@ -1,5 +1,5 @@
 /** Summaries of measured runs: what one strategy's runs add up to, as the contract's result. */
-import type { PoolStats, StrategyRun, StrategyRuns } from './benchmark.js';
+import type { PoolStats, StrategyRun, StrategyRuns, TransportStats } from './benchmark.js';
 import { createRandom, hashString } from './random.js';
 import { resultKey } from './result-label.js';
 import {
@@ -45,6 +45,7 @@ interface Tally {
   requests: number;
   failed: number;
   bytes: number;
+  decodedBytes: number;
   errors: ErrorCounts;
   statusCodes: Record<string, number>;
   latencies: number[];
@@ -62,7 +63,7 @@ interface Tally {
 }
 
 function tally(runs: readonly StrategyRun[]): Tally {
-  const t: Tally = { requests: 0, failed: 0, bytes: 0, errors: emptyErrorCounts(), statusCodes: {}, latencies: [], okLatencies: [], queueWaits: [], ttfbSum: 0, ttfbCount: 0, attempts: 0, retried: 0, retryAddedMs: 0, firstTries: [], perRun: [] };
+  const t: Tally = { requests: 0, failed: 0, bytes: 0, decodedBytes: 0, errors: emptyErrorCounts(), statusCodes: {}, latencies: [], okLatencies: [], queueWaits: [], ttfbSum: 0, ttfbCount: 0, attempts: 0, retried: 0, retryAddedMs: 0, firstTries: [], perRun: [] };
   for (const { samples } of runs) {
     const requestsBefore = t.requests;
     const failedBefore = t.failed;
@@ -91,6 +92,7 @@ function tally(runs: readonly StrategyRun[]): Tally {
         t.retryAddedMs += latency - samples.firstTryMs[i]!;
       }
       t.bytes += samples.bytes[i]!;
+      t.decodedBytes += samples.decodedBytes[i]!;
       const ttfb = samples.ttfbMs[i]!;
       if (!Number.isNaN(ttfb)) {
         t.ttfbSum += ttfb;
@@ -244,6 +246,8 @@ export function summarizeGroup(
   const perRun = t.requests / runs.length;
   const ok = t.requests - t.failed;
   const pools = runs.map((r) => r.pool).filter((p): p is PoolStats => p !== null);
+  const transports = runs.map((r) => r.transport ?? null).filter((s): s is TransportStats => s !== null);
+  const undeclaredGzip = transports.reduce((sum, s) => sum + s.undeclaredGzip, 0);
   const loopDelays = runs.map((r) => r.eventLoopDelayP99Ms).filter((d): d is number => d !== null);
   const result: StrategyResult = {
     strategy: first.strategy,
@@ -258,6 +262,7 @@ export function summarizeGroup(
     latencyMs: roundLatency(latency),
     okLatencyMs: roundLatency(okLatency),
     bytes: t.bytes,
+    decodedBytes: t.decodedBytes,
     maxInFlight: maxOf(runs.map((r) => r.maxInFlight)),
     errors: t.errors,
     errorExamples: errorExamples(runs),
@@ -272,6 +277,7 @@ export function summarizeGroup(
     queueWaitMs: first.strategy === 'bounded' ? queueWaitSummary(t.queueWaits) : null,
     pool: pools.length === 0 ? null : { opened: maxOf(pools.map((p) => p.opened)), peak: maxOf(pools.map((p) => p.peak)), staleRetries: pools.reduce((sum, p) => sum + p.staleRetries, 0) },
     eventLoopDelayP99Ms: loopDelays.length === 0 ? null : roundMs(maxOf(loopDelays)),
+    dns: transports.length === 0 ? null : { lookups: transports.reduce((sum, s) => sum + s.dns.lookups, 0), totalMs: roundMs(transports.reduce((sum, s) => sum + s.dns.totalMs, 0)) },
     retries: {
       // Requests cut off before an answer made one attempt.
       attempts: t.attempts + (t.requests - t.latencies.length),
@@ -281,6 +287,7 @@ export function summarizeGroup(
     },
   };
   if (details) result.samples = requestSamples(medianRun(runs), details);
+  if (undeclaredGzip > 0) result.undeclaredGzip = undeclaredGzip;
   if (runs.some((r) => r.partial)) result.partial = true;
   return result;
 }

@@ -25,6 +25,8 @@ export interface RequestOutcome {
   status: number;
   /** Body bytes read (counted while draining). */
   bytes: number;
+  /** Body bytes after Content-Encoding was undone, when that differs from `bytes`. */
+  decodedBytes?: number;
   /** Time from send to response headers, ms; NaN when no headers arrived. */
   ttfbMs: number;
   error: ErrorClass | null;

@@ -83,6 +83,8 @@ export function failureAdvice(errorClass: ErrorClass, message: string): string {
       return 'raise --timeout or lower -c';
     case 'connect': {
       const refused = /ECONNREFUSED (\S+)$/.exec(message);
+      if (/Proxy response \(407\)|Proxy Authentication Required/.test(message)) return 'the proxy wants credentials: --proxy http://user:password@host:port';
+      if (/Proxy response/.test(message)) return 'the proxy refused the tunnel: check --proxy or HTTPS_PROXY, or add --no-proxy';
       if (refused) return `nothing listens at ${refused[1]!}`;
       if (/EHOSTUNREACH|ENETUNREACH|ENETDOWN|EHOSTDOWN/.test(message)) return 'no route to the host: check the network';
       return 'check the host and port';
@@ -93,9 +95,9 @@ export function failureAdvice(errorClass: ErrorClass, message: string): string {
       return 'the server closed connections mid-request: it may be overloaded, try a lower -c';
     case 'tls':
       if (/wrong version number|packet length too long|http request/i.test(message)) return 'the server speaks plain http? try an http:// URL';
-      if (/self[- ]signed|unable to (get|verify)|UNABLE_TO_|SELF_SIGNED|DEPTH_ZERO/i.test(message)) return 'the certificate is not trusted here: trust its CA with NODE_EXTRA_CA_CERTS=ca.pem';
-      if (/expired/i.test(message)) return 'the server\'s certificate has expired';
-      if (/altname|does not match|Hostname\/IP/i.test(message)) return 'the certificate does not name this host';
+      if (/self[- ]signed|unable to (get|verify)|UNABLE_TO_|SELF_SIGNED|DEPTH_ZERO/i.test(message)) return 'the certificate is not trusted here: trust its CA with --cacert ca.pem, or skip the check with -k';
+      if (/expired/i.test(message)) return 'the server\'s certificate has expired: renew it, or skip the check with -k';
+      if (/altname|does not match|Hostname\/IP/i.test(message)) return 'the certificate does not name this host: use a name it lists, or skip the check with -k';
       return 'check the server\'s TLS setup';
     case 'http4xx':
       if (message.startsWith('429')) return 'the server limits the rate: --rate or a lower -c';
@@ -115,6 +117,7 @@ export function failureAdvice(errorClass: ErrorClass, message: string): string {
     case 'fd-limit':
       return 'out of file descriptors: raise ulimit -n or lower the concurrency';
     case 'other':
+      if (/not JSON|no movie list/.test(message)) return 'something other than the API answered: check the base URL, a proxy or a captive portal';
       return 'an unknown failure: --details shows each request\'s message';
   }
 }
@@ -139,7 +142,8 @@ export function failureCauseLines(results: readonly Pick<StrategyResult, 'errorE
 export function setupLine(report: Report): string | null {
   const s = report.setup;
   if (!s) return null;
-  const failed = s.failed > 0 ? `, ${s.failed} failed` : '';
+  const why = failureCauseLines([{ errorExamples: s.errorExamples ?? {} }])[0];
+  const failed = s.failed > 0 ? `, ${s.failed} failed${why === undefined ? '' : ` (${why})`}` : '';
   return `stage 1 · ${s.name}: ${s.requests} request${s.requests === 1 ? '' : 's'}${failed}, ${s.items} items in ${formatSeconds(s.wallMs)} (run once, before the strategies)`;
 }
 

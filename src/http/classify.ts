@@ -44,6 +44,8 @@ function errorCodes(err: unknown, depth = 0): string[] {
 export function classifyError(err: unknown): ErrorClass {
   const codes = errorCodes(err);
   if (codes.some((c) => FD_LIMIT_CODES.has(c))) return 'fd-limit';
+  // undici's words when a proxy refuses the tunnel or wants credentials (an "aborted" or invalid-argument error otherwise).
+  if (/^Proxy (response \(\d+\)|Authentication Required)/.test(rootMessage(err))) return 'connect';
   if (codes.some((c) => DNS_CODES.has(c))) return 'dns';
   if (codes.some((c) => TLS_CODE.test(c))) return 'tls';
   if (codes.some((c) => TIMEOUT_CODES.has(c))) return 'timeout';
@@ -52,6 +54,11 @@ export function classifyError(err: unknown): ErrorClass {
   if (codes.some((c) => ABORT_CODES.has(c))) return 'aborted';
   if (codes.some((c) => PROTOCOL_CODES.has(c) || PROTOCOL_CODE.test(c)) || isParserError(err)) return 'protocol';
   return 'other';
+}
+
+function rootMessage(err: unknown): string {
+  const message = rootError(err)?.message;
+  return typeof message === 'string' ? message : '';
 }
 
 /** undici's HTTPParserError carries no code when llhttp gave none; its name still says what it is. */

@@ -1,13 +1,13 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { buildConnector as BuildConnector, Agent as UndiciAgent, Dispatcher } from 'undici';
-import buildConnector from 'undici/lib/core/connect.js';
-import Agent from 'undici/lib/dispatcher/agent.js';
+import type { Dispatcher } from 'undici';
 import { DEFAULTS } from '../core/defaults.js';
 import { isIdempotent, type RequestSpec } from '../core/request.js';
 import type { ErrorClass, RequestOutcome } from '../core/types.js';
 import { classifyError, classifyStatus, describeError, shortCause } from './classify.js';
+import { ACCEPT_ENCODING, BodyDecoder, encodingOf, looksGzipped } from './decode.js';
+import { DEFAULT_TRANSPORT, createTransport, type DnsStats, type SocketTally, type TransportOptions } from './transport.js';
 
 export interface HttpClientOptions {
   /** Per-request limit over connect, headers and body, ms. */
@@ -18,6 +18,8 @@ export interface HttpClientOptions {
   signal?: AbortSignal;
   /** Redirects followed per request; a loop, or more than this many, is a failure. 0 follows none. */
   maxRedirects?: number;
+  /** Compression, keep-alive, TLS trust, proxy, resolver; DEFAULT_TRANSPORT for what is left out. */
+  transport?: Partial<TransportOptions>;
 }
 
 /** The CLI's default too (DEFAULTS.maxRedirects), for callers that do not say. */
@@ -42,6 +44,8 @@ export interface HttpClient {
    * new connection because a reused one was closed under them (see Exchange.retryStale).
    */
   poolStats(): { opened: number; peak: number; staleRetries: number };
+  /** Lookups the resolver answered (each host once per client), and responses that were gzip without saying so. */
+  transportStats(): { dns: DnsStats; undeclaredGzip: number };
   /** Closes the connection pool. */
   close(): Promise<void>;
 }
@@ -49,21 +53,19 @@ export interface HttpClient {
 const USER_AGENT = 'async-bench';
 
 interface ClientContext {
-  agent: UndiciAgent;
+  agent: Dispatcher;
   /** Sends a request on a connection of its own: for the one retry after a stale keep-alive socket. */
-  freshAgent(): UndiciAgent;
+  freshAgent(): Dispatcher;
+  /** No keep-alive: every request closes its connection (`reset: true`). */
+  reset: boolean;
+  /** Responses recognised as gzip by their magic bytes, without a Content-Encoding. */
+  undeclaredGzip: { count: number };
+  /** -k and --cacert, for the node:https fallback (sendWithNodeHttp). */
+  tls: { rejectUnauthorized?: boolean; ca?: string[] };
   timeoutMs: number;
   maxRedirects: number;
   outer: AbortSignal | undefined;
   sockets: SocketTally;
-}
-
-/** Sockets that carried at least one request: opened, open now, most open at once; stale retries. */
-interface SocketTally {
-  opened: number;
-  open: number;
-  peak: number;
-  staleRetries: number;
 }
 
 /**
@@ -139,6 +141,10 @@ class Exchange implements Dispatcher.DispatchHandler {
   private ttfbMs = Number.NaN;
   private status = 0;
   private bytes = 0;
+  /** Body bytes after Content-Encoding is undone (equal to bytes when nothing was encoded). */
+  private decodedBytes = 0;
+  private decoder: BodyDecoder | null = null;
+  private sawBody = false;
   private retryAfterMs: number | undefined;
   private chunks: Buffer[] | null;
   private controller: Dispatcher.DispatchController | null = null;
@@ -181,7 +187,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     try {
       const { method, body } = this;
       if (this.staleRetried) this.context.freshAgent().dispatch({ origin, path, method, headers: this.headers, body, reset: true }, this);
-      else this.context.agent.dispatch({ origin, path, method, headers: this.headers, body }, this);
+      else this.context.agent.dispatch({ origin, path, method, headers: this.headers, body, ...(this.context.reset ? { reset: true } : {}) }, this);
     } catch (err) {
       this.settle(classifyError(err), describeError(err)); // invalid request options: a failed request, not a crash
     }
@@ -234,11 +240,26 @@ class Exchange implements Dispatcher.DispatchHandler {
     if (statusCode === 429 || statusCode === 503) this.retryAfterMs = parseRetryAfter(headers['retry-after']);
     const location = headers.location;
     if (this.context.maxRedirects > 0 && REDIRECT_STATUS.has(statusCode) && typeof location === 'string') this.planRedirect(location);
+    if (this.redirectTo !== null) return;
+    this.decoder?.destroy();
+    const encoding = encodingOf(headers['content-encoding']);
+    this.decoder = encoding === null ? null : new BodyDecoder(encoding, this.chunks);
+    this.sawBody = encoding !== null || headers['content-encoding'] !== undefined;
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.redirectTo !== null) return; // a redirect's own body is read, not counted
     this.bytes += chunk.length;
+    if (!this.sawBody) {
+      this.sawBody = true;
+      // gzip without a Content-Encoding (a misconfigured server or CDN): decoded, and said once in the report.
+      if (looksGzipped(chunk)) {
+        this.context.undeclaredGzip.count++;
+        this.decoder = new BodyDecoder('gzip', this.chunks);
+      }
+    }
+    if (this.decoder) return this.decoder.write(chunk);
+    this.decodedBytes += chunk.length;
     this.chunks?.push(chunk);
   }
 
@@ -248,6 +269,20 @@ class Exchange implements Dispatcher.DispatchHandler {
       this.redirectTo = null;
       this.controller = null;
       this.send(next);
+      return;
+    }
+    const decoder = this.decoder;
+    // An empty body (204, 304, HEAD) has nothing to decode, whatever its Content-Encoding says.
+    if (decoder !== null && this.bytes === 0) {
+      decoder.destroy();
+      this.decoder = null;
+    } else if (decoder !== null && !this.settled) {
+      decoder.end((err) => {
+        this.decodedBytes = decoder.decodedBytes;
+        this.decoder = null;
+        if (err) this.settle('protocol', shortCause(`the body could not be decoded (Content-Encoding): ${err.message}`));
+        else this.onResponseEnd();
+      });
       return;
     }
     if (this.redirectError) {
@@ -295,7 +330,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     if (this.settled) return;
     const onError = (err: Error): void => this.onResponseError(null as unknown as Dispatcher.DispatchController, err);
     try {
-      this.nodeRequest = request(this.url, { method: this.method, headers: this.headers, agent: false, ...(this.context.outer ? { signal: this.context.outer } : {}) }, (res: IncomingMessage) => {
+      this.nodeRequest = request(this.url, { method: this.method, headers: this.headers, agent: false, ...this.context.tls, ...(this.context.outer ? { signal: this.context.outer } : {}) }, (res: IncomingMessage) => {
         this.onResponseStart(null as unknown as Dispatcher.DispatchController, res.statusCode ?? 0, res.headers, res.statusMessage);
         res.on('data', (chunk: Buffer) => this.onResponseData(null as unknown as Dispatcher.DispatchController, chunk));
         res.on('end', () => {
@@ -370,7 +405,10 @@ class Exchange implements Dispatcher.DispatchHandler {
     if (this.settled) return;
     this.settled = true;
     clearTimeout(this.timer);
+    this.decoder?.destroy();
+    this.decoder = null;
     const outcome: RequestOutcome = { status: this.status, bytes: this.bytes, ttfbMs: this.ttfbMs, error };
+    if (this.decodedBytes !== this.bytes) outcome.decodedBytes = this.decodedBytes;
     if (error !== null && cause !== undefined) outcome.cause = cause;
     if (this.retryAfterMs !== undefined) outcome.retryAfterMs = this.retryAfterMs;
     if (this.chunks && error === null) outcome.body = Buffer.concat(this.chunks).toString('utf8');
@@ -411,30 +449,21 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   // theirs only a backstop set past it.
   const backstopMs = timeoutMs + 1_000;
   const sockets: SocketTally = { opened: 0, open: 0, peak: 0, staleRetries: 0 };
-  const connectSocket = buildConnector({ timeout: backstopMs });
-  const connect: ReturnType<typeof BuildConnector> = (connectOptions, callback) =>
-    connectSocket(connectOptions, (err, socket) => {
-      if (socket) trackSocket(socket as Socket, sockets);
-      // undici's callback type is a union of (err, null) and (null, socket); this passes either through.
-      callback(err as never, socket as never);
-    });
-  const agentOptions = { connections: null, pipelining: 1, connect, headersTimeout: backstopMs, bodyTimeout: backstopMs };
-  const agent = new Agent(agentOptions);
-  // Its requests go out with `reset: true`, one per connection: a stale-socket retry never meets another stale socket.
-  let fresh: UndiciAgent | null = null;
-  const freshAgent = (): UndiciAgent => (fresh ??= new Agent(agentOptions));
+  const settings: TransportOptions = { ...DEFAULT_TRANSPORT, ...options.transport };
+  const transport = createTransport(settings, backstopMs, sockets, trackSocket);
+  const { agent } = transport;
   const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
-  const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...options.headers };
+  // As fetch does; a user's own Accept-Encoding (any spelling) wins, and its answer is decoded too.
+  const userEncoding = Object.keys(options.headers ?? {}).some((name) => name.toLowerCase() === 'accept-encoding');
+  const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...(settings.compression && !userEncoding ? { 'accept-encoding': ACCEPT_ENCODING } : {}), ...options.headers };
   const outer = options.signal;
   // Destroying the pool cuts off every request in flight or queued, each through its own
   // error callback. (No set of requests in flight to walk instead: its churn at 40,000
   // requests a second cost 50 MB of peak memory.)
-  const abortAll = (): void => {
-    void agent.destroy().catch(() => {});
-    void fresh?.destroy().catch(() => {});
-  };
+  const abortAll = (): void => transport.destroy();
   outer?.addEventListener('abort', abortAll, { once: true });
-  const context: ClientContext = { agent, freshAgent, timeoutMs, maxRedirects, outer, sockets };
+  const undeclaredGzip = { count: 0 };
+  const context: ClientContext = { agent, freshAgent: transport.freshAgent, reset: transport.reset, undeclaredGzip, tls: transport.tls, timeoutMs, maxRedirects, outer, sockets };
 
   function sendOne(url: string, method: string, body: Buffer | string | null, keepBody: boolean, extra: Record<string, string> | null | undefined, more?: Record<string, string>): Promise<RequestOutcome> {
     if (outer?.aborted) return Promise.resolve({ status: 0, bytes: 0, ttfbMs: Number.NaN, error: 'aborted', cause: 'interrupted' });
@@ -448,10 +477,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     fetch: (url, keepBody = false, extraHeaders) => sendOne(url, 'GET', null, keepBody, extraHeaders),
     send: (spec, keepBody = false, extraHeaders) => sendOne(spec.url, spec.method, spec.body, keepBody, spec.headers, extraHeaders),
     poolStats: () => ({ opened: sockets.opened, peak: sockets.peak, staleRetries: sockets.staleRetries }),
+    transportStats: () => ({ dns: { ...transport.dns }, undeclaredGzip: undeclaredGzip.count }),
     async close() {
       outer?.removeEventListener('abort', abortAll);
-      if (!agent.destroyed) await agent.close().catch(() => agent.destroy());
-      if (fresh && !fresh.destroyed) await fresh.close().catch(() => fresh?.destroy());
+      await transport.close();
       // The sockets' descriptors are released a loop turn after close resolves; without this
       // wait, a strategy that follows 6,000 connections of `all` can meet EMFILE.
       await new Promise<void>((resolve) => setImmediate(resolve));

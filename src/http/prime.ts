@@ -20,7 +20,7 @@ async function throwawayServer(): Promise<{ server: Server; url: string }> {
  */
 export async function primeHttpClient(ownServerUrl?: string): Promise<void> {
   const throwaway = ownServerUrl === undefined ? await throwawayServer() : null;
-  const client = createHttpClient({ timeoutMs: 2_000 });
+  const client = createHttpClient({ timeoutMs: 2_000, transport: { proxy: { kind: 'none' } } });
   try {
     await client.fetch(ownServerUrl ?? throwaway!.url);
   } finally {

@@ -1,15 +1,10 @@
 /**
- * Proxy variables are not honoured yet: requests always go direct. A user behind a proxy would
- * otherwise see only dns or connect failures, so the CLI names the variable it ignores.
+ * Which proxy a run's requests take, for the heading and the hints: the proxy variables are
+ * honoured by undici's EnvHttpProxyAgent (transport.ts); this says what it will do.
  */
+import type { ProxyChoice } from './transport.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
-
-/** The variables a request would use, by scheme, the upper-case name first (curl's order of preference differs; either is reported). */
-const VARIABLES: Readonly<Record<string, readonly string[]>> = {
-  'https:': ['HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy'],
-  'http:': ['HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'],
-};
 
 /** Whether NO_PROXY (a list of hosts, .domains, host:port or *) covers this host and port. */
 export function noProxyCovers(noProxy: string, hostname: string, port: string): boolean {
@@ -28,12 +23,80 @@ export function noProxyCovers(noProxy: string, hostname: string, port: string): 
   return false;
 }
 
+export interface ProxyVariable {
+  name: string;
+  value: string;
+}
+
 /**
- * The first proxy variable set for any of these URLs that NO_PROXY does not exempt, e.g.
- * "HTTPS_PROXY"; null when none applies. Each origin is looked at once.
+ * The proxy for http and for https targets, as undici's EnvHttpProxyAgent picks them: the
+ * lower-case variable before the upper-case one, https falling back to the http proxy; a
+ * blank value is no proxy.
  */
-export function ignoredProxyVariable(env: Env, urls: Iterable<string>): string | null {
-  const noProxy = env.NO_PROXY ?? env.no_proxy ?? '';
+export function proxyVariables(env: Env): { http: ProxyVariable | null; https: ProxyVariable | null } {
+  const read = (lower: string, upper: string): ProxyVariable | null => {
+    const name = env[lower] !== undefined ? lower : upper;
+    const value = (env[name] ?? '').trim();
+    return value === '' ? null : { name, value };
+  };
+  const http = read('http_proxy', 'HTTP_PROXY');
+  return { http, https: read('https_proxy', 'HTTPS_PROXY') ?? http };
+}
+
+/** Every proxy URL this choice may use (their user info is secret, whatever the redaction names). */
+export function proxyUrls(choice: ProxyChoice, env: Env): string[] {
+  if (choice.kind === 'url') return [choice.url];
+  if (choice.kind === 'none') return [];
+  const { http, https } = proxyVariables(env);
+  return [http, https].filter((v): v is ProxyVariable => v !== null).map((v) => v.value);
+}
+
+/** A proxy variable whose value is not an http(s) URL, as a sentence; null when all are usable. */
+export function badProxyVariable(env: Env): string | null {
+  const { http, https } = proxyVariables(env);
+  for (const variable of [http, https]) {
+    if (variable === null) continue;
+    let ok = false;
+    try {
+      ok = ['http:', 'https:'].includes(new URL(variable.value).protocol);
+    } catch {
+      ok = false;
+    }
+    if (!ok) return `${variable.name} is not an http(s) proxy URL like http://proxy.example:3128; fix it, or add --no-proxy to ignore it`;
+  }
+  return null;
+}
+
+/** Where a run's requests go through a proxy: "host:port" (never credentials) and what chose it. */
+export interface ActiveProxy {
+  via: string;
+  /** "--proxy", or the variable that named it (HTTPS_PROXY, http_proxy …). */
+  source: string;
+}
+
+/** "proxy.example:3128" from a proxy URL, without its credentials; null when unreadable. */
+export function proxyHost(url: string): string | null {
+  try {
+    const parsed = new URL(url.includes('://') ? url : `http://${url}`);
+    return parsed.port !== '' ? `${parsed.hostname}:${parsed.port}` : parsed.hostname;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The proxy the first proxied URL's requests go through, or null when every one goes direct.
+ * The variables as undici's EnvHttpProxyAgent reads them: lower case before upper case, https
+ * falling back to the http proxy, NO_PROXY exempting hosts.
+ */
+export function activeProxy(choice: ProxyChoice, env: Env, urls: Iterable<string>): ActiveProxy | null {
+  if (choice.kind === 'none') return null;
+  if (choice.kind === 'url') {
+    const via = proxyHost(choice.url);
+    return via === null ? null : { via, source: '--proxy' };
+  }
+  const { http, https } = proxyVariables(env);
+  const noProxy = env.no_proxy ?? env.NO_PROXY ?? '';
   const seen = new Set<string>();
   for (const url of urls) {
     const slash = url.indexOf('/', url.indexOf('//') + 2);
@@ -46,15 +109,12 @@ export function ignoredProxyVariable(env: Env, urls: Iterable<string>): string |
     } catch {
       continue;
     }
-    const name = (VARIABLES[parsed.protocol] ?? []).find((v) => (env[v] ?? '').trim() !== '');
-    if (name === undefined) continue;
+    const variable = parsed.protocol === 'https:' ? https : http;
+    if (variable === null) continue;
     const port = parsed.port !== '' ? parsed.port : parsed.protocol === 'https:' ? '443' : '80';
-    if (!noProxyCovers(noProxy, parsed.hostname, port)) return name;
+    if (noProxyCovers(noProxy, parsed.hostname, port)) continue;
+    const via = proxyHost(variable.value);
+    if (via !== null) return { via, source: variable.name };
   }
   return null;
-}
-
-/** The one stderr line about it. */
-export function ignoredProxyWarning(variable: string): string {
-  return `async-bench: ${variable} is set but not used yet: requests go direct`;
 }

@@ -17,3 +17,11 @@ declare module 'undici/lib/core/connect.js' {
   const buildConnector: typeof build;
   export default buildConnector;
 }
+
+/** undici's Pool, built by our factory so that every pool's connector is counted (transport.ts). */
+declare module 'undici/lib/dispatcher/pool.js' {
+  import type { Pool } from 'undici';
+
+  const PoolClass: typeof Pool;
+  export default PoolClass;
+}

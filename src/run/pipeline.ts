@@ -8,12 +8,12 @@ import { planStrategies, runRounds, type RunPosition, type StrategyRuns, type St
 import { autoSweep, type AutoStep, type AutoSweepResult } from '../core/auto-sweep.js';
 import { createRandom } from '../core/random.js';
 import { summarizeGroup } from '../core/summarize.js';
-import type { RedactionPolicy } from '../core/redact.js';
 import { primeHttpClient } from '../http/prime.js';
-import { ignoredProxyVariable, ignoredProxyWarning } from '../http/proxy-env.js';
+import { isScrubbable, secretsInUrl, type RedactionPolicy } from '../core/redact.js';
+import { activeProxy, proxyUrls, type ActiveProxy } from '../http/proxy-env.js';
 import type { Target } from '../targets/resolve.js';
 import { startLoopDelay } from './loop-delay.js';
-import type { RunOptions } from './settings.js';
+import { transportSettings, type RunOptions } from './settings.js';
 import { createSleeper } from './sleep.js';
 import { clientFactory } from './strategy-client.js';
 import { prepareWorkload, type RequestDefaults, type Workload } from './workload.js';
@@ -33,6 +33,8 @@ export interface PipelineInput {
   apiKey: string | null;
   redaction: RedactionPolicy;
   request?: RequestDefaults;
+  /** The --cacert certificates, read by the plan. */
+  caPem: string | null;
 }
 
 /** What the pipeline tells the outside while it runs (a spinner, a warning line). */
@@ -54,8 +56,8 @@ export interface PipelineOutput {
   bodies: readonly string[];
   /** -c auto: the search's path and answer. */
   auto?: AutoSweepResult;
-  /** A proxy variable (HTTPS_PROXY…) that applies to the targets but is not used; null when none. */
-  ignoredProxy: string | null;
+  /** The proxy the requests go through (host:port and what chose it); null when direct. */
+  proxy: ActiveProxy | null;
 }
 
 /** Runs every strategy over the workload, round by round; stops starting requests once aborted. */
@@ -63,18 +65,22 @@ export async function runPipeline(input: PipelineInput, hooks: PipelineHooks): P
   const { options, target, seed } = input;
   const startedAt = new Date().toISOString();
   hooks.stage(options.offline ? 'starting the fixture server' : 'preparing');
-  const { server, ...workload } = await prepareWorkload(target, options, seed, input.apiKey, hooks.signal, input.redaction, input.request);
+  const { server, ...workload } = await prepareWorkload(target, options, seed, input.apiKey, hooks.signal, input.redaction, input.request, input.caPem);
   try {
     const { urls, requests } = workload;
     const count = requests.count;
-    const ignoredProxy = ignoredProxyVariable(process.env, urls);
-    if (ignoredProxy !== null) hooks.warn(ignoredProxyWarning(ignoredProxy));
+    const transport = transportSettings(options, input.caPem);
+    const proxy = activeProxy(transport.proxy, process.env, urls);
+    for (const proxyUrl of proxyUrls(transport.proxy, process.env)) {
+      for (const secret of secretsInUrl(proxyUrl, input.redaction)) if (isScrubbable(secret)) workload.secrets.push(secret);
+    }
     const clients = clientFactory({
       requests,
       retryAll: options.retryAll,
       headers: workload.headers,
       timeoutMs: options.timeoutMs,
       maxRedirects: options.maxRedirects,
+      transport,
       retries: options.retries,
       ratePerSec: options.ratePerSec,
       seed,
@@ -131,7 +137,7 @@ export async function runPipeline(input: PipelineInput, hooks: PipelineHooks): P
     } finally {
       Error.stackTraceLimit = stackTraceLimit;
     }
-    return { startedAt, workload, groups, bodies: clients.bodies, ignoredProxy, ...(auto ? { auto } : {}) };
+    return { startedAt, workload, groups, bodies: clients.bodies, proxy, ...(auto ? { auto } : {}) };
   } finally {
     await server?.stop();
   }

@@ -7,6 +7,7 @@ import type { Threshold } from '../core/thresholds.js';
 import type { LatencyModel, StrategyName } from '../core/types.js';
 import type { Format } from '../export/exporters.js';
 import type { FaultOptions } from '../fixture-server/faults.js';
+import type { ProxyChoice, TransportOptions } from '../http/transport.js';
 
 /** How the built-in fixture server behaves: shared by `--offline` runs and `serve`. */
 export interface ServerSettings {
@@ -48,6 +49,16 @@ export interface RunOptions extends ServerSettings {
   /** Requests per second every strategy obeys; null for no limit. */
   ratePerSec: number | null;
   maxRedirects: number;
+  /** Send accept-encoding: gzip, deflate, br (--no-compression: false). */
+  compression: boolean;
+  /** Reuse connections (--no-keep-alive: false, a connection per request). */
+  keepAlive: boolean;
+  /** Skip certificate verification (-k, --insecure). */
+  insecure: boolean;
+  /** --cacert: a PEM file of CA certificates to trust besides the system's (read by the plan). */
+  cacert?: string;
+  /** The proxy variables (env), none (--no-proxy) or a given URL (--proxy). */
+  proxy: ProxyChoice;
   headers: Record<string, string>;
   /** -X: the method as given (upper case); null when not given. */
   method: string | null;
@@ -85,6 +96,17 @@ export interface RunOptions extends ServerSettings {
   failOnError: boolean;
   color: boolean;
   quiet: boolean;
+}
+
+/** The client's transport for a run: the options as given; our own fixture server is always reached directly. */
+export function transportSettings(options: RunOptions, caPem: string | null): TransportOptions {
+  return {
+    compression: options.compression,
+    keepAlive: options.keepAlive,
+    insecure: options.insecure,
+    ...(caPem === null ? {} : { caPem }),
+    proxy: options.offline ? { kind: 'none' } : options.proxy,
+  };
 }
 
 export interface ServeOptions extends ServerSettings {

@@ -7,6 +7,7 @@ import { RETRY_DEFAULTS, withRetries } from '../core/retry.js';
 import type { RequestOutcome } from '../core/types.js';
 import { ATTEMPT_HEADER } from '../fixture-server/protocol.js';
 import { createHttpClient } from '../http/client.js';
+import type { TransportOptions } from '../http/transport.js';
 
 const RETRY_JITTER_SALT = 0x1b873593;
 
@@ -15,6 +16,7 @@ export interface ClientFactoryOptions {
   headers: Record<string, string>;
   timeoutMs: number;
   maxRedirects: number;
+  transport: TransportOptions;
   retries: number;
   /** Retry every method, not only the idempotent ones (--retry-all). */
   retryAll: boolean;
@@ -53,7 +55,7 @@ export function clientFactory(options: ClientFactoryOptions): ClientFactory {
   return {
     bodies,
     createClient(): StrategyClient {
-      const http = createHttpClient({ timeoutMs: options.timeoutMs, headers: options.headers, signal, maxRedirects: options.maxRedirects });
+      const http = createHttpClient({ timeoutMs: options.timeoutMs, headers: options.headers, signal, maxRedirects: options.maxRedirects, transport: options.transport });
       const keep = firstRun ? options.sampleSize : 0;
       firstRun = false;
       const fetchOne = keep > 0
@@ -73,6 +75,7 @@ export function clientFactory(options: ClientFactoryOptions): ClientFactory {
           : fetchOne,
         close: () => http.close(),
         poolStats: () => http.poolStats(),
+        transportStats: () => http.transportStats(),
       };
       if (rate) client.rate = rate;
       return client;

@@ -9,7 +9,7 @@ import type { Target } from '../targets/resolve.js';
 import { isScrubbable, secretsInBody, secretsInHeaders, secretsInUrl, type RedactionPolicy } from '../core/redact.js';
 import { hasPlaceholders, specListSource, urlListSource, type RequestSource, type RequestSpec } from '../core/request.js';
 import { readApiKey } from './api-key.js';
-import type { RunOptions } from './settings.js';
+import { transportSettings, type RunOptions } from './settings.js';
 
 /** The method and body every request of a preset or URL list carries (-X, -d, --data-json). */
 export interface RequestDefaults {
@@ -113,6 +113,7 @@ export async function prepareWorkload(
   signal: AbortSignal,
   redaction: RedactionPolicy,
   defaults: RequestDefaults = { method: 'GET', body: null, contentType: null },
+  caPem: string | null = null,
 ): Promise<Workload> {
   // Headers with placeholders are filled in per request; the others go on every request as they are.
   const [fixedHeaders, templatedHeaders] = splitTemplated(options.headers);
@@ -141,7 +142,7 @@ export async function prepareWorkload(
     where = `offline (${formatLatency(latency)}${hasFaults(options.faults) ? `; ${describeFaults(options.faults)}` : ''})`;
   }
   try {
-    const stageClient = createHttpClient({ timeoutMs: options.timeoutMs, signal, maxRedirects: options.maxRedirects });
+    const stageClient = createHttpClient({ timeoutMs: options.timeoutMs, signal, maxRedirects: options.maxRedirects, transport: transportSettings(options, caPem) });
     let plan;
     try {
       plan = await preset.plan({

@@ -362,6 +362,8 @@ describe('chaos: invalid JSON where a preset parses the body', () => {
       expect(plan.urls).toEqual([]);
       expect(plan.setup).toMatchObject({ name: 'now_playing', requests: 1, ok: 0, failed: 1, items: 0 });
       expect(plan.setup!.errors.other).toBe(1);
+      // A 200 that is not the API's JSON says so, with how the body starts.
+      expect(plan.setup!.errorExamples?.other).toEqual([{ message: `200 but the body is not JSON (starts '${BAD_JSON.slice(0, 39)}…')`, count: 1 }]);
       expect(plan.setup!.statusCodes).toEqual({ 200: 1 });
     } finally {
       await client.close();

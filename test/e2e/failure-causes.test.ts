@@ -83,18 +83,18 @@ describe('every failure says why', () => {
     expect(lines.find((l) => l.startsWith('tls: 1 × '))).toMatch(/\(the server speaks plain http\? try an http:\/\/ URL\)$/);
   });
 
-  test('a set HTTPS_PROXY is named once as ignored, and the unreachable hint mentions it', async () => {
+  test('a set HTTPS_PROXY is used: the heading names it (no credentials), an unreachable proxy gets its own hint; NO_PROXY goes around it', async () => {
     const target = url.connect!.replace('http:', 'https:');
-    const env = { HTTPS_PROXY: 'http://127.0.0.1:9', https_proxy: undefined, HTTP_PROXY: undefined, http_proxy: undefined, NO_PROXY: undefined, no_proxy: undefined };
+    const env = { HTTPS_PROXY: 'http://user:hunter2@127.0.0.1:9' };
     const result = await run([target, target, '-s', 'sequential,all', '--no-color'], { env });
     expectOk(result);
-    const warnings = result.stderr.split('\n').filter((l) => l.includes('HTTPS_PROXY'));
-    expect(warnings[0], describeRun(result)).toBe('async-bench: HTTPS_PROXY is set but not used yet: requests go direct');
-    expect(warnings.filter((l) => l.startsWith('async-bench: '))).toHaveLength(1);
-    expect(result.stderr).toMatch(/^hint: no request could connect .*HTTPS_PROXY is set, but async-bench does not use proxies yet/m);
+    expect(result.stdout, describeRun(result)).toMatch(/ · via proxy 127\.0\.0\.1:9 · /);
+    expect(result.stdout + result.stderr).not.toContain('hunter2');
+    expect(result.stderr).toMatch(/^hint: requests go via proxy 127\.0\.0\.1:9 \(HTTPS_PROXY\) and no request got through it: .*--no-proxy$/m);
 
     const covered = await run([target, '-s', 'sequential', '--no-color'], { env: { ...env, NO_PROXY: '127.0.0.1' } });
     expectOk(covered);
-    expect(covered.stderr).not.toMatch(/PROXY/);
+    expect(covered.stdout).not.toMatch(/via proxy/);
+    expect(covered.stderr).not.toMatch(/proxy/i);
   });
 });

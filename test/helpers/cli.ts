@@ -91,10 +91,10 @@ export function cleanupCli(): void {
   emptyDir = undefined;
 }
 
-/** The environment the CLI sees: CI set, and none of the caller's colour settings. */
+/** The environment the CLI sees: CI set, and none of the caller's colour or proxy settings. */
 function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, CI: '1' };
-  for (const name of ['NO_COLOR', 'FORCE_COLOR', 'TMDB_API_KEY', 'NODE_OPTIONS', 'TEST_PROBE_FD', 'NETWORK_GUARD_LOG']) delete env[name];
+  for (const name of ['NO_COLOR', 'FORCE_COLOR', 'TMDB_API_KEY', 'NODE_OPTIONS', 'TEST_PROBE_FD', 'NETWORK_GUARD_LOG', 'http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY']) delete env[name];
   for (const [name, value] of Object.entries(extra)) {
     if (value === undefined) delete env[name];
     else env[name] = value;

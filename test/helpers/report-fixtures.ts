@@ -18,6 +18,8 @@ export function makeResult(overrides: Partial<StrategyResult> = {}): StrategyRes
     latencyMs: { min: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0 },
     okLatencyMs: { min: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0 },
     bytes: 0,
+    decodedBytes: 0,
+    dns: null,
     maxInFlight: 1,
     errors: emptyErrorCounts(),
     errorExamples: {},
@@ -53,6 +55,7 @@ export function makeConfig(overrides: Partial<ReportConfig> = {}): ReportConfig 
     retries: 0,
     ratePerSec: null,
     maxRedirects: 5,
+    transport: { protocol: 'h1', proxy: 'env', compression: true, keepAlive: true, insecure: false, cacert: null },
     ...overrides,
   };
 }

@@ -4,9 +4,12 @@ import { Samples } from '../../src/core/samples.js';
 import { errorExamples, requestSamples } from '../../src/core/summarize.js';
 import type { ErrorClass, RequestOutcome } from '../../src/core/types.js';
 import { ERROR_CLASSES } from '../../src/core/types.js';
-import { failureAdvice, failureCauseLines } from '../../src/export/prose.js';
+import { failureAdvice, failureCauseLines, setupLine } from '../../src/export/prose.js';
+import { failureHints } from '../../src/export/hints.js';
+import { emptyErrorCounts } from '../../src/core/report.js';
+import { makeReport, makeResult } from '../helpers/report-fixtures.js';
 import { classifyError, classifyStatus, describeError, MAX_CAUSE_LENGTH, shortCause } from '../../src/http/classify.js';
-import { ignoredProxyVariable, noProxyCovers } from '../../src/http/proxy-env.js';
+import { activeProxy, badProxyVariable, noProxyCovers } from '../../src/http/proxy-env.js';
 
 const withCode = (code: string, message = code): Error => Object.assign(new Error(message), { code });
 
@@ -155,7 +158,7 @@ describe('errorExamples', () => {
 describe('failure advice', () => {
   it.each([
     ['tls', 'ERR_SSL_WRONG_VERSION_NUMBER: wrong version number', 'the server speaks plain http? try an http:// URL'],
-    ['tls', 'DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate', 'the certificate is not trusted here: trust its CA with NODE_EXTRA_CA_CERTS=ca.pem'],
+    ['tls', 'DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate', 'the certificate is not trusted here: trust its CA with --cacert ca.pem, or skip the check with -k'],
     ['fd-limit', 'EMFILE: connect EMFILE', 'out of file descriptors: raise ulimit -n or lower the concurrency'],
     ['http4xx', '429 Too Many Requests', 'the server limits the rate: --rate or a lower -c'],
     ['connect', 'ECONNREFUSED: connect ECONNREFUSED 10.1.2.3:8443', 'nothing listens at 10.1.2.3:8443'],
@@ -179,21 +182,30 @@ describe('failure advice', () => {
   });
 });
 
-describe('ignored proxy variables', () => {
+describe('proxy variables (undici EnvHttpProxyAgent rules)', () => {
   const urls = ['https://api.example.test/a', 'https://api.example.test/b', 'http://plain.example.test/c'];
+  const env = { kind: 'env' } as const;
 
-  it('names the variable that applies to a target', () => {
-    expect(ignoredProxyVariable({ HTTPS_PROXY: 'http://127.0.0.1:3128' }, urls)).toBe('HTTPS_PROXY');
-    expect(ignoredProxyVariable({ http_proxy: 'http://127.0.0.1:3128' }, urls)).toBe('http_proxy');
-    expect(ignoredProxyVariable({ HTTPS_PROXY: 'http://127.0.0.1:3128' }, ['http://plain.example.test/'])).toBeNull();
-    expect(ignoredProxyVariable({ HTTPS_PROXY: '  ' }, urls)).toBeNull();
-    expect(ignoredProxyVariable({}, urls)).toBeNull();
+  it('names the proxy that applies to a target and the variable that chose it, never its credentials', () => {
+    expect(activeProxy(env, { HTTPS_PROXY: 'http://127.0.0.1:3128' }, urls)).toEqual({ via: '127.0.0.1:3128', source: 'HTTPS_PROXY' });
+    expect(activeProxy(env, { http_proxy: 'http://u:secret@127.0.0.1:3128' }, urls)).toEqual({ via: '127.0.0.1:3128', source: 'http_proxy' });
+    expect(activeProxy(env, { https_proxy: 'http://a:1', HTTPS_PROXY: 'http://b:2' }, urls)?.via).toBe('a:1');
+    expect(activeProxy(env, { HTTPS_PROXY: 'http://127.0.0.1:3128' }, ['http://plain.example.test/'])).toBeNull();
+    expect(activeProxy(env, { HTTPS_PROXY: '  ' }, urls)).toBeNull();
+    expect(activeProxy(env, {}, urls)).toBeNull();
+    expect(activeProxy({ kind: 'none' }, { HTTPS_PROXY: 'http://p:1' }, urls)).toBeNull();
+    expect(activeProxy({ kind: 'url', url: 'http://u:pw@proxy.test:8080' }, {}, urls)).toEqual({ via: 'proxy.test:8080', source: '--proxy' });
   });
 
-  it('is silent when NO_PROXY covers every target', () => {
-    expect(ignoredProxyVariable({ HTTPS_PROXY: 'http://p:1', HTTP_PROXY: 'http://p:1', NO_PROXY: 'example.test' }, urls)).toBeNull();
-    expect(ignoredProxyVariable({ HTTPS_PROXY: 'http://p:1', no_proxy: '*' }, urls)).toBeNull();
-    expect(ignoredProxyVariable({ HTTPS_PROXY: 'http://p:1', NO_PROXY: 'plain.example.test' }, urls)).toBe('HTTPS_PROXY');
+  it('is direct when NO_PROXY covers every target', () => {
+    expect(activeProxy(env, { HTTPS_PROXY: 'http://p:1', HTTP_PROXY: 'http://p:1', NO_PROXY: 'example.test' }, urls)).toBeNull();
+    expect(activeProxy(env, { HTTPS_PROXY: 'http://p:1', no_proxy: '*' }, urls)).toBeNull();
+    expect(activeProxy(env, { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'plain.example.test' }, urls)?.source).toBe('HTTPS_PROXY');
+  });
+
+  it('refuses a variable that is not a proxy URL', () => {
+    expect(badProxyVariable({ HTTPS_PROXY: 'http://p:1' })).toBeNull();
+    expect(badProxyVariable({ HTTPS_PROXY: 'not a url' })).toMatch(/^HTTPS_PROXY is not an http\(s\) proxy URL/);
   });
 
   it.each([
@@ -206,5 +218,30 @@ describe('ignored proxy variables', () => {
     ['[::1]', '[::1]', '80', true],
   ])('NO_PROXY %s covers %s:%s: %s', (noProxy, host, port, expected) => {
     expect(noProxyCovers(noProxy, host, port)).toBe(expected);
+  });
+});
+
+describe('transport notes and hints', () => {
+  it('says once that responses were gzip without a Content-Encoding', () => {
+    const report = makeReport([makeResult({ undeclaredGzip: 2 }), makeResult({ strategy: 'all', concurrency: null, undeclaredGzip: 1 })]);
+    const notes = failureHints(report, { liveBaseUrl: null, offline: false }).filter((h) => h.includes('Content-Encoding'));
+    expect(notes).toEqual(['note: 3 responses were gzip without a Content-Encoding header (recognised by the gzip magic bytes and decoded); the server or a proxy mislabels them']);
+  });
+
+  it('a proxy that refused the tunnel gets the proxy hint even when other requests got through', () => {
+    const result = makeResult({ requests: 2, ok: 1, failed: 1, errorExamples: { connect: [{ message: 'UND_ERR_ABORTED: Proxy response (407) !== 200 when HTTP Tunneling', count: 1 }] } });
+    const hints = failureHints(makeReport([result]), { liveBaseUrl: null, offline: false, proxy: { via: 'proxy.test:3128', source: '--proxy' } });
+    expect(hints).toEqual(['hint: requests go via proxy proxy.test:3128 (--proxy) and some requests failed at the proxy: check the proxy (and its user:password), set NO_PROXY for hosts to reach directly, or add --no-proxy']);
+    expect(classifyError(Object.assign(new Error('Proxy response (407) !== 200 when HTTP Tunneling'), { code: 'UND_ERR_ABORTED' }))).toBe('connect');
+  });
+
+  it("the setup line says why the stage failed: a 200 that is not the API's JSON", () => {
+    const setup = {
+      name: 'now_playing', requests: 1, ok: 0, failed: 1, wallMs: 12, items: 0, errors: { ...emptyErrorCounts(), other: 1 }, statusCodes: { 200: 1 },
+      errorExamples: { other: [{ message: "200 but the body is not JSON (starts '<!DOCTYPE html>')", count: 1 }] },
+    };
+    expect(setupLine(makeReport([], { setup }))).toBe(
+      "stage 1 · now_playing: 1 request, 1 failed (other: 1 × 200 but the body is not JSON (starts '<!DOCTYPE html>') (something other than the API answered: check the base URL, a proxy or a captive portal)), 0 items in 0.012 s (run once, before the strategies)",
+    );
   });
 });

@@ -21,6 +21,13 @@ describe('undici deep import', () => {
     expect(mod.default).toBe(buildConnector);
   });
 
+  it('undici/lib/dispatcher/pool.js still exports the Pool class (transport.ts builds every pool)', async () => {
+    const mod = (await import('undici/lib/dispatcher/pool.js')) as { default: unknown };
+    expect(typeof mod.default, 'undici/lib/dispatcher/pool.js moved or changed its export').toBe('function');
+    const { Pool } = await import('undici');
+    expect(mod.default).toBe(Pool);
+  });
+
   it('package.json pins undici to the minor the deep import was checked against', () => {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> };
     const range = pkg.dependencies.undici ?? '';

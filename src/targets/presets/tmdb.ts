@@ -1,5 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { emptyErrorCounts } from '../../core/report.js';
+import { cleanServerText } from '../../core/sanitize.js';
+import type { ErrorClass } from '../../core/types.js';
 import { isRecord, pickFromBodies, serverText, shorten, type PlanInput, type Preset, type PresetPlan, type SetupStage } from '../preset.js';
 
 /** TMDB lists 20 movies a page. */
@@ -36,6 +38,30 @@ function parsePage(body: string | undefined): MovieListPage | null {
   }
 }
 
+/**
+ * Why a 2xx answer gave no movies, in words: "200 but the body is not JSON (starts '<!DOCTYPE
+ * html>…')": a captive portal, a proxy's error page or a wrong base URL, not the API.
+ */
+export function notAMovieList(status: number, body: string | undefined): string {
+  const text = (body ?? '').trim();
+  if (text === '') return `${status} but the body is empty, not a JSON movie list`;
+  let json = true;
+  try {
+    JSON.parse(text);
+  } catch {
+    json = false;
+  }
+  const start = shorten(cleanServerText(text).replace(/\s+/g, ' '), 40);
+  return json ? `${status} but the JSON has no movie list (results): '${start}'` : `${status} but the body is not JSON (starts '${start}')`;
+}
+
+function addExample(stage: SetupStage, error: ErrorClass, message: string): void {
+  const examples = ((stage.errorExamples ??= {})[error] ??= []);
+  const known = examples.find((e) => e.message === message);
+  if (known) known.count++;
+  else if (examples.length < 3) examples.push({ message, count: 1 });
+}
+
 /** Stage 1: as many now-playing pages as the count needs (page 1 first, to learn how many there are). */
 async function fetchNowPlaying(input: PlanInput, auth: ReturnType<typeof tmdbAuth>): Promise<{ ids: number[]; stage: SetupStage }> {
   const pagesWanted = Math.min(MAX_PAGES, Math.ceil(input.count / PAGE_SIZE));
@@ -51,7 +77,10 @@ async function fetchNowPlaying(input: PlanInput, auth: ReturnType<typeof tmdbAut
     if (parsed) stage.ok++;
     else {
       stage.failed++;
-      stage.errors[outcome.error ?? 'other']++;
+      const error = outcome.error ?? 'other';
+      stage.errors[error]++;
+      const message = outcome.error === null ? notAMovieList(outcome.status, outcome.body) : outcome.cause;
+      if (message !== undefined) addExample(stage, error, message);
     }
     return parsed;
   };
