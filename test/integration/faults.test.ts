@@ -129,10 +129,10 @@ describe('fixture server faults: --max-inflight', () => {
 });
 
 describe('fixture server: --capacity queues instead of refusing', () => {
-  /** 20 GETs at once, each on its own connection; the time until the last response ends. */
+  /** 20 GETs of small bodies at once, each on its own connection; the time until the last response ends. */
   async function burst(baseUrl: string): Promise<{ responses: Raw[]; makespanMs: number }> {
     const t0 = performance.now();
-    const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => rawGet(baseUrl, `/api/v2/pokemon/${i + 1}`)));
+    const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => rawGet(baseUrl, `/posts/${i + 1}`)));
     return { responses, makespanMs: performance.now() - t0 };
   }
   const inService = (responses: readonly Raw[]): number[] => responses.map((r) => Number(r.headers[IN_SERVICE_HEADER]));
