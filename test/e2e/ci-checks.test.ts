@@ -215,8 +215,9 @@ describe.concurrent('repeated runs with checks', SPAWN, () => {
     expect(result.code, context).toBe(0);
     const doc = parseJsonReport<Doc>(result);
     expect(doc.results.map(key)).toEqual(['bounded@1', 'bounded@2', 'bounded@4', 'bounded@8', 'bounded@16', 'bounded@32']);
-    // Above 10 in flight the server answers 503.
-    for (const r of doc.results.filter((x) => x.concurrency! > 10)) expect(r.failed, key(r)).toBeGreaterThan(0);
+    // Above 10 in flight the server answers 503: some limit above 10 met it (on a starved CPU a
+    // limit may never get more than 10 to the server at once, so not necessarily every one).
+    expect(doc.results.filter((x) => x.concurrency! > 10).some((r) => r.failed > 0), context).toBe(true);
     const rec = doc.recommendation;
     expect(rec, context).toBeDefined();
     expect(rec!.concurrency).toBeLessThanOrEqual(10);
