@@ -15,6 +15,28 @@ export class FixtureServerError extends Error {
   }
 }
 
+/** A worker that is stopping gets this long to close its server before it is terminated. */
+const STOP_GRACE_MS = 1_000;
+
+/**
+ * Asks the worker to close its server and waits for it to end. Terminating a worker while its
+ * HTTP parser is in the middle of a request (as a Ctrl-C can land) aborts the whole process
+ * inside Node ("ToLocalChecked Empty MaybeLocal"), so termination is only the fallback.
+ */
+function stopWorker(worker: Worker): Promise<void> {
+  return new Promise((resolve) => {
+    const fallback = setTimeout(() => void worker.terminate(), STOP_GRACE_MS);
+    fallback.unref();
+    worker.once('exit', () => {
+      clearTimeout(fallback);
+      resolve();
+    });
+    // Held until it ends: an unref'd worker would let the process exit before the run reports.
+    worker.ref();
+    worker.postMessage('stop');
+  });
+}
+
 /**
  * Starts the fixture server in a worker thread: its own event loop, so serving responses
  * never delays the strategies being measured on the main one.
@@ -35,9 +57,7 @@ export function startFixtureServer(options: ListenOptions): Promise<FixtureServe
       resolve({
         baseUrl: message.baseUrl,
         healthUrl: message.baseUrl + HEALTH_PATH,
-        stop: async () => {
-          await worker.terminate();
-        },
+        stop: () => stopWorker(worker),
       });
     });
   });

@@ -9,7 +9,8 @@ listenFixtureServer(workerData as ListenOptions).then(
   (running) => {
     port.postMessage({ type: 'listening', baseUrl: running.baseUrl });
     port.on('message', (message: unknown) => {
-      if (message === 'stop') void running.close().then(() => port.close());
+      // Once closed, the thread ends at once: a delayed response's timer must not keep it alive.
+      if (message === 'stop') void running.close().then(() => process.exit(0));
     });
   },
   (err: unknown) => {
