@@ -30,7 +30,7 @@ import { jsonplaceholderPreset } from '../../src/targets/presets/jsonplaceholder
 import { pokemonPreset } from '../../src/targets/presets/pokemon.js';
 import { tmdbPreset } from '../../src/targets/presets/tmdb.js';
 import { assertBuilt, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
-import { parseJsonReport } from '../helpers/expectations.js';
+import { expectCleanStderr, parseJsonReport } from '../helpers/expectations.js';
 import { BAD_JSON, closedPort, startTestServer, type TestServer } from '../helpers/test-server.js';
 
 /** The JSON document as the product types it (its shape is checked by the schema on parse). */
@@ -45,20 +45,6 @@ const ROUNDS = 2;
 /** The timeout of the cases that wait for it: short, since only its class and bounds are checked. */
 const SHORT_TIMEOUT_MS = 500;
 const MB20 = 20 * 1024 * 1024;
-
-/** Text that must never reach stderr. */
-const FORBIDDEN_ON_STDERR: Array<[string, RegExp]> = [
-  ['an unhandled rejection or error', /unhandled/i],
-  ['a warning from node', /Warning|\(node:\d+\)/],
-  ['a stack trace', /^\s+at\s.+(?::\d+:\d+\)?|<anonymous>\)?)$/m],
-  ['an internal error', /internal error|TypeError|RangeError|ReferenceError/],
-];
-
-function expectCleanStderr(result: RunResult): void {
-  for (const [what, pattern] of FORBIDDEN_ON_STDERR) {
-    expect(result.stderr, `stderr shows ${what}\n${describeRun(result)}`).not.toMatch(pattern);
-  }
-}
 
 interface Case {
   name: string;

@@ -9,15 +9,13 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Report, StrategyResult } from '../../src/core/report.js';
-import type { StrategyName } from '../../src/core/types.js';
+import type { Report } from '../../src/core/report.js';
 import { assertBuilt, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
-import { expectUsageError, parseJsonReport } from '../helpers/expectations.js';
+import { byStrategy, expectCleanStderr, expectUsageError, parseJsonReport } from '../helpers/expectations.js';
 import { runInProcess } from '../helpers/in-process.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 /** The JSON document as the product types it (its shape is checked by the schema on parse). */
-type Result = StrategyResult;
 type Doc = Report;
 
 let server: TestServer;
@@ -42,21 +40,6 @@ afterAll(async () => {
   }
   cleanupCli();
 });
-
-/** Text that must never reach stderr: node's warnings, unhandled rejections, stack traces. */
-function expectCleanStderr(result: RunResult): void {
-  const context = describeRun(result);
-  expect(result.stderr, context).not.toMatch(/unhandled/i);
-  expect(result.stderr, context).not.toMatch(/Warning|\(node:\d+\)/);
-  expect(result.stderr, context).not.toMatch(/^\s+at\s.+(?::\d+:\d+\)?|<anonymous>\)?)$/m);
-  expect(result.stderr, context).not.toMatch(/internal error/);
-}
-
-function byStrategy(doc: Doc, strategy: StrategyName): Result {
-  const r = doc.results.find((x) => x.strategy === strategy);
-  if (!r) throw new Error(`no ${strategy} result in ${JSON.stringify(doc.results.map((x) => x.strategy))}`);
-  return r;
-}
 
 // -----------------------------------------------------------------------------------------------
 

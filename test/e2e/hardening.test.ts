@@ -15,14 +15,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Report, StrategyResult } from '../../src/core/report.js';
+import type { Report } from '../../src/core/report.js';
 import { ERROR_CLASSES, type ErrorClass, type StrategyName } from '../../src/core/types.js';
 import { assertBuilt, BIN, cleanupCli, NODE_ARGS, describeRun, interruptOn, nthRequest, run, type InterruptTimes, type RunResult } from '../helpers/cli.js';
-import { parseJsonReport } from '../helpers/expectations.js';
+import { byStrategy, expectCleanStderr, parseJsonReport } from '../helpers/expectations.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 /** The JSON document as the product types it (its shape is checked by the schema on parse). */
-type Result = StrategyResult;
 type Doc = Report;
 
 const STRATEGIES: StrategyName[] = ['sequential', 'all', 'bounded'];
@@ -42,26 +41,11 @@ afterAll(async () => {
   cleanupCli();
 });
 
-/** Text that must never reach stderr: node's warnings, unhandled rejections, stack traces. */
-function expectCleanStderr(result: RunResult): void {
-  const context = describeRun(result);
-  expect(result.stderr, context).not.toMatch(/unhandled/i);
-  expect(result.stderr, context).not.toMatch(/Warning|\(node:\d+\)/);
-  expect(result.stderr, context).not.toMatch(/^\s+at\s.+(?::\d+:\d+\)?|<anonymous>\)?)$/m);
-  expect(result.stderr, context).not.toMatch(/internal error/);
-}
-
 function expectAccounting(doc: Doc): void {
   for (const r of doc.results) {
     expect(r.ok + r.failed, r.strategy).toBe(r.requests);
     expect(ERROR_CLASSES.reduce((s, k) => s + r.errors[k], 0), r.strategy).toBe(r.failed);
   }
-}
-
-function byStrategy(doc: Doc, strategy: StrategyName): Result {
-  const r = doc.results.find((x) => x.strategy === strategy);
-  if (!r) throw new Error(`no ${strategy} result in ${JSON.stringify(doc.results.map((x) => x.strategy))}`);
-  return r;
 }
 
 async function runJson(args: string[], killAfterMs = 60_000): Promise<{ result: RunResult; doc: Doc }> {

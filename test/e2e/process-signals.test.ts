@@ -20,7 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Report } from '../../src/core/report.js';
 import { assertBuilt, BIN, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
-import { expectUsageError, parseJsonReport } from '../helpers/expectations.js';
+import { expectCleanStderr, expectUsageError, parseJsonReport } from '../helpers/expectations.js';
 
 /** A loopback server: /ok answers at once, /hang never answers (until the server closes). */
 interface TestServer {
@@ -70,13 +70,6 @@ afterAll(async () => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
   cleanupCli();
 });
-
-/** No stack trace, no Node warning, no internal error on stderr. */
-function expectCleanStderr(result: RunResult): void {
-  const context = describeRun(result);
-  expect(result.stderr, context).not.toMatch(/^\s+at\s/m);
-  expect(result.stderr, context).not.toMatch(/internal error|Unhandled|\(node:\d+\)|EPIPE/);
-}
 
 /** `n` URLs of the /ok route, tagged so that this test's requests can be counted apart. */
 const okUrls = (tag: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${server.url}/ok?tag=${tag}&i=${i}`);
