@@ -51,9 +51,6 @@ export function failureHints(report: Report, context: HintContext): string[] {
   if (countStatus(report, 401) > 0) {
     hints.push(`hint: ${context.unauthorizedHint ?? "the server answered 401 Unauthorized: it wants credentials (add -H 'Authorization: Bearer …')"}`);
   }
-  if (countStatus(report, 429) > 0) {
-    hints.push('hint: the server answered 429 Too Many Requests: lower the bounded limit (-c) or fetch fewer at once');
-  }
   if (countStatus(report, 503) > 0 && context.offline) {
     hints.push('hint: the fixture server answered 503 (over --max-inflight): compare with bounded at a limit below it');
   }
