@@ -58,7 +58,17 @@ function verdictLine(r: StrategyResult, results: readonly StrategyResult[]): str
  * inside ±10%) is "about the same"; an interval across 1 is "inconclusive".
  */
 export function verdictLines(results: readonly StrategyResult[]): string[] {
-  return results.filter((r) => r.strategy !== 'sequential').map((r) => verdictLine(r, results)).filter((l): l is string => l !== null);
+  return verdictNotes(results).map((n) => n.text);
+}
+
+/** The verdict sentences with the verdict each tells, for renderers that mark them (colour). */
+export function verdictNotes(results: readonly StrategyResult[]): Array<{ text: string; verdict: StrategyResult['verdict'] }> {
+  const notes: Array<{ text: string; verdict: StrategyResult['verdict'] }> = [];
+  for (const r of results) {
+    const text = r.strategy === 'sequential' ? null : verdictLine(r, results);
+    if (text !== null) notes.push({ text, verdict: r.verdict });
+  }
+  return notes;
 }
 
 /** "1 run: indicative; --runs 5 for an interval", once, when verdicts rest on fewer runs than an interval needs. */

@@ -5,7 +5,7 @@ import type { ExportContext } from './exporters.js';
 import { formatMs, formatSeconds, strategyLabel, withoutRowRules } from './format.js';
 import { renderWaterfall } from './waterfall.js';
 import { humanTable, type Tone } from './table-model.js';
-import { baselineChange, baselineWarningLines, failureCauseLines, indicativeLine, interruptedLine, recommendationNotes, setupLine, untoldFailureLines, verdictLines } from './prose.js';
+import { baselineChange, baselineWarningLines, failureCauseLines, indicativeLine, interruptedLine, recommendationNotes, setupLine, untoldFailureLines, verdictNotes } from './prose.js';
 
 /** The waterfall's width when stdout is no terminal (--waterfall into a pipe). */
 const DEFAULT_COLUMNS = 80;
@@ -72,9 +72,9 @@ export function renderTable(report: Report, view: TableView): string {
     if (picture) lines.push('', picture, '');
   }
   if (report.results.length > 0) lines.push(withoutRowRules(table.toString()));
-  const verdicts = verdictLines(report.results);
-  const paintVerdict = (v: string): string => (v.includes(': not faster,') ? chalk.red(v) : v.includes('inconclusive') ? chalk.yellow(v) : chalk.cyan(v));
-  for (const v of verdicts) lines.push(paintVerdict(v));
+  for (const { text, verdict } of verdictNotes(report.results)) {
+    lines.push(verdict === 'more-failures' ? chalk.red(text) : verdict === 'inconclusive' ? chalk.yellow(text) : chalk.cyan(text));
+  }
   const indicative = indicativeLine(report);
   if (indicative) lines.push(chalk.dim(indicative));
   for (const l of untoldFailureLines(report.results)) lines.push(chalk.red(l));
