@@ -1,13 +1,12 @@
 /**
- * A request that fails, or a task that rejects, stops no other request: for each strategy,
- * exact counts and exact virtual times (a failure neither cancels nor delays the others).
+ * A task that fails, rejects or throws stops no other task: for each strategy, exact counts and
+ * exact virtual times (a failure neither cancels nor delays the others). The same through
+ * runStrategy, with the failures counted, is in strategies.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { runStrategy, type StrategyClient, type StrategySpec } from '../../src/core/benchmark.js';
+import type { StrategySpec } from '../../src/core/benchmark.js';
 import { runSchedule, type Task } from '../../src/core/strategies.js';
-import type { RequestOutcome } from '../../src/core/types.js';
 import { FakeClock } from '../helpers/fake-clock.js';
-import { summarizeRun } from '../helpers/single-run.js';
 
 const DURATIONS = [10, 20, 10, 30, 10, 20] as const;
 const N = DURATIONS.length;
@@ -92,36 +91,5 @@ describe.each(CASES)('$spec.strategy: a failure stops no other request', ({ spec
     const result = await clock.runAll(runSchedule(spec.strategy, N, task, { concurrency: spec.concurrency ?? N }));
     expect(result.started).toBe(6);
     expect(started).toEqual([0, 1, 2, 3, 4, 5]);
-  });
-
-  it('runStrategy: a rejecting request and a failed request are two failures at their own index; the other four succeed', async () => {
-    const clock = new FakeClock();
-    const calls: number[] = [];
-    const request = async (index: number): Promise<RequestOutcome> => {
-      calls.push(index);
-      await clock.sleep(duration(index));
-      if (index === REJECTS) throw new Error('request function rejected');
-      if (index === FAILS) return { status: 503, bytes: 9, ttfbMs: 2, error: 'http5xx' };
-      return { status: 200, bytes: 100 + index, ttfbMs: 1, error: null };
-    };
-    const client: StrategyClient = { request, close: async () => undefined };
-    let done = 0;
-    const run = await clock.runAll(runStrategy(spec, N, client, clock.now, { onRequestDone: () => void done++ }));
-    expect(calls).toEqual([0, 1, 2, 3, 4, 5]);
-    expect(done).toBe(6);
-    expect(run.partial).toBe(false);
-    expect(run.maxInFlight).toBe(peak);
-    expect(run.wallMs).toBe(wallMs);
-    expect(Array.from(run.samples.startMs)).toEqual(starts);
-    expect(Array.from(run.samples.endMs)).toEqual(ends);
-    expect(Array.from({ length: N }, (_, i) => run.samples.error(i))).toEqual([null, 'other', null, 'http5xx', null, null]);
-    expect(Array.from(run.samples.status)).toEqual([200, 0, 200, 503, 200, 200]);
-    const result = summarizeRun(run, null);
-    expect(result.requests).toBe(6);
-    expect(result.ok).toBe(4);
-    expect(result.failed).toBe(2);
-    expect(result.errors.other).toBe(1);
-    expect(result.errors.http5xx).toBe(1);
-    expect(result.bytes).toBe(100 + 102 + 9 + 104 + 105);
   });
 });
