@@ -56,3 +56,14 @@ export function formatSpeedupSpread(r: StrategyResult): string {
 export function sampleEndMs(sample: RequestSample, result: StrategyResult): number {
   return sample.endMs ?? Math.max(result.wallMs, sample.startMs);
 }
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "Sat 21 Nov 2026, 22:00 UTC" from an ISO time; the text as given when it is no date. */
+export function humanDate(iso: string): string {
+  const d = new Date(iso);
+  if (iso === '' || Number.isNaN(d.getTime())) return iso;
+  const two = (x: number): string => String(x).padStart(2, '0');
+  return `${DAYS[d.getUTCDay()]!} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]!} ${d.getUTCFullYear()}, ${two(d.getUTCHours())}:${two(d.getUTCMinutes())} UTC`;
+}
