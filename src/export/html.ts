@@ -284,16 +284,21 @@ function table(head: string[], rows: string[][], numeric: (column: number) => bo
   return `<div class="scroll" role="region" aria-label="${escapeHtml(label)}" tabindex="0"><table${className ? ` class="${className}"` : ''}><thead><tr>${cells(head, 'th')}</tr></thead><tbody>${rows.map((r) => `<tr>${cells(r, 'td')}</tr>`).join('')}</tbody></table></div>`;
 }
 
+/** Escaped text in which an option (-c, --threshold) never breaks across lines: "-" over "-report" would misread. */
+function optionsWhole(text: string): string {
+  return escapeHtml(text).replace(/(^|[ (])(--?[A-Za-z][^ ,;)]*)/g, '$1<span class="nw">$2</span>');
+}
+
 /** The answer first: the fastest strategy like for like, the limit to use, the checks, the failures. */
 function bannerSection(report: Report): string {
   const banner = verdictBanner(report);
   const items = banner.items.map((item) => {
     const value = `<strong class="${item.tone}">${escapeHtml(item.value)}</strong>`;
-    const detail = item.detail === undefined ? '' : `<span class="detail">${escapeHtml(item.detail)}</span>`;
+    const detail = item.detail === undefined ? '' : `<span class="detail">${optionsWhole(item.detail)}</span>`;
     return `<dt>${escapeHtml(item.label)}</dt><dd>${value}${detail}</dd>`;
   });
-  const command = report.config.command === undefined ? '' : `<p class="label">Run it again</p><pre class="command"><code>${escapeHtml(report.config.command)}</code></pre>`;
-  return `<section id="verdict" class="banner ${banner.state}" aria-label="verdict"><dl>${items.join('')}</dl>${command}</section>`;
+  const command = report.config.command === undefined ? '' : `<p class="label">Run it again</p><pre class="command"><code>${optionsWhole(report.config.command)}</code></pre>`;
+  return `<section id="verdict" class="banner banner-${banner.state}" aria-label="verdict"><dl>${items.join('')}</dl>${command}</section>`;
 }
 
 function summarySection(report: Report): string {
@@ -390,12 +395,12 @@ body{margin:0 auto;max-width:1040px;padding:24px 20px 48px;font:15px/1.45 system
 h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;margin:32px 0 8px;padding-top:8px;border-top:1px solid var(--line)}h3{font-size:16px;margin:18px 0 6px}
 p{margin:6px 0}.note,.sub{color:var(--muted)}code{font:13px ui-monospace,"DejaVu Sans Mono",monospace}
 .banner{margin:16px 0 8px;padding:12px 16px;border-left:6px solid var(--muted);background:var(--panel);border-radius:6px}
-.banner.pass{border-left-color:var(--good)}.banner.fail{border-left-color:var(--bad)}.banner.warn{border-left-color:var(--warn)}
+.banner-pass{border-left-color:var(--good)}.banner-fail{border-left-color:var(--bad)}.banner-warn{border-left-color:var(--warn)}
 .banner dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:8px 16px;margin:0}
 .banner dt{color:var(--muted);font-size:14px;padding-top:1px}.banner dd{margin:0;min-width:0}
 .banner strong{font-weight:650}.banner .detail{display:block;color:var(--muted);font-size:14px}
 p.label{margin:12px 0 2px;color:var(--muted);font-size:14px}
-pre.command{margin:0;padding:8px 10px;background:var(--bg);border:1px solid var(--line);border-radius:4px;white-space:pre-wrap;overflow-wrap:anywhere}
+.nw{white-space:nowrap}pre.command{margin:0;padding:8px 10px;background:var(--bg);border:1px solid var(--line);border-radius:4px;white-space:pre-wrap;overflow-wrap:anywhere}
 .scroll{overflow-x:auto;max-width:100%;background:linear-gradient(to right,var(--bg) 30%,transparent) left/32px 100% no-repeat local,linear-gradient(to left,var(--bg) 30%,transparent) right/32px 100% no-repeat local,radial-gradient(farthest-side at 0 50%,rgba(0,0,0,.25),transparent) left/10px 100% no-repeat scroll,radial-gradient(farthest-side at 100% 50%,rgba(0,0,0,.25),transparent) right/10px 100% no-repeat scroll}
 table{border-collapse:collapse;margin:8px 0;font-size:14px;width:100%}th,td{padding:5px 8px;border-bottom:1px solid var(--line);text-align:left;white-space:nowrap}
 th{background:var(--panel)}.num{text-align:right;font-variant-numeric:tabular-nums}
@@ -410,7 +415,7 @@ text.label,text.value,text.ref,text.marker{paint-order:stroke;stroke:var(--panel
 .bar{stroke-width:1px}.bar.ok,.bin{fill:var(--ok)}.bar.ok{stroke:var(--ok)}.bar.failed{fill:var(--bad);stroke:var(--bad)}.bar.cut{fill:var(--warn);stroke:var(--warn)}.bar:hover,.bin:hover{opacity:.75}
 .bin{stroke:var(--panel);stroke-width:1px}
 .marker{stroke:var(--accent);stroke-width:1.5;stroke-dasharray:4 3}text.marker{fill:var(--accent);font:11px system-ui,"DejaVu Sans",sans-serif}
-.curve{stroke:var(--ok);stroke-width:2.5;stroke-linecap:round}.point{fill:var(--ok)}.point.recommended{fill:var(--good);stroke:var(--bg);stroke-width:2}.point.failed{fill:var(--bad)}
+.curve{stroke:var(--ok);stroke-width:2.5;stroke-linecap:round}.point{fill:var(--ok)}.point.recommended{fill:var(--good);stroke:var(--bg);stroke-width:2}.point.failed{fill:var(--bad)}.point.recommended.failed{fill:var(--good);stroke:var(--bad)}
 line.ref{stroke:var(--muted);stroke-dasharray:6 4}
 .strip{stroke:var(--line);stroke-width:1}.median{stroke:var(--fg);stroke-width:2}.run{fill:var(--ok);fill-opacity:.7}.run.failed{fill:var(--bad)}
 .bad{color:var(--bad);font-weight:600}.good{color:var(--good);font-weight:600}.warn{color:var(--warn);font-weight:600}

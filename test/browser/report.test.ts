@@ -110,14 +110,16 @@ async function unfold(p: Page): Promise<void> {
   while ((await folded.count()) > 0) await folded.first().click();
 }
 
-/** The em size in CSS px of every SVG text that is drawn (the narrow screen hides some labels). */
-function svgTextSizes(p: Page): Promise<Array<{ text: string; px: number }>> {
-  return p.$$eval('svg text', (texts) =>
-    texts
-      .filter((t) => t.getBoundingClientRect().width > 0)
-      .map((t) => ({ text: t.textContent ?? '', px: parseFloat(getComputedStyle(t).fontSize) * ((t as SVGGraphicsElement).getScreenCTM()?.d ?? 1) })),
-  );
-}
+/*
+ * Code run in the page, as text: the type check knows Node's globals, not the browser's.
+ * SVG_TEXT_SIZES: the em size in CSS px of every SVG text that is drawn (font size times the
+ * element's scale on screen; the narrow screen hides some labels). WIDTHS: how wide the page and
+ * the summary table are laid out.
+ */
+const SVG_TEXT_SIZES = `[...document.querySelectorAll('svg text')]
+  .filter((t) => t.getBoundingClientRect().width > 0)
+  .map((t) => ({ text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * (t.getScreenCTM()?.d ?? 1) }))`;
+const WIDTHS = `({ page: document.documentElement.scrollWidth, table: document.querySelector('table.summary').scrollWidth })`;
 
 afterAll(async () => {
   await context?.close();
@@ -164,7 +166,7 @@ describe.runIf(RUN_BROWSER)('the HTML report in Chromium', () => {
 
   test('never scrolls sideways, at 360 px as at 1280 px: wide tables scroll in their own box', async () => {
     for (const [p, viewport] of [[narrow, NARROW], [page, WIDE]] as const) {
-      const widths = await p.evaluate(() => ({ page: document.documentElement.scrollWidth, table: document.querySelector('table.summary')!.scrollWidth }));
+      const widths = (await p.evaluate(WIDTHS)) as { page: number; table: number };
       expect(widths.page).toBeLessThanOrEqual(viewport.width);
       if (p === narrow) expect(widths.table).toBeGreaterThan(viewport.width); // the table is wider, and scrolls in its box
     }
@@ -173,7 +175,7 @@ describe.runIf(RUN_BROWSER)('the HTML report in Chromium', () => {
   test('keeps every SVG text at least 10 px tall, at 360 px as at 1280 px', async () => {
     for (const p of [narrow, page]) {
       await unfold(p);
-      const sizes = await svgTextSizes(p);
+      const sizes = (await p.evaluate(SVG_TEXT_SIZES)) as Array<{ text: string; px: number }>;
       expect(sizes.length).toBeGreaterThan(50);
       expect(sizes.filter((s) => s.px < 10)).toEqual([]);
     }

@@ -141,13 +141,13 @@ describe('renderHtml', () => {
     const all = results(20).map((r) => (r.strategy === 'sequential' ? r : { ...r, verdict: 'faster' as const }));
     const command = "async-bench pokemon --offline -n 20 -H 'Authorization: ***' --seed 42";
     const page = renderHtml(makeReport(all, { thresholds: [{ expr: 'speedup>=3', strategy: 'all', actual: 10, pass: true }] }, { command }), CONTEXT);
-    const banner = /<section id="verdict" class="banner (\w+)"[\s\S]*?<\/section>/.exec(page)!;
+    const banner = /<section id="verdict" class="banner banner-(\w+)"[\s\S]*?<\/section>/.exec(page)!;
     expect(banner[1]).toBe('warn'); // bounded's failed request
     expect(banner[0]).toContain('<dt>Fastest like for like</dt><dd><strong class="good">all: 10.00x faster than sequential (');
-    expect(banner[0]).toContain('<dt>Recommended limit</dt><dd><strong class="plain">not measured</strong><span class="detail">one limit ran (C=5); a sweep such as -c 2,5,10,20 finds the best</span></dd>');
+    expect(banner[0]).toContain('<dt>Recommended limit</dt><dd><strong class="plain">not measured</strong><span class="detail">one limit ran (C=5); a sweep such as <span class="nw">-c</span> 2,5,10,20 finds the best</span></dd>');
     expect(banner[0]).toContain('<dt>Checks</dt><dd><strong class="good">PASS</strong><span class="detail">1 check passed</span></dd>');
     expect(banner[0]).toContain('<dt>Failures</dt><dd><strong class="bad">1 of 60 requests failed</strong>');
-    expect(banner[0]).toContain('<pre class="command"><code>async-bench pokemon --offline -n 20 -H &#39;Authorization: ***&#39; --seed 42</code></pre>');
+    expect(banner[0]).toContain('<pre class="command"><code>async-bench pokemon <span class="nw">--offline</span> <span class="nw">-n</span> 20 <span class="nw">-H</span> &#39;Authorization: ***&#39; <span class="nw">--seed</span> 42</code></pre>');
     const at = (marker: string): number => page.indexOf(marker);
     expect(at('id="verdict"')).toBeGreaterThan(at('<body>'));
     expect(at('id="verdict"')).toBeLessThan(at('<table class="summary">'));
