@@ -257,6 +257,8 @@ function fastestItem(results: readonly StrategyResult[]): BannerItem {
     const why = sequential.partial ? 'sequential was cut off before it finished' : 'no result could be compared with sequential';
     return { label, value: 'no verdict', detail: why, tone: 'warn' };
   }
+  // Nothing ok on one side: no timing compares, and the sentence says why.
+  if (sequential.ok === 0 || told.every((t) => t.r.ok === 0)) return { label, value: 'no verdict', detail: told[0]!.line, tone: 'warn' };
   // None was faster: the quickest one's sentence says what it was instead.
   const quickest = told.reduce((a, b) => (b.r.wallMs < a.r.wallMs ? b : a));
   return { label, value: 'none beat sequential', detail: quickest.line, tone: verdictTone(quickest.r.verdict) };

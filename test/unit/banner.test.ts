@@ -89,6 +89,14 @@ describe('verdictBanner', () => {
     expect(verdictBanner(makeReport([bounded, slower])).items[0]!.detail).toBe('the quickest; sequential did not run, so there is no speedup');
   });
 
+  it('no verdict when every request failed on one side', () => {
+    const sequential = failing({ strategy: 'sequential', ok: 0 }, 10);
+    const all = failing({ strategy: 'all', concurrency: null, wallMs: 100, ok: 0, speedup: 10, verdict: 'inconclusive' }, 10);
+    expect(verdictBanner(makeReport([sequential, all])).items[0]).toEqual({
+      label: 'Fastest like for like', value: 'no verdict', detail: 'all: no comparison, every request failed (10 failed: 10 timeout)', tone: 'warn',
+    });
+  });
+
   it('sequential alone, nothing run, an interrupted run', () => {
     const { sequential } = plainRun();
     expect(verdictBanner(makeReport([sequential])).items[0]).toEqual({ label: 'Fastest like for like', value: 'sequential alone: 2.483 s', detail: 'no concurrent strategy ran to compare with', tone: 'plain' });
