@@ -1,9 +1,10 @@
 /**
- * The bins of the latency histograms, fitted to the data: about two per square root of the
- * values (at least 10 from 30 values on, at most 30), each a round number of milliseconds wide,
- * spanning the values' own range rather than starting at zero. The strategies share one axis
- * when their ranges are alike (the shared bins are at most twice as many as any one needs on
- * its own); when one lies far from another, each gets its own axis rather than a few thin bars.
+ * The bins of the latency histograms, fitted to each strategy's data: about two per square root
+ * of its values (at least 10 from 30 values on, at most 30), each a round number of milliseconds
+ * wide, spanning the values' own range rather than starting at zero. The histograms share one
+ * time axis, so that where each strategy's latencies lie compares at a glance, unless one
+ * strategy's range is so narrow against all of them together that its bars would be slivers:
+ * then each gets its own axis.
  */
 import { maxOf, minOf } from '../core/stats.js';
 
@@ -18,8 +19,8 @@ export interface Bins {
 export const MANY_VALUES = 30;
 export const MIN_BINS_FOR_MANY = 10;
 const MAX_TARGET_BINS = 30;
-/** A shared axis is kept while it needs at most this many times the bins of the widest list on its own. */
-const MAX_SHARED_STRETCH = 2;
+/** A shared axis holds while every list's range is at least this share of the axis. */
+const MIN_SHARE_OF_AXIS = 1 / 8;
 /** The finest bin: a microsecond. */
 const FINEST = 0.001;
 
@@ -39,48 +40,37 @@ export function niceFloor(x: number): number {
   return step * power;
 }
 
-/** Bins of `width` from a multiple of it, enough to hold lo..hi. */
-function binsOver(lo: number, hi: number, width: number): Bins {
-  const start = Math.floor(lo / width) * width;
-  return { start, width, count: Math.max(1, Math.floor((hi - start) / width + 1e-9) + 1) };
-}
-
 /** Which bin a value falls in (values outside the bins are held by the first or last). */
 export function binIndex(bins: Bins, value: number): number {
   return Math.max(0, Math.min(bins.count - 1, Math.floor((value - bins.start) / bins.width + 1e-9)));
 }
 
-interface Span {
-  lo: number;
-  hi: number;
-  /** Widest round bin that still gives the list its target count; null when every value is the same. */
-  width: number | null;
-}
+/** Where the bins end. */
+export const binsEnd = (bins: Bins): number => bins.start + bins.count * bins.width;
 
-function spanOf(values: readonly number[]): Span | null {
+/** Round bins for one list: the widest that still gives it its target count, from a multiple of the width. */
+function binsOf(values: readonly number[]): Bins | null {
   if (values.length === 0) return null;
   const lo = minOf(values);
   const hi = maxOf(values);
-  return { lo, hi, width: hi > lo ? niceFloor((hi - lo) / targetBins(values.length)) : null };
+  // Every value the same: one bar, a round width around it.
+  const width = hi > lo ? niceFloor((hi - lo) / targetBins(values.length)) : niceFloor(Math.max(lo, 1) / 10);
+  const start = Math.floor(lo / width) * width;
+  return { start, width, count: Math.max(1, Math.floor((hi - start) / width + 1e-9) + 1) };
 }
 
 /**
- * The bins of each list of latencies (null for an empty one). `shared` says whether they are the
- * same bins for all, on one axis: then each list still has at least its target number of bins
- * across its own range.
+ * The bins of each list of latencies (null for an empty one), and the time axis they share,
+ * or null when each needs its own (from its bins' start to their end).
  */
-export function histogramBins(lists: ReadonlyArray<readonly number[]>): { shared: boolean; bins: Array<Bins | null> } {
-  const spans = lists.map(spanOf);
-  const present = spans.filter((s): s is Span => s !== null);
-  if (present.length === 0) return { shared: true, bins: spans.map(() => null) };
-  const widths = present.map((s) => s.width).filter((w): w is number => w !== null);
-  const lo = minOf(present.map((s) => s.lo));
-  const hi = maxOf(present.map((s) => s.hi));
-  // Every value the same everywhere: one bar, a round width around it.
-  const width = widths.length > 0 ? minOf(widths) : niceFloor(Math.max(lo, 1) / 10);
-  const shared = binsOver(lo, hi, width);
-  const own = spans.map((s) => (s === null ? null : binsOver(s.lo, s.hi, s.width ?? niceFloor(Math.max(s.lo, 1) / 10))));
-  const widest = maxOf(own.map((b) => b?.count ?? 0));
-  if (shared.count <= MAX_SHARED_STRETCH * widest) return { shared: true, bins: spans.map((s) => (s === null ? null : shared)) };
-  return { shared: false, bins: own };
+export function histogramBins(lists: ReadonlyArray<readonly number[]>): { axis: { from: number; to: number } | null; bins: Array<Bins | null> } {
+  const bins = lists.map(binsOf);
+  const present = bins.filter((b): b is Bins => b !== null);
+  if (present.length === 0) return { axis: null, bins };
+  const from = minOf(present.map((b) => b.start));
+  const to = maxOf(present.map(binsEnd));
+  // A list of one value (one bar) has no range of its own to squeeze.
+  const ranged = present.filter((b) => b.count > 1);
+  const narrowest = ranged.length === 0 ? Infinity : minOf(ranged.map((b) => binsEnd(b) - b.start));
+  return { axis: narrowest >= MIN_SHARE_OF_AXIS * (to - from) ? { from, to } : null, bins };
 }

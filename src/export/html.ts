@@ -16,7 +16,7 @@ import { resultKey } from '../core/result-label.js';
 import { maxOf } from '../core/stats.js';
 import type { ExportContext } from './exporters.js';
 import { formatBytes, formatMs, formatRate, formatSeconds, humanDate, sampleEndMs, strategyLabel } from './format.js';
-import { binIndex, histogramBins } from './histogram-bins.js';
+import { binIndex, binsEnd, histogramBins } from './histogram-bins.js';
 import {
   baselineWarningLines,
   failureCauseLines,
@@ -161,14 +161,16 @@ function histogramSection(report: Report): string {
   const results = sampled(report.results);
   if (results.length === 0) return '';
   const values = results.map(latencies);
-  const { shared, bins } = histogramBins(values);
+  const { axis, bins } = histogramBins(values);
   const counts = values.map((list, i) => {
     const b = bins[i];
     const c = new Array<number>(b?.count ?? 0).fill(0);
     if (b) for (const v of list) c[binIndex(b, v)]!++;
     return c;
   });
-  // One count scale too when the axis is shared: heights then compare across strategies.
+  const widths = new Set(bins.filter((b) => b !== null).map((b) => b.width));
+  // One count scale too when the bars are alike: heights then compare across strategies.
+  const alike = axis !== null && widths.size === 1;
   const globalPeak = Math.max(1, maxOf(counts.flat()));
   const height = 120;
   const top = 14;
@@ -176,35 +178,38 @@ function histogramSection(report: Report): string {
     const b = bins[i];
     const label = strategyLabel(r.strategy, r.concurrency);
     const lat = r.latencyMs;
-    const facts = `p50 ${escapeHtml(formatMs(lat.p50))} · p95 ${escapeHtml(formatMs(lat.p95))} · max ${escapeHtml(formatMs(lat.max))}${shared || !b ? '' : ` · bars of ${escapeHtml(formatMs(b.width))}`}`;
+    const facts = `p50 ${escapeHtml(formatMs(lat.p50))} · p95 ${escapeHtml(formatMs(lat.p95))} · max ${escapeHtml(formatMs(lat.max))}${alike || !b ? '' : ` · bars of ${escapeHtml(formatMs(b.width))}`}`;
     const caption = `<figcaption><strong>${escapeHtml(label)}</strong> · ${facts}</figcaption>`;
     if (!b) return `<figure>${caption}<p class="note">No request completed.</p></figure>`;
-    const peak = shared ? globalPeak : Math.max(1, maxOf(counts[i]!));
-    const end = b.start + b.count * b.width;
-    const parts = [timeAxis(b.start, end, top, height, false)];
+    const peak = alike ? globalPeak : Math.max(1, maxOf(counts[i]!));
+    const from = axis?.from ?? b.start;
+    const span = (axis?.to ?? binsEnd(b)) - from;
+    const at = (ms: number): number => (ms - from) / span;
+    const parts = [timeAxis(from, from + span, top, height, false)];
     counts[i]!.forEach((count, k) => {
       if (count === 0) return;
       const h = (count / peak) * height;
-      const from = b.start + k * b.width;
-      parts.push(`<rect class="bin" x="${pct(k / b.count)}" y="${n(top + height - h)}" width="${pct(1 / b.count)}" height="${n(h)}"><title>${count} request${count === 1 ? '' : 's'} of ${formatMs(from)}–${formatMs(from + b.width)}</title></rect>`);
+      const start = b.start + k * b.width;
+      parts.push(`<rect class="bin" x="${pct(at(start))}" y="${n(top + height - h)}" width="${pct(b.width / span)}" height="${n(h)}"><title>${count} request${count === 1 ? '' : 's'} of ${formatMs(start)}–${formatMs(start + b.width)}</title></rect>`);
     });
     // p50's label to the left of its line, p95's to the right: close together, they still read.
     for (const [name, value, side] of [['p50', lat.p50, -1], ['p95', lat.p95, 1]] as const) {
       // Over all runs, while the bars are the median run's: a marker may fall outside them.
-      const at = Math.max(0, Math.min(1, (value - b.start) / (end - b.start)));
-      const anchor = side < 0 ? (at < 0.1 ? 'start' : 'end') : at > 0.9 ? 'end' : 'start';
+      const x = Math.max(0, Math.min(1, at(value)));
+      const anchor = side < 0 ? (x < 0.1 ? 'start' : 'end') : x > 0.9 ? 'end' : 'start';
       const dx = anchor === 'end' ? -4 : 4;
-      parts.push(`<line class="marker" x1="${pct(at)}" x2="${pct(at)}" y1="${top}" y2="${top + height}"/><text class="marker" x="${pct(at)}" dx="${dx}" y="${top - 3}" text-anchor="${anchor}">${name}</text>`);
+      parts.push(`<line class="marker" x1="${pct(x)}" x2="${pct(x)}" y1="${top}" y2="${top + height}"/><text class="marker" x="${pct(x)}" dx="${dx}" y="${top - 3}" text-anchor="${anchor}">${name}</text>`);
     }
     parts.push(`<line class="baseline" x1="0" x2="100%" y1="${top + height}" y2="${top + height}"/>`);
     parts.push(`<text class="tick" x="-6" y="${top + 8}" text-anchor="end">${peak}</text><text class="tick" x="-6" y="${top + height}" text-anchor="end">0</text>`);
     return `<figure>${caption}${chart('histogram', top + height + AXIS, `latency histogram of ${label}`, parts.join(''), ` data-result="${escapeHtml(resultKey(r))}"`)}</figure>`;
   });
   const runs = report.config.runs > 1 ? ' Bars count the median run\u2019s requests; the p50 and p95 lines are over all runs.' : '';
-  const width = bins.find((b) => b !== null)?.width ?? 1;
-  const scale = shared
-    ? `Requests per ${escapeHtml(formatMs(width))} of latency, on one axis and one scale for every strategy`
-    : 'Requests per bar of latency, each strategy on its own axis (their latencies lie too far apart to share one)';
+  const scale = alike
+    ? `Requests per ${escapeHtml(formatMs([...widths][0]!))} of latency, on one axis and one scale for every strategy`
+    : axis !== null
+      ? 'Requests per bar of latency, on one time axis for every strategy; each strategy\u2019s bars are as wide as its own data asks (in its caption)'
+      : 'Requests per bar of latency, each strategy on its own axis (one\u2019s latencies lie in too narrow a range to share one)';
   return `<section id="latency"><h2>Latency distribution</h2>
 <p>${scale} (sent to last byte; time waiting for a slot is not latency).${runs}</p>
 ${figures.join('\n')}</section>`;

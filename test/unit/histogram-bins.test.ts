@@ -20,32 +20,36 @@ describe('targetBins and niceFloor', () => {
 });
 
 describe('histogramBins', () => {
-  it('20 requests of 40-160 ms: bins of 10 ms from 40, on one axis', () => {
+  it('20 requests of 40-160 ms: bins of 10 ms from 40', () => {
     // 120 ms / 9 bins = 13.3, rounded down to 10.
-    expect(histogramBins([spread(20, 40, 160)])).toEqual({ shared: true, bins: [{ start: 40, width: 10, count: 13 }] });
+    expect(histogramBins([spread(20, 40, 160)])).toEqual({ axis: { from: 40, to: 170 }, bins: [{ start: 40, width: 10, count: 13 }] });
   });
 
   it('starts at the data, not at zero, on a multiple of the width', () => {
     // 100 values of 803-897 ms: 20 bins asked, 94 / 20 = 4.7 rounded down to 2.
-    expect(histogramBins([spread(100, 803, 897)])).toEqual({ shared: true, bins: [{ start: 802, width: 2, count: 48 }] });
-    expect(histogramBins([spread(30, 803, 897)])).toEqual({ shared: true, bins: [{ start: 800, width: 5, count: 20 }] });
+    expect(histogramBins([spread(100, 803, 897)]).bins).toEqual([{ start: 802, width: 2, count: 48 }]);
+    expect(histogramBins([spread(30, 803, 897)]).bins).toEqual([{ start: 800, width: 5, count: 20 }]);
   });
 
-  it('shares one axis when the ranges are alike, and the finest width', () => {
-    const { shared, bins } = histogramBins([spread(20, 40, 160), spread(20, 45, 170), []]);
-    expect(shared).toBe(true);
-    expect(bins).toEqual([{ start: 40, width: 10, count: 14 }, { start: 40, width: 10, count: 14 }, null]);
+  it('fits each list\'s bins to its own data, on one axis over them all', () => {
+    // all's requests ran together: a narrow range, narrow bars, on sequential's axis.
+    const { axis, bins } = histogramBins([spread(20, 40, 160), spread(20, 62, 84), []]);
+    expect(axis).toEqual({ from: 40, to: 170 });
+    expect(bins).toEqual([{ start: 40, width: 10, count: 13 }, { start: 62, width: 2, count: 12 }, null]);
+    // Far apart is still one axis: where each lies is the point.
+    expect(histogramBins([spread(20, 40, 160), spread(20, 500, 640)]).axis).toEqual({ from: 40, to: 650 });
   });
 
-  it('gives each its own axis when one lies far from another', () => {
-    const { shared, bins } = histogramBins([spread(20, 40, 160), spread(20, 500, 640)]);
-    expect(shared).toBe(false);
-    expect(bins).toEqual([{ start: 40, width: 10, count: 13 }, { start: 500, width: 10, count: 15 }]);
+  it('gives each its own axis when one range is a sliver of the whole', () => {
+    const { axis, bins } = histogramBins([spread(20, 40, 1000), spread(20, 100, 110)]);
+    expect(axis).toBeNull();
+    expect(bins).toEqual([{ start: 0, width: 100, count: 11 }, { start: 100, width: 1, count: 11 }]);
   });
 
-  it('one bar when every value is the same; nothing for no values', () => {
-    expect(histogramBins([[120, 120, 120]])).toEqual({ shared: true, bins: [{ start: 120, width: 10, count: 1 }] });
-    expect(histogramBins([[]])).toEqual({ shared: true, bins: [null] });
+  it('one bar when every value is the same (it squeezes no axis); nothing for no values', () => {
+    expect(histogramBins([[120, 120, 120]])).toEqual({ axis: { from: 120, to: 130 }, bins: [{ start: 120, width: 10, count: 1 }] });
+    expect(histogramBins([spread(20, 40, 1000), [500]]).axis).toEqual({ from: 0, to: 1100 });
+    expect(histogramBins([[]])).toEqual({ axis: null, bins: [null] });
   });
 
   it('property: every value falls in a bin; from 30 distinct values on, at least 10 bins span each list', () => {
