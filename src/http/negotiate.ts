@@ -3,6 +3,7 @@
  * connection (the pilot) and the others wait for its TLS handshake to say, by ALPN, what the
  * server speaks. HTTP/2: every request is a stream on that one connection. HTTP/1.1: the pool
  * opens a connection per request in flight, as without --http2, the pilot being the first.
+ * A pilot that cannot connect fails the requests waiting for it with its error.
  *
  * undici 7.30's own Pool with allowH2 cannot do this: a client that is still connecting counts
  * as busy, so a burst of requests opens a connection (and an HTTP/2 session) each before ALPN
@@ -81,16 +82,20 @@ export class NegotiatingPool extends Pool {
 
   /**
    * A connection attempt's outcome, before undici sees it: the version the pilot's handshake
-   * chose, or, after a failure, the next waiting request becomes the next pilot (the failed
-   * pilot's own request fails with the error). Returns what to do once undici has set the
-   * connection up: send the waiting requests.
+   * chose. Returns what to do once undici has dealt with it: send the waiting requests; or,
+   * when the connection failed, fail them with its error, as undici fails every request queued
+   * on a client whose connection failed (the Agent closes this pool then).
    */
   private onConnected(err: Error | null, socket: Socket | null): (() => void) | undefined {
     if (this.version !== null) return undefined;
     if (err || !socket) {
       this.pilot = null;
-      const next = this.held.shift();
-      return next ? () => this.dispatchNow(next) : undefined;
+      const held = this.held;
+      this.held = [];
+      const error = err ?? new Error('no connection');
+      return () => {
+        for (const { handler } of held) handler.onError?.(error);
+      };
     }
     this.version = (socket as Socket & { alpnProtocol?: string | false }).alpnProtocol === 'h2' ? 'h2' : 'h1';
     this.learned(this.version);

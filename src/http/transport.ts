@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { createSecureContext, rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import type { buildConnector as BuildConnector, Agent as UndiciAgent, Dispatcher, EnvHttpProxyAgent as UndiciEnvHttpProxyAgent, ProxyAgent as UndiciProxyAgent } from 'undici';
 import buildConnector from 'undici/lib/core/connect.js';
 import Agent from 'undici/lib/dispatcher/agent.js';
@@ -143,15 +143,32 @@ function loadProxyAgents(): { EnvHttpProxyAgent: typeof UndiciEnvHttpProxyAgent;
   return require('undici') as { EnvHttpProxyAgent: typeof UndiciEnvHttpProxyAgent; ProxyAgent: typeof UndiciProxyAgent };
 }
 
+/** Certificate stores by what they trust: see trustContext. */
+const trustContexts = new Map<string, SecureContext>();
+
+/**
+ * The TLS context that trusts `caPem` (with Node's roots unless `only`), made once per process.
+ * Made per connection, as tls.connect does by default, Node's 140 roots cost tens of ms of CPU
+ * on every handshake, counted against whichever strategy opens the most connections. A context
+ * holds no TLS sessions (undici keeps those per client), so sharing it warms no connection.
+ */
+function trustContext(caPem: string, only: boolean): SecureContext {
+  const key = `${only ? 'only' : 'roots'}\n${caPem}`;
+  let context = trustContexts.get(key);
+  if (context === undefined) {
+    context = createSecureContext({ ca: only ? [caPem] : [...rootCertificates, caPem] });
+    trustContexts.set(key, context);
+  }
+  return context;
+}
+
 export function createTransport(options: TransportOptions, backstopMs: number, sockets: SocketTally, track: (socket: Socket, tally: SocketTally) => void): Transport {
   const dns: DnsStats = { lookups: 0, totalMs: 0 };
   const lookup = cachedLookup(options.lookup ?? (systemLookup as LookupFunction), dns);
   const tls: { rejectUnauthorized?: boolean; ca?: string[] } = {};
   if (options.insecure) tls.rejectUnauthorized = false;
   if (options.caPem !== undefined) tls.ca = options.trustOnlyCa ? [options.caPem] : [...rootCertificates, options.caPem];
-  // One context per client: made per connection (tls.connect's default), Node's 140 roots cost
-  // tens of ms of CPU on every handshake, counted against whichever strategy opens the most.
-  const secure = tls.ca === undefined ? {} : { secureContext: createSecureContext({ ca: tls.ca }) };
+  const secure = options.caPem === undefined ? {} : { secureContext: trustContext(options.caPem, options.trustOnlyCa === true) };
   // Offering h2 by ALPN is the connector's to do; which pool gets the socket is the factory's.
   const alpn = options.http2 ? { allowH2: true } : {};
   const connectSocket = buildConnector({ timeout: backstopMs, lookup, ...tls, ...secure, ...alpn } as Parameters<typeof BuildConnector>[0]);
