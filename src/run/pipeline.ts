@@ -95,8 +95,10 @@ export async function runPipeline(input: PipelineInput, hooks: PipelineHooks): P
     }
     // The first request in a process compiles undici's parser and warms the JIT (about 20 ms
     // here); paid on our own server, it lands on no strategy and on no user's target.
-    if (specs.length > 0 && !workload.setup && !hooks.signal.aborted) {
-      await primeHttpClient(server ? { url: server.healthUrl, caPem: server.caPem } : undefined, options.protocols);
+    // A setup stage primed the first HTTP version; each other one is primed here.
+    const unprimed = workload.setup ? options.protocols.slice(1) : options.protocols;
+    if (specs.length > 0 && unprimed.length > 0 && !hooks.signal.aborted) {
+      await primeHttpClient(server ? { url: server.healthUrl, caPem: server.caPem } : undefined, unprimed);
     }
     // A failed request is classified, never printed with its stack: capturing a stack for each
     // of thousands of fast failures (a refused port) only costs CPU and memory mid-measurement.
