@@ -62,6 +62,7 @@ Examples:
   $ async-bench pokemon --offline --runs 5 --warmup 1 --min-speedup 3 --format markdown -o summary.md
   $ async-bench pokemon --offline -n 100 -c 1,2,4,8,16,32 --max-inflight 10
   $ async-bench pokemon --offline -n 40 --latency 50 --capacity 10 -s bounded -c 20
+  $ async-bench pokemon --offline -n 20 --protocol h1,h2      does HTTP/2 change the answer?
 
 Exit codes: 0 ran, 1 a check failed (--fail-on-error, thresholds, baseline) or the result could not be written,
 2 bad usage or input, 130/143/129 interrupted (SIGINT, SIGTERM, SIGHUP).`;

@@ -34,15 +34,22 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   }
   const { baseUrl } = running;
   // The certificate made at start-up, in a file for the clients the user points here (its key stays in memory).
-  const caFile = running.caPem === null ? null : join(tmpdir(), `async-bench-fixture-${new URL(baseUrl).port}.pem`);
-  if (caFile !== null) writeFileSync(caFile, running.caPem!, { mode: 0o644 });
+  let caFile = running.caPem === null ? null : join(tmpdir(), `async-bench-fixture-${new URL(baseUrl).port}.pem`);
+  if (caFile !== null) {
+    try {
+      writeFileSync(caFile, running.caPem!, { mode: 0o644 });
+    } catch (err) {
+      process.stderr.write(`async-bench: cannot write the certificate to '${caFile}' (${(err as NodeJS.ErrnoException).code ?? 'error'}); clients cannot trust this server\n`);
+      caFile = null;
+    }
+  }
   const curl = caFile === null ? 'curl' : `curl --cacert '${caFile}'${options.http2 ? ' --http2' : ''}`;
   const names = preset ? [preset.name] : Object.keys(EXAMPLES);
   const lines = [
     `async-bench fixture server on ${baseUrl}`,
     `  latency ${formatLatency(latency)}, seed ${seed}${hasFaults(options.faults) ? `, ${describeFaults(options.faults)}` : ''}`,
     ...(caFile === null
-      ? []
+      ? running.caPem === null ? [] : ['  HTTP/2 and HTTP/1.1 over TLS']
       : [
           `  HTTP/2 and HTTP/1.1 over TLS; its certificate, made at start-up for 127.0.0.1 and localhost: ${caFile}`,
           `    async-bench '${baseUrl}${EXAMPLES[names[0]!]?.[0] ?? '/'}' --http2 --cacert '${caFile}'`,
