@@ -23,7 +23,7 @@ export type HttpVersion = 'h1' | 'h2';
 
 /** Streams per connection before the server's SETTINGS arrive (undici's and Chrome's default). */
 export const INITIAL_STREAMS = 100;
-/** The most streams sent at once on one connection, whatever the server allows (as Go's client caps it). */
+/** The most streams sent at once on one connection, whatever the server allows (Go's client assumes 1000 of a server that sets no limit). */
 export const MAX_STREAMS = 1000;
 
 type Connector = ReturnType<typeof buildConnector>;
@@ -87,7 +87,16 @@ export class NegotiatingPool extends Pool {
    * on a client whose connection failed (the Agent closes this pool then).
    */
   private onConnected(err: Error | null, socket: Socket | null): (() => void) | undefined {
-    if (this.version !== null) return undefined;
+    const alpn = (socket as (Socket & { alpnProtocol?: string | false }) | null)?.alpnProtocol;
+    if (this.version !== null) {
+      // The HTTP/2 pilot reconnecting to a server that now speaks HTTP/1.1: one request at a time on it.
+      if (this.version === 'h2' && socket && alpn !== 'h2' && this.pilot) {
+        this.pilot.pipelining = 1;
+        this.version = 'h1';
+        this.learned('h1');
+      }
+      return undefined;
+    }
     if (err || !socket) {
       this.pilot = null;
       const held = this.held;
@@ -97,7 +106,7 @@ export class NegotiatingPool extends Pool {
         for (const { handler } of held) handler.onError?.(error);
       };
     }
-    this.version = (socket as Socket & { alpnProtocol?: string | false }).alpnProtocol === 'h2' ? 'h2' : 'h1';
+    this.version = alpn === 'h2' ? 'h2' : 'h1';
     this.learned(this.version);
     const pilot = this.pilot;
     if (this.version === 'h2' && pilot) pilot.pipelining = INITIAL_STREAMS;
