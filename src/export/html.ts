@@ -15,12 +15,13 @@ import type { Report, RequestSample, StrategyResult } from '../core/report.js';
 import { resultKey } from '../core/result-label.js';
 import { maxOf } from '../core/stats.js';
 import type { ExportContext } from './exporters.js';
-import { formatBytes, formatMs, formatRate, formatSeconds, humanDate, sampleEndMs, strategyLabel } from './format.js';
+import { formatBytes, formatMs, formatRate, formatSeconds, humanDate, resultLabel, sampleEndMs } from './format.js';
 import { binIndex, binsEnd, histogramBins } from './histogram-bins.js';
 import {
   baselineWarningLines,
   failureCauseLines,
   indicativeLine,
+  protocolLines,
   recommendationNotes,
   setupLine,
   signedPercent,
@@ -117,7 +118,7 @@ function waterfallSvg(r: Sampled, rows: RequestSample[], totalMs: number): strin
     parts.push(`<rect class="bar ${state}" x="${pct(from)}" y="${n(y)}" width="${pct(width)}" height="${n(barHeight)}"><title>${escapeHtml(sampleTitle(s, i))}</title></rect>`);
     if (rowHeight >= 10) parts.push(`<text class="row" x="-6" y="${n(y + barHeight - 1)}" text-anchor="end">${i + 1}</text>`);
   });
-  const label = strategyLabel(r.strategy, r.concurrency);
+  const label = resultLabel(r);
   return chart('waterfall', height + AXIS, `waterfall of ${label}: ${rows.length} requests`, parts.join(''), ` data-result="${escapeHtml(resultKey(r))}"`);
 }
 
@@ -140,7 +141,7 @@ function waterfallSection(report: Report): string {
     if (r.runs.length > 1) facts[0] = `${r.samples.length} requests (median run)`;
     if (r.failed > 0) facts.push(`<span class="bad">${r.failed} failed</span>`);
     if (r.partial) facts.push('<span class="warn">partial</span>');
-    const caption = `<strong>${escapeHtml(strategyLabel(r.strategy, r.concurrency))}</strong> · ${facts.join(' · ')}`;
+    const caption = `<strong>${escapeHtml(resultLabel(r))}</strong> · ${facts.join(' · ')}`;
     const more = r.samples.length > rows.length ? `<p class="note">The first ${rows.length} of ${r.samples.length} requests are drawn.</p>` : '';
     const body = waterfallSvg(r, rows, totalMs) + more;
     return folded ? `<details class="figure"><summary>${caption}</summary>${body}</details>` : `<figure><figcaption>${caption}</figcaption>${body}</figure>`;
@@ -176,7 +177,7 @@ function histogramSection(report: Report): string {
   const top = 14;
   const figures = results.map((r, i) => {
     const b = bins[i];
-    const label = strategyLabel(r.strategy, r.concurrency);
+    const label = resultLabel(r);
     const lat = r.latencyMs;
     const facts = `p50 ${escapeHtml(formatMs(lat.p50))} · p95 ${escapeHtml(formatMs(lat.p95))} · max ${escapeHtml(formatMs(lat.max))}${alike || !b ? '' : ` · bars of ${escapeHtml(formatMs(b.width))}`}`;
     const caption = `<figcaption><strong>${escapeHtml(label)}</strong> · ${facts}</figcaption>`;
@@ -231,7 +232,7 @@ function sweepSection(report: Report): string {
     parts.push(`<line class="grid" x1="0" x2="100%" y1="${n(y(i * step))}" y2="${n(y(i * step))}"/><text class="tick" x="-6" y="${n(y(i * step) + 4)}" text-anchor="end">${String(Number((i * step).toFixed(3)))}</text>`);
   }
   for (const r of refs) {
-    parts.push(`<line class="ref" x1="0" x2="100%" y1="${n(y(r.okPerSec))}" y2="${n(y(r.okPerSec))}"/><text class="ref" x="100%" y="${n(y(r.okPerSec) - 4)}" text-anchor="end">${escapeHtml(`${strategyLabel(r.strategy, r.concurrency)}: ${formatRate(r.okPerSec)} ok/s`)}</text>`);
+    parts.push(`<line class="ref" x1="0" x2="100%" y1="${n(y(r.okPerSec))}" y2="${n(y(r.okPerSec))}"/><text class="ref" x="100%" y="${n(y(r.okPerSec) - 4)}" text-anchor="end">${escapeHtml(`${resultLabel(r)}: ${formatRate(r.okPerSec)} ok/s`)}</text>`);
   }
   parts.push(`<text class="tick" x="-6" y="${top - 6}" text-anchor="end">ok/s</text>`);
   for (let i = 1; i < bounded.length; i++) {
@@ -262,7 +263,7 @@ function runsSection(report: Report): string {
   const at = (ms: number): string => pct(ms / maxWall);
   const parts: string[] = [timeAxis(0, maxWall, 0, results.length * rowHeight, maxWall >= 1000)];
   results.forEach((r, i) => {
-    const label = strategyLabel(r.strategy, r.concurrency);
+    const label = resultLabel(r);
     const line = i * rowHeight + 26;
     parts.push(`<text class="label" x="0" y="${i * rowHeight + 13}">${escapeHtml(label)}</text>`);
     parts.push(`<line class="strip" x1="0" x2="100%" y1="${line}" y2="${line}"/>`);
@@ -318,7 +319,7 @@ function summarySection(report: Report): string {
   };
   const rows = model.rows.map((cells) => cells.map((c) => tag[c.tone](escapeHtml(c.text)) + (c.note ? ` <span class="warn">${escapeHtml(c.note.trim())}</span>` : '')));
   const head = model.headers;
-  const notes = [...verdictLines(report.results), ...untoldFailureLines(report.results), ...failureCauseLines(report.results), ...[indicativeLine(report)].filter((l): l is string => l !== null)];
+  const notes = [...verdictLines(report.results), ...protocolLines(report), ...untoldFailureLines(report.results), ...failureCauseLines(report.results), ...[indicativeLine(report)].filter((l): l is string => l !== null)];
   const stage = setupLine(report);
   return `<section id="summary"><h2>Summary</h2>${stage ? `<p class="note">${escapeHtml(stage)}</p>` : ''}${table(head, rows, (i) => model.aligns[i] === 'right', 'summary', 'results')}
 ${notes.length > 0 ? `<ul class="verdicts">${notes.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` : ''}</section>`;
