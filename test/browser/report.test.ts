@@ -2,11 +2,10 @@
  * The HTML report opened in a real browser: Debian's Chromium driven by playwright-core, one
  * launch for the file, one page at 1280 px and one at 360 px (a phone). A 16-request offline run
  * of two rounds with a sweep and a check that holds whatever the load (failed==0) writes
- * test-output/report.html; the page must render
- * without console errors, request nothing but itself, answer first (the verdict banner above
- * every chart), never scroll sideways at 360 px, keep every SVG text at least 10 px tall, and
- * draw one waterfall per result (folded behind <details>: four results) with one bar per
- * request. Screenshots at both widths go to test-output/ for people to look at.
+ * test-output/report.html; the page must render without console errors, request nothing but
+ * itself, answer first (the verdict banner above every chart), never scroll sideways at 360 px,
+ * keep every SVG text at least 10 px tall, and draw one waterfall per result (folded behind
+ * <details>: four results) with one bar per request. Screenshots at both widths go to test-output/ for people to look at.
  *
  * Under CI, Chromium is not optional: .ci/run installs it (apt-get install chromium) when
  * /usr/bin/chromium is missing, and without it this suite fails and says so. On a developer's
