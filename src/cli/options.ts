@@ -48,6 +48,8 @@ export const parseMaxRedirects = (text: string): number => parseWholeNumber('--m
 export const parseRuns = (text: string): number => parseWholeNumber('--runs', text, 1, LIMITS.runs);
 export const parseMaxRequests = (text: string): number => parseWholeNumber('--max-requests', text, 1, 100_000_000);
 export const parseWarmup = (text: string): number => parseWholeNumber('--warmup', text, 0, LIMITS.runs);
+export const parseAdaptiveStart = (text: string): number => parseWholeNumber('--adaptive-start', text, 1, LIMITS.concurrency);
+export const parseAdaptiveMax = (text: string): number => parseWholeNumber('--adaptive-max', text, 1, LIMITS.concurrency);
 
 /** -c auto or auto:64: search for the limit, up to a ceiling (null: the requests per step). */
 export interface AutoConcurrency {

@@ -99,6 +99,8 @@ function reportConfig(options: RunOptions, target: Target, seed: number, redacti
       cacert: options.cacert ?? null,
     },
   };
+  if (options.strategies.includes('adaptive')) config.adaptive = { start: options.adaptiveStart, max: options.adaptiveMax };
+  if (options.failFast) config.failFast = true;
   if (target.kind === 'preset' && target.preset.name === 'tmdb') config.language = options.language;
   if (options.offline && hasFaults(options.faults)) {
     // bandwidthMbps only when given: documents (and baselines' fingerprints) from before it stay alike.
@@ -107,6 +109,20 @@ function reportConfig(options: RunOptions, target: Target, seed: number, redacti
   }
   if (options.commandLine) config.command = reproducingCommand(options.commandLine, options, seed, target.kind === 'preset' && !options.offline, redaction);
   return config;
+}
+
+/** The options of one strategy need that strategy: each names what to add or drop. */
+function checkStrategyOptions(options: RunOptions): void {
+  if (options.autoConcurrency && options.strategies.includes('batched')) {
+    throw new UsageError('-c auto searches for the limit of bounded; give batched its limits with -c 5 or -c 2,5,10');
+  }
+  if (options.failFast && !options.strategies.includes('all')) throw new UsageError('--fail-fast applies to all (Promise.all); add all to --strategy');
+  if (options.adaptiveGiven && !options.strategies.includes('adaptive')) {
+    throw new UsageError('--adaptive-start and --adaptive-max apply to adaptive; add adaptive to --strategy');
+  }
+  if (options.adaptiveStart > options.adaptiveMax) {
+    throw new UsageError(`--adaptive-start (${options.adaptiveStart}) must be at most --adaptive-max (${options.adaptiveMax})`);
+  }
 }
 
 /** A baseline is only compared with a run of the same workload: a difference is a usage error. */
@@ -152,6 +168,7 @@ export async function planRun(options: RunOptions, signal?: AbortSignal): Promis
   if (options.autoConcurrency && !options.strategies.includes('bounded')) {
     throw new UsageError('-c auto searches for the limit of bounded; add bounded to --strategy');
   }
+  checkStrategyOptions(options);
   checkThresholdsApply(thresholds, options.strategies, options.concurrency);
   const saved = await unlessInterrupted(() => readBaseline(options.baseline, options.maxRegressionPct, signal), null, signal);
   const config = reportConfig(options, target, seed, redaction);

@@ -14,6 +14,8 @@ import {
   parseConcurrencyOption,
   parseMaxRequests,
   parseBandwidth,
+  parseAdaptiveMax,
+  parseAdaptiveStart,
   parseCapacity,
   parseCount,
   parseErrorRate,
@@ -138,10 +140,13 @@ export function buildProgram(version: string, actions: Actions): Command {
         .default([...DEFAULTS.concurrency], DEFAULTS.concurrency.join(',')),
     )
     .addOption(
-      new Option('-s, --strategy <list>', 'any of sequential,all,bounded')
+      new Option('-s, --strategy <list>', 'any of sequential,all,bounded,batched,adaptive')
         .argParser(parseStrategies)
-        .default([...DEFAULTS.strategies], 'all three'),
+        .default([...DEFAULTS.strategies], DEFAULTS.strategies.join(',')),
     )
+    .option('--adaptive-start <n>', 'adaptive: the limit it starts at', parseAdaptiveStart, DEFAULTS.adaptiveStart)
+    .option('--adaptive-max <n>', 'adaptive: the highest limit it may reach', parseAdaptiveMax, DEFAULTS.adaptiveMax)
+    .option('--fail-fast', "all: Promise.all's rejection at the first failure (the rest keep running and are reported apart)")
     .option('--max-requests <n>', '-c auto: requests the whole search may make', parseMaxRequests, DEFAULTS.maxRequests)
     .option('-r, --runs <n>', 'measured rounds; strategies are interleaved round by round', parseRuns, DEFAULTS.runs)
     .option('-w, --warmup <n>', 'rounds to run first and discard', parseWarmup, DEFAULTS.warmup)
@@ -215,6 +220,10 @@ export function buildProgram(version: string, actions: Actions): Command {
         ...concurrencySettings(opts.concurrency),
         maxRequests: opts.maxRequests,
         strategies: opts.strategy,
+        adaptiveStart: opts.adaptiveStart,
+        adaptiveMax: opts.adaptiveMax,
+        adaptiveGiven: command.getOptionValueSource('adaptiveStart') === 'cli' || command.getOptionValueSource('adaptiveMax') === 'cli',
+        failFast: opts.failFast === true,
         runs: opts.runs,
         warmup: opts.warmup,
         offline: opts.offline === true,

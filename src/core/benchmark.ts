@@ -1,15 +1,32 @@
+import { createAdaptiveLimiter, limitSignal, type AdaptiveSettings, type LimitPoint } from './adaptive-limit.js';
+import { DEFAULTS } from './defaults.js';
 import { createDispatchPacer, PACER_LIMITS } from './dispatch-pacer.js';
 import type { RateLimiter } from './rate-limit.js';
 import { Samples } from './samples.js';
 import { runSchedule } from './strategies.js';
 import type { Clock, Protocol, RequestFn, RequestOutcome, StrategyName } from './types.js';
 
-/** One strategy to run: sequential and all carry no limit; bounded carries its C. */
+/** One strategy to run: sequential and all carry no limit; bounded and batched carry their C. */
 export interface StrategySpec {
   strategy: StrategyName;
+  /** 1 for sequential, C for bounded and batched, null for all and adaptive. */
   concurrency: number | null;
   /** The HTTP version it offers, when the run compares versions (--protocol h1,h2); absent otherwise. */
   protocol?: Protocol;
+  /** adaptive: where its limit starts and how high it may go. */
+  adaptive?: AdaptiveSettings;
+  /** all: Promise.all's rejection on the first failure (--fail-fast) instead of allSettled. */
+  failFast?: boolean;
+}
+
+/** --fail-fast: when Promise.all rejected, on which request, and what was still running then. */
+export interface Rejection {
+  /** ms since the run started. */
+  atMs: number;
+  /** The request whose failure rejected it. */
+  index: number;
+  /** Requests not yet settled when it rejected: they kept running. */
+  stillRunning: number[];
 }
 
 /** What the connection pool did during one run. */
@@ -55,6 +72,10 @@ export interface StrategyRun extends StrategySpec {
   transport?: TransportStats | null;
   /** p99 of the event loop's delay during the run, ms; null when not measured. */
   eventLoopDelayP99Ms: number | null;
+  /** adaptive: each change of its limit. */
+  limitTrace?: LimitPoint[];
+  /** --fail-fast: when and why Promise.all rejected; absent when nothing failed. */
+  rejection?: Rejection;
 }
 
 /** Where a run stands: round r of the warm-up or of the measured rounds. */
@@ -82,17 +103,36 @@ export interface BenchmarkHooks {
   nextTurn?: () => Promise<void>;
 }
 
+/** How the strategies beyond the three are set up. */
+export interface PlanExtras {
+  adaptive?: AdaptiveSettings;
+  failFast?: boolean;
+}
+
 /**
- * The strategies to run, in report order: sequential, all, then bounded at each limit. With two
- * or more protocols, that list once per protocol, each spec carrying its protocol.
+ * The strategies to run, in report order: sequential, all, bounded at each limit, batched at
+ * each limit, adaptive. With two or more protocols, that list once per protocol, each spec
+ * carrying its protocol.
  */
-export function planStrategies(strategies: readonly StrategyName[], concurrency: readonly number[], protocols: readonly Protocol[] = []): StrategySpec[] {
+export function planStrategies(strategies: readonly StrategyName[], concurrency: readonly number[], protocols: readonly Protocol[] = [], extras: PlanExtras = {}): StrategySpec[] {
   const specs: StrategySpec[] = [];
   if (strategies.includes('sequential')) specs.push({ strategy: 'sequential', concurrency: 1 });
-  if (strategies.includes('all')) specs.push({ strategy: 'all', concurrency: null });
-  if (strategies.includes('bounded')) for (const c of concurrency) specs.push({ strategy: 'bounded', concurrency: c });
+  if (strategies.includes('all')) specs.push({ strategy: 'all', concurrency: null, ...(extras.failFast ? { failFast: true } : {}) });
+  for (const strategy of ['bounded', 'batched'] as const) {
+    if (strategies.includes(strategy)) for (const c of concurrency) specs.push({ strategy, concurrency: c });
+  }
+  if (strategies.includes('adaptive')) {
+    specs.push({ strategy: 'adaptive', concurrency: null, adaptive: extras.adaptive ?? { start: DEFAULTS.adaptiveStart, max: DEFAULTS.adaptiveMax } });
+  }
   if (protocols.length < 2) return specs;
   return protocols.flatMap((protocol) => specs.map((spec) => ({ ...spec, protocol })));
+}
+
+/** What --fail-fast's Promise.all rejects with: the request that failed. */
+export class RequestFailed extends Error {
+  constructor(readonly index: number) {
+    super(`request ${index} failed`);
+  }
 }
 
 const FAILED_TASK: RequestOutcome = { status: 0, bytes: 0, ttfbMs: Number.NaN, error: 'other', cause: 'the request function threw' };
@@ -112,10 +152,14 @@ export async function runStrategy(
   let sent = 0;
   let maxSent = 0;
   // Only a run that can start more requests at once than a turn sends is paced.
-  const atOnce = Math.min(count, spec.concurrency ?? count);
+  const atOnce = Math.min(count, spec.adaptive ? spec.adaptive.max : (spec.concurrency ?? count));
   const t0 = clock();
+  const limiter = spec.adaptive ? createAdaptiveLimiter(spec.adaptive) : null;
   const finish = (index: number, outcome: RequestOutcome): void => {
-    samples.record(index, clock() - t0, outcome);
+    const endMs = clock() - t0;
+    samples.record(index, endMs, outcome);
+    // Before the scheduler hears of the end: the slot it frees is counted against the new limit.
+    limiter?.onSample({ startMs: samples.startMs[index]!, endMs, signal: limitSignal(outcome), inFlight: sent });
     sent--;
     done++;
     hooks.onRequestDone?.(spec, done, count);
@@ -146,15 +190,33 @@ export async function runStrategy(
   // Stopped while waiting a turn: never sent, not counted.
   const releaseAll = (): void => pacer?.releaseAll();
   if (pacer) signal.addEventListener('abort', releaseAll, { once: true });
-  const task = pacer ? (index: number): Promise<void> => pacer.run(index) : send;
+  const paced = pacer ? (index: number): Promise<void> => pacer.run(index) : send;
+  // --fail-fast: a failed request rejects its promise, as fetch code that throws on !ok does.
+  const task = spec.failFast
+    ? (index: number): Promise<void> => paced(index).then(() => {
+        if (samples.completed(index) && samples.error(index) !== null) throw new RequestFailed(index);
+      })
+    : paced;
+  let rejection: Rejection | undefined;
+  const onReject = (reason: unknown): void => {
+    const atMs = clock() - t0;
+    const stillRunning: number[] = [];
+    for (let i = 0; i < count; i++) if (!samples.completed(i)) stillRunning.push(i);
+    rejection = { atMs, index: reason instanceof RequestFailed ? reason.index : -1, stillRunning };
+  };
   const { started } = await runSchedule(spec.strategy, count, task, {
     concurrency: spec.concurrency ?? count,
     signal,
     ...(hooks.handOver ? { handOver: hooks.handOver } : {}),
+    ...(limiter ? { limit: () => limiter.limit } : {}),
+    ...(spec.failFast ? { failFast: true, onReject } : {}),
   }).finally(() => signal.removeEventListener('abort', releaseAll));
   const wallMs = clock() - t0;
   const partial = started < count || signal.aborted;
-  return { ...spec, samples, wallMs, maxInFlight: maxSent, partial, pool: null, transport: null, eventLoopDelayP99Ms: null };
+  const run: StrategyRun = { ...spec, samples, wallMs, maxInFlight: maxSent, partial, pool: null, transport: null, eventLoopDelayP99Ms: null };
+  if (limiter) run.limitTrace = [...limiter.trace];
+  if (rejection) run.rejection = rejection;
+  return run;
 }
 
 /** Runs one strategy with a fresh client, measuring the loop delay and the pool around it. */

@@ -1,10 +1,10 @@
 /** Every setting's default, in one place: the help text, the parsers and the library read these. */
-import { STRATEGIES, type StrategyName } from './types.js';
+import { DEFAULT_STRATEGIES, type StrategyName } from './types.js';
 
 export const DEFAULTS = {
   count: 10,
   concurrency: [5],
-  strategies: [...STRATEGIES] as StrategyName[],
+  strategies: [...DEFAULT_STRATEGIES] as StrategyName[],
   timeoutMs: 10_000,
   language: 'en-US',
   runs: 1,
@@ -15,4 +15,7 @@ export const DEFAULTS = {
   maxRequests: 2_000,
   /** --max-regression left out: a baseline fails beyond this slowdown, %. */
   maxRegressionPct: 10,
+  /** adaptive: the limit it starts at, and the most it may reach (--adaptive-start, --adaptive-max). */
+  adaptiveStart: 1,
+  adaptiveMax: 256,
 } as const;

@@ -107,6 +107,10 @@ export interface ReportConfig {
   count: number;
   concurrency: number[];
   strategies: StrategyName[];
+  /** With adaptive among the strategies: where its limit started and its ceiling. */
+  adaptive?: { start: number; max: number };
+  /** --fail-fast: all ran with Promise.all's rejection on the first failure. */
+  failFast?: true;
   timeoutMs: number;
   offline: boolean;
   /** "default" (the preset's model), "N" ms, "MIN-MAX" ms, or null when no fixture server runs. */
@@ -230,7 +234,7 @@ export interface StrategyResult {
   speedupCI95: [number, number] | null;
   /** Against sequential; null for sequential itself or when it did not run. */
   verdict: Verdict | null;
-  /** bounded only: time requests waited for a semaphore slot before being sent (not latency). */
+  /** bounded, batched and adaptive: time requests waited for a slot before being sent (not latency). */
   queueWaitMs: QueueWaitSummary | null;
   /** Connections the pool opened, most open at once, and (peakStreams) most requests at once on one connection. */
   pool: PoolStats | null;
@@ -241,6 +245,41 @@ export interface StrategyResult {
   /** With --details: every request of the median run, in input order (the pictures draw from these). */
   samples?: RequestSample[];
   partial?: true;
+  /**
+   * The wall time over this result's own request durations (median of its runs) had scheduling
+   * cost nothing: sequential the sum, all the longest, bounded list scheduling on C lanes,
+   * batched the sum of each chunk's longest, adaptive list scheduling at the limits it used.
+   */
+  idealWallMs: number | null;
+  /** idealWallMs / wallMs: 1 is a schedule that cost nothing; the rest went to the event loop, connections, the tool. */
+  efficiency: number | null;
+  /** all, bounded, batched: the wall time predicted from sequential's request durations; null without a complete sequential run. */
+  predictedWallMs: number | null;
+  /** adaptive only: how its limit moved and where it settled. */
+  adaptive?: AdaptiveSummary;
+  /** all with --fail-fast only: when Promise.all rejected, and the fate of the requests that kept running. */
+  failFast?: FailFastSummary;
+}
+
+export interface AdaptiveSummary {
+  /** --adaptive-start and --adaptive-max. */
+  start: number;
+  max: number;
+  /** The limit over the second half of the median run (time-weighted mean, rounded). */
+  settledLimit: number;
+  /** The median run's limit: [ms since its start, limit] at the start and at each change. */
+  limitTrace: Array<[number, number]>;
+}
+
+export interface FailFastSummary {
+  /** When Promise.all rejected (ms since the run started); null when nothing failed and it resolved. */
+  rejectedAtMs: number | null;
+  /** The request whose failure rejected it (index in input order, from 0). */
+  request: { index: number; error: ErrorClass; message: string } | null;
+  /** Requests not settled when it rejected: they kept running, as in JavaScript. */
+  stillRunning: number;
+  /** What became of those: ok, failed, and when the last of them ended (ms since the start). */
+  survivors: { ok: number; failed: number; lastEndMs: number | null };
 }
 
 export interface RequestSample {

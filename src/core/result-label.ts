@@ -1,7 +1,10 @@
-import type { Protocol, StrategyName } from './types.js';
+import { takesLimit, type Protocol, type StrategyName } from './types.js';
 
-/** How thresholds and baselines name one result: "sequential", "all", "bounded@8"; "all/h2" when the run compares protocols. */
+/**
+ * How thresholds and baselines name one result: "sequential", "all", "bounded@8", "batched@8",
+ * "adaptive"; "all/h2" when the run compares protocols.
+ */
 export function resultKey(result: { strategy: StrategyName; concurrency: number | null; protocol?: Protocol }): string {
-  const key = result.strategy === 'bounded' ? `bounded@${result.concurrency ?? '?'}` : result.strategy;
+  const key = takesLimit(result.strategy) ? `${result.strategy}@${result.concurrency ?? '?'}` : result.strategy;
   return result.protocol === undefined ? key : `${key}/${result.protocol}`;
 }

@@ -4,8 +4,17 @@ import type { StrategyName } from './types.js';
 export type Task = (index: number) => Promise<void>;
 
 export interface ScheduleOptions {
-  /** Limit of the bounded strategy (ignored by the others). */
+  /** Limit of bounded, chunk size of batched (ignored by the others). */
   concurrency: number;
+  /** adaptive: the limit in force, read whenever a slot may open (default: `concurrency`). */
+  limit?: () => number;
+  /**
+   * all: Promise.all's own semantics. A task that rejects rejects the whole at once; the others
+   * keep running, as in JavaScript, and are awaited after (the run still ends with its last response).
+   */
+  failFast?: boolean;
+  /** With failFast: called when Promise.all rejects, with its reason and the tasks still running. */
+  onReject?: (reason: unknown, stillRunning: number) => void;
   /** Once aborted, no further request is started. */
   signal?: AbortSignal;
   /**
@@ -24,7 +33,7 @@ export interface ScheduleResult {
 }
 
 /**
- * Runs `count` tasks with one of the three strategies. Pure scheduling: no clock, no I/O;
+ * Runs `count` tasks with one of the strategies. Pure scheduling: no clock, no I/O;
  * the task does the request and records its own timings.
  */
 export async function runSchedule(
@@ -69,6 +78,11 @@ export async function runSchedule(
       const settled = (): void => {
         inFlight--;
       };
+      const { failFast } = options;
+      const rejected = (reason: unknown): never => {
+        inFlight--;
+        throw reason;
+      };
       const pending: Array<Promise<void>> = [];
       for (let i = 0; i < count && !stopped(); i++) {
         started++;
@@ -79,9 +93,54 @@ export async function runSchedule(
         } catch {
           promise = Promise.resolve(); // a task must not throw; if one does, the others go on
         }
-        pending.push(promise.then(settled, settled));
+        pending.push(promise.then(settled, failFast ? rejected : settled));
       }
-      await Promise.all(pending);
+      if (!failFast) {
+        await Promise.all(pending);
+        break;
+      }
+      try {
+        await Promise.all(pending);
+      } catch (reason) {
+        options.onReject?.(reason, inFlight);
+      }
+      // The rest never stopped: a JavaScript program would go on while they run; we wait for them.
+      await Promise.allSettled(pending);
+      break;
+    }
+    case 'batched': {
+      // Promise.all over consecutive chunks of C: the next chunk starts when the whole chunk is
+      // done, so each chunk waits for its slowest request.
+      const size = Math.max(1, options.concurrency);
+      const { handOver } = options;
+      for (let from = 0; from < count && !stopped(); from += size) {
+        if (from > 0 && handOver) {
+          await handOver();
+          if (stopped()) break;
+        }
+        const chunk: Array<Promise<void>> = [];
+        for (let i = from; i < Math.min(count, from + size) && !stopped(); i++) chunk.push(tracked(i));
+        await Promise.all(chunk);
+      }
+      break;
+    }
+    case 'adaptive': {
+      // A semaphore whose size may change between completions: the limit is read each time a
+      // request ends, and requests start while fewer than it are in flight.
+      const limit = options.limit ?? ((): number => options.concurrency);
+      const { handOver } = options;
+      let next = 0;
+      await new Promise<void>((resolve) => {
+        const fill = (): void => {
+          while (next < count && !stopped() && inFlight < Math.max(1, Math.floor(limit()))) void tracked(next++).then(ended);
+          if (inFlight === 0 && (next >= count || stopped())) resolve();
+        };
+        const ended = (): void => {
+          if (handOver) void handOver().then(fill);
+          else fill();
+        };
+        fill();
+      });
       break;
     }
     case 'bounded': {

@@ -1,5 +1,7 @@
 /** Summaries of measured runs: what one strategy's runs add up to, as the contract's result. */
+import { limitAt, settledLimit } from './adaptive-limit.js';
 import type { PoolStats, StrategyRun, StrategyRuns, TransportStats } from './benchmark.js';
+import { idealWallMs } from './ideal.js';
 import { createRandom, hashString } from './random.js';
 import { resultKey } from './result-label.js';
 import {
@@ -15,8 +17,20 @@ import {
   type LatencySummary,
   type SpreadSummary,
 } from './stats.js';
-import { emptyErrorCounts, type DetailOptions, type ErrorCounts, type ErrorExample, type ErrorExamples, type QueueWaitSummary, type RequestSample, type StrategyResult, type Verdict } from './report.js';
-import { ERROR_CLASSES, type ErrorClass } from './types.js';
+import {
+  emptyErrorCounts,
+  type AdaptiveSummary,
+  type DetailOptions,
+  type ErrorCounts,
+  type ErrorExample,
+  type ErrorExamples,
+  type FailFastSummary,
+  type QueueWaitSummary,
+  type RequestSample,
+  type StrategyResult,
+  type Verdict,
+} from './report.js';
+import { ERROR_CLASSES, takesLimit, type ErrorClass } from './types.js';
 
 const round = (value: number, digits: number): number => {
   const f = 10 ** digits;
@@ -217,6 +231,65 @@ export function requestSamples(run: StrategyRun, details: DetailOptions): Reques
   return out;
 }
 
+/** The durations of a run's completed requests, in input order. */
+export function runDurations(run: StrategyRun): Float64Array {
+  const { samples } = run;
+  const out: number[] = [];
+  for (let i = 0; i < samples.count; i++) if (samples.completed(i)) out.push(samples.latencyMs(i));
+  return Float64Array.from(out);
+}
+
+/** One run's ideal wall time over its own durations (see ideal.ts); null when it has none. */
+export function runIdealMs(run: StrategyRun): number | null {
+  const { samples } = run;
+  const durations = runDurations(run);
+  if (durations.length === 0) return null;
+  let limits: number[] | undefined;
+  if (run.limitTrace) {
+    const trace = run.limitTrace;
+    limits = [];
+    for (let i = 0; i < samples.count; i++) if (samples.completed(i)) limits.push(limitAt(trace, samples.startMs[i]!));
+  }
+  return idealWallMs({ strategy: run.strategy, concurrency: run.concurrency, ...(limits ? { limits } : {}) }, durations);
+}
+
+/** Points of a limit trace kept in the report: enough for a chart, bounded for 100,000 requests. */
+export const MAX_TRACE_POINTS = 500;
+
+/** The trace thinned to at most `max` points (every k-th, the last kept), times rounded. */
+export function thinTrace(trace: ReadonlyArray<readonly [number, number]>, max = MAX_TRACE_POINTS): Array<[number, number]> {
+  const step = Math.max(1, Math.ceil(trace.length / max));
+  const kept: Array<[number, number]> = [];
+  for (let k = 0; k < trace.length; k += step) kept.push([roundMs(trace[k]![0]), trace[k]![1]]);
+  const last = trace[trace.length - 1];
+  if (last && (trace.length - 1) % step !== 0) kept.push([roundMs(last[0]), last[1]]);
+  return kept;
+}
+
+function adaptiveSummary(run: StrategyRun): AdaptiveSummary | undefined {
+  if (!run.adaptive || !run.limitTrace) return undefined;
+  return { start: run.adaptive.start, max: run.adaptive.max, settledLimit: settledLimit(run.limitTrace, run.wallMs), limitTrace: thinTrace(run.limitTrace) };
+}
+
+/** --fail-fast: the rejection of a run, and the fate of what kept running after it. */
+function failFastSummary(run: StrategyRun): FailFastSummary | undefined {
+  if (!run.failFast) return undefined;
+  const { samples, rejection } = run;
+  if (!rejection) return { rejectedAtMs: null, request: null, stillRunning: 0, survivors: { ok: 0, failed: 0, lastEndMs: null } };
+  let ok = 0;
+  let failed = 0;
+  let lastEndMs: number | null = null;
+  for (const i of rejection.stillRunning) {
+    if (!samples.started(i)) continue; // stopped before it was sent
+    if (samples.completed(i) && samples.error(i) === null) ok++;
+    else failed++;
+    if (samples.completed(i)) lastEndMs = Math.max(lastEndMs ?? 0, samples.endMs[i]!);
+  }
+  const i = rejection.index;
+  const request = i >= 0 && samples.completed(i) ? { index: i, error: samples.error(i) ?? 'other', message: failureMessage(samples, i) } : null;
+  return { rejectedAtMs: roundMs(rejection.atMs), request, stillRunning: rejection.stillRunning.length, survivors: { ok, failed, lastEndMs: lastEndMs === null ? null : roundMs(lastEndMs) } };
+}
+
 export function summarizeGroup(
   runs: readonly StrategyRun[],
   baselineWalls: readonly number[] | null,
@@ -249,6 +322,9 @@ export function summarizeGroup(
   const transports = runs.map((r) => r.transport ?? null).filter((s): s is TransportStats => s !== null);
   const undeclaredGzip = transports.reduce((sum, s) => sum + s.undeclaredGzip, 0);
   const loopDelays = runs.map((r) => r.eventLoopDelayP99Ms).filter((d): d is number => d !== null);
+  const ideals = runs.map(runIdealMs).filter((d): d is number => d !== null);
+  const ideal = ideals.length === 0 ? null : summarizeSpread(ideals).median;
+  const median = medianRun(runs);
   const result: StrategyResult = {
     strategy: first.strategy,
     concurrency: first.strategy === 'all' ? null : isSequential ? 1 : first.concurrency,
@@ -275,7 +351,7 @@ export function summarizeGroup(
     speedupStddev: ratioSd === null ? null : round(ratioSd, 3),
     speedupCI95: ci === null ? null : [round(ci[0], 3), round(ci[1], 3)],
     verdict: isSequential || ratio === null ? null : timingVerdict(ratio, ci),
-    queueWaitMs: first.strategy === 'bounded' ? queueWaitSummary(t.queueWaits) : null,
+    queueWaitMs: takesLimit(first.strategy) || first.strategy === 'adaptive' ? queueWaitSummary(t.queueWaits) : null,
     pool: pools.length === 0 ? null : summarizePools(pools),
     eventLoopDelayP99Ms: loopDelays.length === 0 ? null : roundMs(maxOf(loopDelays)),
     dns: transports.length === 0 ? null : { lookups: transports.reduce((sum, s) => sum + s.dns.lookups, 0), totalMs: roundMs(transports.reduce((sum, s) => sum + s.dns.totalMs, 0)) },
@@ -286,8 +362,15 @@ export function summarizeGroup(
       addedMs: roundMs(t.retryAddedMs),
       firstTryMs: firstTrySummary(t.firstTries),
     },
+    idealWallMs: ideal === null ? null : roundMs(ideal),
+    efficiency: ideal === null || !(spread.median > 0) ? null : round(ideal / spread.median, 3),
+    predictedWallMs: null,
   };
-  if (details) result.samples = requestSamples(medianRun(runs), details);
+  const adaptive = adaptiveSummary(median);
+  if (adaptive) result.adaptive = adaptive;
+  const failFast = failFastSummary(median);
+  if (failFast) result.failFast = failFast;
+  if (details) result.samples = requestSamples(median, details);
   if (undeclaredGzip > 0) result.undeclaredGzip = undeclaredGzip;
   if (runs.some((r) => r.partial)) result.partial = true;
   return result;
@@ -319,16 +402,36 @@ export function bootstrapRandom(seed: number, key: string): () => number {
 export function summarizeGroups(groups: readonly StrategyRuns[], seed: number, details?: DetailOptions): StrategyResult[] {
   // With --protocol h1,h2, each version's results are compared with its own sequential: like for like.
   const baselines = new Map<string | undefined, number[] | null>();
+  const sequentialDurations = new Map<string | undefined, Float64Array>();
   for (const g of groups) {
     if (g.spec.strategy !== 'sequential') continue;
-    const complete = g.runs.filter((r) => !r.partial).map((r) => r.wallMs);
-    baselines.set(g.spec.protocol, complete.length > 0 ? complete : null);
+    const complete = g.runs.filter((r) => !r.partial);
+    baselines.set(g.spec.protocol, complete.length > 0 ? complete.map((r) => r.wallMs) : null);
+    if (complete.length > 0) sequentialDurations.set(g.spec.protocol, runDurations(medianRun(complete)));
   }
   const results = groups.map((g) => summarizeGroup(g.runs, baselines.get(g.spec.protocol) ?? null, bootstrapRandom(seed, resultKey(g.spec)), details));
   const byProtocol = new Map<string | undefined, StrategyResult[]>();
   for (const r of results) byProtocol.set(r.protocol, [...(byProtocol.get(r.protocol) ?? []), r]);
-  for (const same of byProtocol.values()) judgeFailures(same);
+  for (const [protocol, same] of byProtocol) {
+    const durations = sequentialDurations.get(protocol);
+    if (durations) predictFromSequential(same, durations);
+    judgeFailures(same);
+  }
   return results;
+}
+
+/**
+ * What all, bounded and batched would take over sequential's request durations (its median
+ * run's), with scheduling free: the measurement beside it tells what concurrency added (a
+ * server that slows down under load, the event loop) or saved.
+ */
+export function predictFromSequential(results: StrategyResult[], sequentialDurations: Float64Array): void {
+  if (sequentialDurations.length === 0) return;
+  for (const r of results) {
+    if (r.strategy !== 'all' && !takesLimit(r.strategy)) continue;
+    const predicted = idealWallMs({ strategy: r.strategy, concurrency: r.concurrency }, sequentialDurations);
+    if (predicted !== null) r.predictedWallMs = roundMs(predicted);
+  }
 }
 
 /** The failure rule over finished results (of one protocol): more failures than the reference is "more-failures". */

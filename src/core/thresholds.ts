@@ -1,7 +1,7 @@
 import { UsageError, closestMatch, quoteInput } from './errors.js';
 import type { StrategyResult, ThresholdResult } from './report.js';
 import { resultKey } from './result-label.js';
-import { STRATEGIES, type StrategyName } from './types.js';
+import { STRATEGIES, takesLimit, type StrategyName } from './types.js';
 
 export const THRESHOLD_METRICS = ['speedup', 'wallMs', 'reqPerSec', 'p50', 'p90', 'p95', 'p99', 'failed', 'errorRate'] as const;
 export type ThresholdMetric = (typeof THRESHOLD_METRICS)[number];
@@ -46,8 +46,8 @@ export function parseThreshold(expr: string): Threshold {
     }
     strategy = name;
   }
-  if (concurrencyText !== undefined && strategy !== 'bounded') {
-    throw new UsageError(`--threshold ${quoteInput(expr)}: only bounded takes a limit (bounded@8)`);
+  if (concurrencyText !== undefined && (strategy === null || !takesLimit(strategy))) {
+    throw new UsageError(`--threshold ${quoteInput(expr)}: only bounded and batched take a limit (bounded@8)`);
   }
   return { expr: expr.trim(), strategy, concurrency: concurrencyText === undefined ? null : Number(concurrencyText), metric: metric, op: op as ThresholdOp, value: Number(valueText) };
 }
@@ -62,13 +62,13 @@ export function checkThresholdsApply(thresholds: readonly Threshold[], strategie
       throw new UsageError(`--threshold ${quoteInput(t.expr)} names ${t.strategy}, which is not among the strategies run (${strategies.join(', ')})`);
     }
     if (t.concurrency !== null && !concurrency.includes(t.concurrency)) {
-      throw new UsageError(`--threshold ${quoteInput(t.expr)} names bounded@${t.concurrency}, but -c is ${concurrency.join(',')}`);
+      throw new UsageError(`--threshold ${quoteInput(t.expr)} names ${t.strategy ?? 'bounded'}@${t.concurrency}, but -c is ${concurrency.join(',')}`);
     }
     if (t.metric === 'speedup' && !strategies.includes('sequential')) {
       throw new UsageError(`--threshold ${quoteInput(t.expr)}: speedup is measured against sequential, which is not among the strategies run`);
     }
     if (t.metric === 'speedup' && t.strategy === null && !strategies.some((s) => s !== 'sequential')) {
-      throw new UsageError(`--threshold ${quoteInput(t.expr)}: speedup applies to all and bounded, and neither is among the strategies run`);
+      throw new UsageError(`--threshold ${quoteInput(t.expr)}: speedup applies to the concurrent strategies, and none is among the strategies run`);
     }
     if (t.metric === 'speedup' && t.strategy === 'sequential') {
       throw new UsageError(`--threshold ${quoteInput(t.expr)}: sequential's speedup is 1 by definition; name all or bounded`);

@@ -1,7 +1,14 @@
 /** Shared vocabulary of the pure core: strategies, error classes, one request's outcome. */
 
-export const STRATEGIES = ['sequential', 'all', 'bounded'] as const;
+export const STRATEGIES = ['sequential', 'all', 'bounded', 'batched', 'adaptive'] as const;
 export type StrategyName = (typeof STRATEGIES)[number];
+/** What runs when -s is not given. */
+export const DEFAULT_STRATEGIES = ['sequential', 'all', 'bounded'] as const satisfies readonly StrategyName[];
+/** The strategies that run at each -c limit (one result per limit in a sweep). */
+export const LIMITED_STRATEGIES = ['bounded', 'batched'] as const satisfies readonly StrategyName[];
+export function takesLimit(strategy: StrategyName): strategy is (typeof LIMITED_STRATEGIES)[number] {
+  return strategy === 'bounded' || strategy === 'batched';
+}
 
 /** HTTP versions a run can offer: HTTP/1.1, and HTTP/2 by ALPN (HTTP/1.1 when the server does not take it). */
 export const PROTOCOLS = ['h1', 'h2'] as const;

@@ -2,10 +2,12 @@
 import type { RequestSample, StrategyResult } from '../core/report.js';
 import type { Protocol, StrategyName } from '../core/types.js';
 
-export function strategyLabel(strategy: StrategyName, concurrency: number | null): string {
-  if (strategy === 'bounded') return `bounded (C=${concurrency ?? '?'})`;
+/** "bounded (C=5)", "all (Promise.all)"; adaptive with the limit it settled at when known: "adaptive (→9)". */
+export function strategyLabel(strategy: StrategyName, concurrency: number | null, settledLimit?: number | null): string {
+  if (strategy === 'bounded' || strategy === 'batched') return `${strategy} (C=${concurrency ?? '?'})`;
   if (strategy === 'all') return 'all (Promise.all)';
-  return 'sequential';
+  if (strategy === 'adaptive') return settledLimit === undefined || settledLimit === null ? 'adaptive' : `adaptive (→${settledLimit})`;
+  return strategy;
 }
 
 /** " · h2" after a result's name when the run compared HTTP versions; nothing otherwise. */
@@ -13,9 +15,12 @@ export function protocolSuffix(result: { protocol?: Protocol }): string {
   return result.protocol === undefined ? '' : ` · ${result.protocol}`;
 }
 
-/** A result's (or a spec's) name: "all (Promise.all)", or "all (Promise.all) · h2" when the run compared HTTP versions. */
-export function resultLabel(result: { strategy: StrategyName; concurrency: number | null; protocol?: Protocol }): string {
-  return strategyLabel(result.strategy, result.concurrency) + protocolSuffix(result);
+/**
+ * A result's (or a spec's) name: "all (Promise.all)", adaptive with the limit it settled at once a
+ * result knows it ("adaptive (→9)"), and " · h2" after it when the run compared HTTP versions.
+ */
+export function resultLabel(result: { strategy: StrategyName; concurrency: number | null; protocol?: Protocol; adaptive?: { settledLimit?: number; start?: number } }): string {
+  return strategyLabel(result.strategy, result.concurrency, result.adaptive?.settledLimit) + protocolSuffix(result);
 }
 
 /** Wall times: seconds with three decimals, as "2.483 s". */

@@ -25,6 +25,7 @@ import {
   recommendationNotes,
   setupLine,
   signedPercent,
+  strategyNotes,
   untoldFailureLines,
   verdictBanner,
   verdictLines,
@@ -278,11 +279,43 @@ function runsSection(report: Report): string {
 <figure>${chart('runs', results.length * rowHeight + AXIS, 'wall time of every round, per strategy', parts.join(''))}</figure></section>`;
 }
 
+/** adaptive: its limit over the run, a step line, with the limit it settled at dashed. */
+function limitTraceSection(report: Report): string {
+  const adaptive = report.results.filter((r): r is StrategyResult & { adaptive: NonNullable<StrategyResult['adaptive']> } => r.adaptive !== undefined && r.adaptive.limitTrace.length > 0);
+  if (adaptive.length === 0) return '';
+  const height = 160;
+  const top = 16;
+  const figures = adaptive.map((r) => {
+    const { limitTrace, settledLimit } = r.adaptive;
+    const totalMs = Math.max(r.wallMs, limitTrace[limitTrace.length - 1]![0], 1);
+    const peak = Math.max(maxOf(limitTrace.map(([, limit]) => limit)), settledLimit, 1) * 1.1;
+    const x = (t: number): string => pct(t / totalMs);
+    const y = (v: number): string => n(top + height - (v / peak) * height);
+    const parts: string[] = [timeAxis(0, totalMs, top, height, totalMs >= 1000)];
+    const step = axisStep(peak, height, 32);
+    for (let i = 0; i * step <= peak; i++) parts.push(`<text class="tick" x="-6" y="${n(top + height - ((i * step) / peak) * height + 4)}" text-anchor="end">${String(Number((i * step).toFixed(3)))}</text>`);
+    parts.push(`<line class="ref" x1="0" x2="100%" y1="${y(settledLimit)}" y2="${y(settledLimit)}"/><text class="ref" x="100%" y="${n(Number(y(settledLimit)) - 4)}" text-anchor="end">${escapeHtml(`settled at ${settledLimit}`)}</text>`);
+    // A step line: each limit holds until the next change (a riser up or down), the last until the run's end.
+    limitTrace.forEach(([t, limit], k) => {
+      const until = k + 1 < limitTrace.length ? limitTrace[k + 1]![0] : totalMs;
+      parts.push(`<line class="curve" x1="${x(t)}" y1="${y(limit)}" x2="${x(until)}" y2="${y(limit)}"/>`);
+      const nextLimit = limitTrace[k + 1]?.[1];
+      if (nextLimit !== undefined) parts.push(`<line class="curve" x1="${x(until)}" y1="${y(limit)}" x2="${x(until)}" y2="${y(nextLimit)}"/>`);
+    });
+    parts.push(`<line class="baseline" x1="0" x2="100%" y1="${top + height}" y2="${top + height}"/>`);
+    const label = resultLabel(r);
+    const caption = `<figcaption><strong>${escapeHtml(label)}</strong> · from ${r.adaptive.start}, at most ${r.adaptive.max} · ${r.failed > 0 ? `<span class="bad">${r.failed} failed</span>` : '0 failed'}</figcaption>`;
+    return `<figure>${caption}${chart('limit-trace', top + height + AXIS, `limit of ${label} over time`, parts.join(''), ` data-result="${escapeHtml(resultKey(r))}"`)}</figure>`;
+  });
+  return `<section id="limit"><h2>Adaptive limit</h2><p>The limit adaptive allowed over the run: it grows while responses come back ok and on time, and backs off at a refusal (429, 503), a timeout or a rising latency.</p>
+${figures.join('\n')}</section>`;
+}
+
 /**
  * The charts, in the order they appear: each returns its section, or '' when it has nothing to
  * draw. A new chart is one function here.
  */
-const CHARTS: ReadonlyArray<(report: Report) => string> = [sweepSection, runsSection, waterfallSection, histogramSection];
+const CHARTS: ReadonlyArray<(report: Report) => string> = [sweepSection, limitTraceSection, runsSection, waterfallSection, histogramSection];
 
 function table(head: string[], rows: string[][], numeric: (column: number) => boolean = () => false, className = '', label = 'table'): string {
   const cells = (row: string[], tag: 'td' | 'th'): string => row.map((c, i) => `<${tag}${numeric(i) ? ' class="num"' : ''}>${c}</${tag}>`).join('');
@@ -319,7 +352,7 @@ function summarySection(report: Report): string {
   };
   const rows = model.rows.map((cells) => cells.map((c) => tag[c.tone](escapeHtml(c.text)) + (c.note ? ` <span class="warn">${escapeHtml(c.note.trim())}</span>` : '')));
   const head = model.headers;
-  const notes = [...verdictLines(report.results), ...protocolLines(report), ...untoldFailureLines(report.results), ...failureCauseLines(report.results), ...[indicativeLine(report)].filter((l): l is string => l !== null)];
+  const notes = [...verdictLines(report.results), ...strategyNotes(report.results), ...protocolLines(report), ...untoldFailureLines(report.results), ...failureCauseLines(report.results), ...[indicativeLine(report)].filter((l): l is string => l !== null)];
   const stage = setupLine(report);
   return `<section id="summary"><h2>Summary</h2>${stage ? `<p class="note">${escapeHtml(stage)}</p>` : ''}${table(head, rows, (i) => model.aligns[i] === 'right', 'summary', 'results')}
 ${notes.length > 0 ? `<ul class="verdicts">${notes.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` : ''}</section>`;

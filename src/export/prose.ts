@@ -5,10 +5,10 @@
  */
 import type { AutoStep } from '../core/auto-sweep.js';
 import type { BaselineEntry, Report, StrategyResult } from '../core/report.js';
-import { ERROR_CLASSES, type ErrorClass, type Protocol } from '../core/types.js';
+import { ERROR_CLASSES, takesLimit, type ErrorClass, type Protocol } from '../core/types.js';
 import { minOf } from '../core/stats.js';
 import { MIN_RUNS_FOR_INTERVAL, SAME_WITHIN } from '../core/summarize.js';
-import { formatMs, formatRate, formatSeconds, protocolSuffix, resultLabel } from './format.js';
+import { formatMs, formatRate, formatSeconds, protocolSuffix, resultLabel, strategyLabel } from './format.js';
 
 /** "3 failed: 2 timeout, 1 http5xx (503)" */
 export function describeFailures(result: Pick<StrategyResult, 'failed' | 'errors' | 'statusCodes'>): string {
@@ -20,7 +20,8 @@ export function describeFailures(result: Pick<StrategyResult, 'failed' | 'errors
 }
 
 const percent = (rate: number): string => `${Math.round(rate * 100)}%`;
-const strategyName = (r: StrategyResult): string => (r.strategy === 'bounded' ? `bounded (C=${r.concurrency})` : r.strategy);
+/** The short name sentences use: "bounded (C=5)", "batched (C=5)", "adaptive (→9)", "all". */
+const strategyName = (r: StrategyResult): string => (takesLimit(r.strategy) || r.strategy === 'adaptive' ? strategyLabel(r.strategy, r.concurrency, r.adaptive?.settledLimit) : r.strategy);
 const resultName = (r: StrategyResult): string => strategyName(r) + protocolSuffix(r);
 
 /** The least-failing result other than `r`, the reference when sequential did not run. */
@@ -375,4 +376,81 @@ export function verdictBanner(report: Pick<Report, 'results' | 'recommendation' 
   ].filter((item): item is BannerItem => item !== null);
   const state = checks.tone === 'bad' ? 'fail' : interrupted !== null || failures !== null ? 'warn' : checks.tone === 'good' ? 'pass' : 'plain';
   return { state, items };
+}
+
+/**
+ * batched against bounded at the same C, with their ideals: "batched (C=5): 1.45x slower than
+ * bounded (C=5) (1.830 s vs 1.260 s); ideal 1.780 s vs 1.210 s over their own request times:
+ * each chunk waits for its slowest request, so the schedule itself costs the difference".
+ */
+export function batchedLines(results: readonly StrategyResult[]): string[] {
+  const lines: string[] = [];
+  for (const b of results) {
+    if (b.strategy !== 'batched') continue;
+    const s = results.find((o) => o.strategy === 'bounded' && o.concurrency === b.concurrency && o.protocol === b.protocol);
+    if (!s || !(s.wallMs > 0) || b.idealWallMs === null || s.idealWallMs === null) continue;
+    const ideal = `ideal ${formatSeconds(b.idealWallMs)} vs ${formatSeconds(s.idealWallMs)} over their own request times`;
+    const ratio = b.wallMs / s.wallMs;
+    if (ratio >= 1 + SAME_WITHIN) {
+      lines.push(`${resultName(b)}: ${ratio.toFixed(2)}x slower than ${resultName(s)} (${formatSeconds(b.wallMs)} vs ${formatSeconds(s.wallMs)}); ${ideal}: each chunk waits for its slowest request, so the schedule itself costs the difference`);
+    } else if (ratio <= 1 / (1 + SAME_WITHIN)) {
+      lines.push(`${resultName(b)}: ${(1 / ratio).toFixed(2)}x faster than ${resultName(s)} (${formatSeconds(b.wallMs)} vs ${formatSeconds(s.wallMs)}); ${ideal}: the schedule does not explain it, the server or the event loop does`);
+    } else {
+      lines.push(`${resultName(b)}: about the same as ${resultName(s)} (${formatSeconds(b.wallMs)} vs ${formatSeconds(s.wallMs)}); ${ideal}: requests this even leave a chunk little to wait for`);
+    }
+  }
+  return lines;
+}
+
+/** "adaptive (→10): its limit settled at 10 (from 1, at most 256; 14 refusals or timeouts on the way)". */
+export function adaptiveLines(results: readonly StrategyResult[]): string[] {
+  return results
+    .filter((r): r is StrategyResult & { adaptive: NonNullable<StrategyResult['adaptive']> } => r.adaptive !== undefined)
+    .map((r) => {
+      const a = r.adaptive;
+      const drops = r.errors.timeout + (r.statusCodes['429'] ?? 0) + (r.statusCodes['503'] ?? 0);
+      const found = drops > 0 ? `; ${drops} refusal${drops === 1 ? '' : 's'} (429, 503) or timeouts told it where the server's limit is` : '; nothing was refused: the latency gradient alone set it';
+      return `${resultName(r)}: its limit settled at ${a.settledLimit} (from ${a.start}, at most ${a.max})${found}`;
+    });
+}
+
+/**
+ * --fail-fast: "all: Promise.all rejected at 0.105 s on request #8 (http5xx: 503 Service
+ * Unavailable); 33 requests were still running and kept running: 30 ok, 3 failed, the last
+ * ended at 0.412 s".
+ */
+export function failFastLines(results: readonly StrategyResult[]): string[] {
+  const lines: string[] = [];
+  for (const r of results) {
+    const f = r.failFast;
+    if (!f) continue;
+    if (f.rejectedAtMs === null) {
+      lines.push(`${resultName(r)} (--fail-fast): nothing failed, so Promise.all resolved, as allSettled would`);
+      continue;
+    }
+    const on = f.request === null ? '' : ` on request #${f.request.index + 1} (${f.request.error}: ${f.request.message})`;
+    const { ok, failed, lastEndMs } = f.survivors;
+    const fate = f.stillRunning === 0
+      ? 'nothing else was still running'
+      : `${f.stillRunning} request${f.stillRunning === 1 ? ' was' : 's were'} still running and kept running: ${ok} ok, ${failed} failed${lastEndMs === null ? '' : `, the last ended at ${formatSeconds(lastEndMs)}`}`;
+    lines.push(`${resultName(r)} (--fail-fast): Promise.all rejected at ${formatSeconds(f.rejectedAtMs)}${on}; ${fate}`);
+  }
+  return lines;
+}
+
+/**
+ * In a sweep: each limit's wall time predicted from sequential's request times, beside the
+ * measurement: "predicted from sequential's request times: C=1 2.480 s (measured 2.503 s), …".
+ */
+export function predictionLine(results: readonly StrategyResult[]): string | null {
+  const bounded = results.filter((r) => r.strategy === 'bounded' && r.predictedWallMs !== null);
+  if (bounded.length < 2) return null;
+  const parts = bounded.map((r) => `C=${r.concurrency}${protocolSuffix(r)} ${formatSeconds(r.predictedWallMs!)} (measured ${formatSeconds(r.wallMs)})`);
+  return `predicted from sequential's request times: ${parts.join(', ')}`;
+}
+
+/** What the strategies beyond the three add under the table: batched against bounded, adaptive's limit, --fail-fast, a sweep's predictions. */
+export function strategyNotes(results: readonly StrategyResult[]): string[] {
+  const prediction = predictionLine(results);
+  return [...batchedLines(results), ...adaptiveLines(results), ...failFastLines(results), ...(prediction === null ? [] : [prediction])];
 }

@@ -30,6 +30,8 @@ interface Column {
   value?(r: StrategyResult): MachineValue;
   /** Only when this holds for the results (an option's columns, absent from every other run's CSV). */
   when?(results: readonly StrategyResult[]): boolean;
+  /** Shown on a terminal only when asked for every column (--wide); markdown and HTML show it always. */
+  wide?: boolean;
 }
 
 /** The run offered HTTP/2 (--http2 or --protocol): its results count HTTP/2 connections. */
@@ -92,9 +94,18 @@ const COLUMNS: readonly Column[] = [
     value: (r) => r.eventLoopDelayP99Ms,
   },
   ...ERROR_CLASSES.map((c): Column => ({ csv: `error_${c}`, value: (r) => r.errors[c] })),
+  {
+    header: 'Eff.',
+    wide: true,
+    cell: (r) => plain(r.efficiency === null ? dash : `${Math.round(r.efficiency * 100)}%`),
+  },
   // The verdict beside the ratio (last, so that older readers' columns keep their places): the
   // speedup of a result that failed more is no speedup.
   { csv: 'verdict', value: (r) => r.verdict },
+  // Added after verdict, for the same reason.
+  { csv: 'ideal_wall_ms', value: (r) => r.idealWallMs },
+  { csv: 'efficiency', value: (r) => r.efficiency },
+  { csv: 'predicted_wall_ms', value: (r) => r.predictedWallMs },
   // With HTTP/2 offered, after the others: the version a row offered (when the run compared
   // versions) and the most requests at once on one connection.
   { csv: 'protocol', value: (r) => r.protocol ?? null, when: offeredH2 },
@@ -104,6 +115,8 @@ const COLUMNS: readonly Column[] = [
 export interface HumanTable {
   headers: string[];
   aligns: Array<'left' | 'right'>;
+  /** Per column: shown on a terminal only with --wide. */
+  wide: boolean[];
   rows: Cell[][];
 }
 
@@ -123,6 +136,7 @@ export function humanTable(report: Pick<Report, 'results'>): HumanTable {
   return {
     headers: columns.map((c) => c.header),
     aligns: columns.map((c) => c.align ?? 'right'),
+    wide: columns.map((c) => c.wide === true),
     rows: report.results.map((r) => columns.map((c) => c.cell(r, facts))),
   };
 }

@@ -4,8 +4,8 @@ import { renderSweepChart } from './chart.js';
 import type { ExportContext } from './exporters.js';
 import { formatMs, formatSeconds, protocolSuffix, resultLabel, withoutRowRules } from './format.js';
 import { renderWaterfall } from './waterfall.js';
-import { humanTable, type Tone } from './table-model.js';
-import { baselineChange, baselineWarningLines, failureCauseLines, indicativeLine, interruptedLine, protocolLines, recommendationNotes, setupLine, untoldFailureLines, verdictNotes } from './prose.js';
+import { humanTable, type HumanTable, type Tone } from './table-model.js';
+import { baselineChange, baselineWarningLines, failureCauseLines, indicativeLine, interruptedLine, protocolLines, recommendationNotes, setupLine, strategyNotes, untoldFailureLines, verdictNotes } from './prose.js';
 
 /** The waterfall's width when stdout is no terminal (--waterfall into a pipe). */
 const DEFAULT_COLUMNS = 80;
@@ -45,10 +45,16 @@ function baselineLines(report: Report, chalk: TableView['chalk']): string[] {
   });
 }
 
+/** The terminal's default view: without the columns kept for a wide view. */
+function narrowTable(model: HumanTable): HumanTable {
+  const keep = (_: unknown, i: number): boolean => !model.wide[i];
+  return { headers: model.headers.filter(keep), aligns: model.aligns.filter(keep), wide: model.wide.filter(keep), rows: model.rows.map((row) => row.filter(keep)) };
+}
+
 /** The "Time taken" table, verdicts, checks and sample line, as one string for stdout. */
 export function renderTable(report: Report, view: TableView): string {
   const { chalk } = view;
-  const model = humanTable(report);
+  const model = narrowTable(humanTable(report));
   const table = new Table({
     head: model.headers.map((h) => chalk.bold(h)),
     colAligns: model.aligns,
@@ -75,6 +81,7 @@ export function renderTable(report: Report, view: TableView): string {
   for (const { text, verdict } of verdictNotes(report.results)) {
     lines.push(verdict === 'more-failures' ? chalk.red(text) : verdict === 'inconclusive' ? chalk.yellow(text) : chalk.cyan(text));
   }
+  for (const l of strategyNotes(report.results)) lines.push(chalk.cyan(l));
   for (const l of protocolLines(report)) lines.push(chalk.cyan(l));
   const indicative = indicativeLine(report);
   if (indicative) lines.push(chalk.dim(indicative));

@@ -89,7 +89,7 @@ export async function runPipeline(input: PipelineInput, hooks: PipelineHooks): P
       ownServer: server !== null,
       sampleSize: target.kind === 'preset' ? target.preset.sampleSize : 0,
     });
-    const specs = count === 0 ? [] : planStrategies(options.strategies, options.concurrency, options.protocols);
+    const specs = count === 0 ? [] : planStrategies(options.strategies, options.concurrency, options.protocols, { adaptive: { start: options.adaptiveStart, max: options.adaptiveMax }, failFast: options.failFast });
     if (count > ALL_FAN_OUT_WARNING && specs.some((s) => s.strategy === 'all')) {
       hooks.warn(`warning: all starts ${count.toLocaleString('en-US')} requests at once, each on its own connection; the system may refuse some (counted as failures). bounded (-s bounded -c 100) is the polite way.`);
     }

@@ -39,6 +39,12 @@ export interface RunOptions extends ServerSettings {
   /** -c auto: requests the whole search may make. */
   maxRequests: number;
   strategies: readonly StrategyName[];
+  /** adaptive: where its limit starts and its ceiling; whether each was given. */
+  adaptiveStart: number;
+  adaptiveMax: number;
+  adaptiveGiven: boolean;
+  /** all with Promise.all's rejection on the first failure (--fail-fast). */
+  failFast: boolean;
   /** Measured rounds and warm-up rounds; each round runs every strategy once. */
   runs: number;
   warmup: number;

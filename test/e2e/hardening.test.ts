@@ -24,7 +24,7 @@ import { startTestServer, type TestServer } from '../helpers/test-server.js';
 /** The JSON document as the product types it (its shape is checked by the schema on parse). */
 type Doc = Report;
 
-const STRATEGIES: StrategyName[] = ['sequential', 'all', 'bounded'];
+const STRATEGIES = ['sequential', 'all', 'bounded'] as const satisfies readonly StrategyName[];
 
 let server: TestServer;
 let tmp: string;
@@ -189,7 +189,7 @@ function expectExitSoonAfterSigint(times: InterruptTimes, context: string): void
 describe.concurrent('Ctrl-C', () => {
   /** One /ok, then four requests that hang: what is in flight when the signal comes is known. */
   const urls = (tag: string): string[] => [`${server.url}/ok?tag=${tag}`, ...[1, 2, 3, 4].map((i) => `${server.url}/hang?tag=${tag}&i=${i}`)];
-  const expectations: Record<StrategyName, { hangsInFlight: number; requests: number }> = {
+  const expectations: Record<(typeof STRATEGIES)[number], { hangsInFlight: number; requests: number }> = {
     sequential: { hangsInFlight: 1, requests: 2 }, // /ok done, one /hang cut off, three never started
     all: { hangsInFlight: 4, requests: 5 },
     bounded: { hangsInFlight: 2, requests: 3 }, // -c 2

@@ -35,6 +35,9 @@ export function makeResult(overrides: Partial<StrategyResult> = {}): StrategyRes
     pool: null,
     eventLoopDelayP99Ms: null,
     retries: { attempts: requests, retried: 0, addedMs: 0, firstTryMs: { p50: 0, p95: 0 } },
+    idealWallMs: null,
+    efficiency: null,
+    predictedWallMs: null,
     ...overrides,
   };
 }

@@ -97,11 +97,11 @@ describe('renderMarkdown', () => {
       [
         '### async-bench: pokemon · offline (100-400 ms) · 10 requests per strategy · seed 42 · 1 run',
         '',
-        '| Strategy | Requests | OK | Failed | Time taken | Req/s | p50 | p95 | max | Speedup | Sockets | Loop p99 |',
-        '| :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-        '| sequential | 10 | 10 | 0 | 2.483 s | 4.0 | 252 ms | 392 ms | 400 ms | 1.00x | – | – |',
-        '| all (Promise.all) | 10 | 10 | 0 | 0.411 s | 24.3 | 250 ms | 401 ms | 411 ms | **6.04x** | – | – |',
-        '| bounded (C=5) | 10 | 10 | 0 | 0.512 s | 19.5 | 249 ms | 385 ms | 398 ms | 4.85x | – | – |',
+        '| Strategy | Requests | OK | Failed | Time taken | Req/s | p50 | p95 | max | Speedup | Sockets | Loop p99 | Eff. |',
+        '| :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+        '| sequential | 10 | 10 | 0 | 2.483 s | 4.0 | 252 ms | 392 ms | 400 ms | 1.00x | – | – | – |',
+        '| all (Promise.all) | 10 | 10 | 0 | 0.411 s | 24.3 | 250 ms | 401 ms | 411 ms | **6.04x** | – | – | – |',
+        '| bounded (C=5) | 10 | 10 | 0 | 0.512 s | 19.5 | 249 ms | 385 ms | 398 ms | 4.85x | – | – | – |',
         '',
         '- all: 6.04x faster than sequential (0.411 s vs 2.483 s)',
         '- bounded (C=5): 4.85x faster than sequential (0.512 s vs 2.483 s)',
@@ -118,12 +118,12 @@ describe('renderMarkdown', () => {
         '',
         'stage 1 · now_playing: 1 request, 20 items in 0.213 s (run once, before the strategies)',
         '',
-        '| Strategy | Requests | OK | Failed | Time taken | Req/s | p50 | p95 | max | Speedup | Sockets | Loop p99 |',
-        '| :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-        '| sequential | 30 | 30 | 0 | 2.483 s (2.450–2.520) | 4.0 | 252 ms | 392 ms | 400 ms | 1.00x | 1 | 0.51 ms |',
-        '| all (Promise.all) | 30 | 30 | 0 | 0.411 s (0.405–0.430) | 24.3 | 250 ms | 401 ms | 411 ms | **6.04x (5.70–6.20)** | 10 | 3.25 ms |',
-        '| bounded (C=2) | 30 | 30 | 0 | 1.250 s (1.240–1.262) | 8.0 | 250 ms | 391 ms | 399 ms | 1.99x (1.95–2.01) | 2 | 0.90 ms |',
-        '| bounded (C=4) | 30 | 27 | 3 | 0.700 s (0.690–0.715) | 14.3 | 240 ms | 388 ms | 400 ms | 3.55x (3.40–3.70) | 6 | 1.10 ms |',
+        '| Strategy | Requests | OK | Failed | Time taken | Req/s | p50 | p95 | max | Speedup | Sockets | Loop p99 | Eff. |',
+        '| :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+        '| sequential | 30 | 30 | 0 | 2.483 s (2.450–2.520) | 4.0 | 252 ms | 392 ms | 400 ms | 1.00x | 1 | 0.51 ms | – |',
+        '| all (Promise.all) | 30 | 30 | 0 | 0.411 s (0.405–0.430) | 24.3 | 250 ms | 401 ms | 411 ms | **6.04x (5.70–6.20)** | 10 | 3.25 ms | – |',
+        '| bounded (C=2) | 30 | 30 | 0 | 1.250 s (1.240–1.262) | 8.0 | 250 ms | 391 ms | 399 ms | 1.99x (1.95–2.01) | 2 | 0.90 ms | – |',
+        '| bounded (C=4) | 30 | 27 | 3 | 0.700 s (0.690–0.715) | 14.3 | 240 ms | 388 ms | 400 ms | 3.55x (3.40–3.70) | 6 | 1.10 ms | – |',
         '',
         '- all: 6.04x faster than sequential (0.411 s vs 2.483 s; 95% CI 5.70–6.20x)',
         '- bounded (C=2): 1.99x faster than sequential (1.250 s vs 2.483 s; 95% CI 1.95–2.01x)',
@@ -152,10 +152,10 @@ describe('renderMarkdown', () => {
       [
         '### async-bench: pokemon · offline (100-400 ms) · 10 requests per strategy · seed 42 · 1 run',
         '',
-        '| Strategy | Requests | OK | Failed | Time taken | Req/s | p50 | p95 | max | Speedup | Sockets | Loop p99 |',
-        '| :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-        '| sequential | 10 | 10 | 0 | 2.483 s | 4.0 | 252 ms | 392 ms | 400 ms | 1.00x | – | – |',
-        '| all (Promise.all) (partial) | 10 | 6 | 4 | 0.300 s | 33.3 | 0.00 ms | 0.00 ms | 0.00 ms | – | – | – |',
+        '| Strategy | Requests | OK | Failed | Time taken | Req/s | p50 | p95 | max | Speedup | Sockets | Loop p99 | Eff. |',
+        '| :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+        '| sequential | 10 | 10 | 0 | 2.483 s | 4.0 | 252 ms | 392 ms | 400 ms | 1.00x | – | – | – |',
+        '| all (Promise.all) (partial) | 10 | 6 | 4 | 0.300 s | 33.3 | 0.00 ms | 0.00 ms | 0.00 ms | – | – | – | – |',
         '',
         '- all (Promise.all): 4 failed: 4 aborted',
         '',
@@ -185,8 +185,8 @@ describe('renderMarkdown', () => {
     for (const r of [report([SEQUENTIAL, ALL, BOUNDED]), RICH, PARTIAL]) {
       const out = renderMarkdown(r, context());
       expect(out).not.toContain(ESC);
-      // Every table row has the header's 13 unescaped pipes.
-      for (const row of out.split('\n').filter((l) => l.startsWith('|'))) expect(row.replace(/\\\|/g, '').split('|')).toHaveLength(14);
+      // Every table row has the header's 14 unescaped pipes.
+      for (const row of out.split('\n').filter((l) => l.startsWith('|'))) expect(row.replace(/\\\|/g, '').split('|')).toHaveLength(15);
     }
   });
 });
@@ -194,15 +194,16 @@ describe('renderMarkdown', () => {
 describe('renderCsv', () => {
   const HEADER =
     'strategy,concurrency,requests,ok,failed,wall_ms,wall_ms_stddev,req_per_sec,p50_ms,p90_ms,p95_ms,p99_ms,max_ms,speedup,speedup_stddev,' +
-    'sockets_opened,loop_delay_p99_ms,error_timeout,error_connect,error_dns,error_reset,error_tls,error_http4xx,error_http5xx,error_aborted,error_protocol,error_fd-limit,error_other,verdict';
+    'sockets_opened,loop_delay_p99_ms,error_timeout,error_connect,error_dns,error_reset,error_tls,error_http4xx,error_http5xx,error_aborted,error_protocol,error_fd-limit,error_other,verdict,' +
+    'ideal_wall_ms,efficiency,predicted_wall_ms';
 
   it('renders the golden CSV of a plain run: header, one row per result, LF, empty cells for none', () => {
     expect(renderCsv(report([SEQUENTIAL, ALL, BOUNDED]))).toBe(
       [
         HEADER,
-        'sequential,1,10,10,0,2483,,4.03,251.7,380,391.5,398.3,399.9,1,,,,0,0,0,0,0,0,0,0,0,0,0,',
-        'all,,10,10,0,411,,24.33,250.4,390,400.5,409.7,410.9,6.041,,,,0,0,0,0,0,0,0,0,0,0,0,faster',
-        'bounded,5,10,10,0,512.4,,19.52,248.6,371,385.2,396.1,398.2,4.846,,,,0,0,0,0,0,0,0,0,0,0,0,faster',
+        'sequential,1,10,10,0,2483,,4.03,251.7,380,391.5,398.3,399.9,1,,,,0,0,0,0,0,0,0,0,0,0,0,,,,',
+        'all,,10,10,0,411,,24.33,250.4,390,400.5,409.7,410.9,6.041,,,,0,0,0,0,0,0,0,0,0,0,0,faster,,,',
+        'bounded,5,10,10,0,512.4,,19.52,248.6,371,385.2,396.1,398.2,4.846,,,,0,0,0,0,0,0,0,0,0,0,0,faster,,,',
         '',
       ].join('\n'),
     );
@@ -212,10 +213,10 @@ describe('renderCsv', () => {
     expect(renderCsv(RICH)).toBe(
       [
         HEADER,
-        'sequential,1,30,30,0,2483,35.019,4.03,251.7,380,391.5,398.3,399.9,1,,1,0.512,0,0,0,0,0,0,0,0,0,0,0,',
-        'all,,30,30,0,411,13.051,24.33,250.4,390,400.5,409.7,410.9,6.041,0.213,10,3.25,0,0,0,0,0,0,0,0,0,0,0,faster',
-        'bounded,2,30,30,0,1250.5,11.003,8,250,380.2,390.7,398,399,1.986,0.034,2,0.9,0,0,0,0,0,0,0,0,0,0,0,faster',
-        'bounded,4,30,27,3,700,12.583,14.29,240.25,370,388,397.9,399.5,3.547,0.077,6,1.1,0,0,0,0,0,0,3,0,0,0,0,faster',
+        'sequential,1,30,30,0,2483,35.019,4.03,251.7,380,391.5,398.3,399.9,1,,1,0.512,0,0,0,0,0,0,0,0,0,0,0,,,,',
+        'all,,30,30,0,411,13.051,24.33,250.4,390,400.5,409.7,410.9,6.041,0.213,10,3.25,0,0,0,0,0,0,0,0,0,0,0,faster,,,',
+        'bounded,2,30,30,0,1250.5,11.003,8,250,380.2,390.7,398,399,1.986,0.034,2,0.9,0,0,0,0,0,0,0,0,0,0,0,faster,,,',
+        'bounded,4,30,27,3,700,12.583,14.29,240.25,370,388,397.9,399.5,3.547,0.077,6,1.1,0,0,0,0,0,0,3,0,0,0,0,faster,,,',
         '',
       ].join('\n'),
     );
@@ -223,11 +224,12 @@ describe('renderCsv', () => {
 
   it('has one column per error class, and rows as wide as the header', () => {
     expect(CSV_HEADER.filter((h) => h.startsWith('error_'))).toEqual(Object.keys(emptyErrorCounts()).map((c) => `error_${c}`));
-    expect(CSV_HEADER.at(-1)).toBe('verdict');
+    // verdict and the columns after it were added last: older readers' columns keep their places.
+    expect(CSV_HEADER.slice(CSV_HEADER.indexOf('verdict'))).toEqual(['verdict', 'ideal_wall_ms', 'efficiency', 'predicted_wall_ms']);
     const lines = renderCsv(PARTIAL).trimEnd().split('\n');
     expect(lines).toHaveLength(3);
     for (const line of lines) expect(line.split(',')).toHaveLength(CSV_HEADER.length);
-    expect(lines[2]).toBe('all,,10,6,4,300,,33.33,0,0,0,0,0,,,,,0,0,0,0,0,0,0,4,0,0,0,');
+    expect(lines[2]).toBe('all,,10,6,4,300,,33.33,0,0,0,0,0,,,,,0,0,0,0,0,0,0,4,0,0,0,,,,');
   });
 
   it('quotes fields as RFC 4180 says, and writes numbers without exponents', () => {

@@ -78,8 +78,8 @@ describe('parseThreshold', () => {
   });
 
   it('refuses a limit on anything but bounded', () => {
-    expect(usageMessage(() => parseThreshold('all@8.p95<300'))).toContain('only bounded takes a limit');
-    expect(usageMessage(() => parseThreshold('sequential@1.wallMs<300'))).toContain('only bounded takes a limit');
+    expect(usageMessage(() => parseThreshold('all@8.p95<300'))).toContain('only bounded and batched take a limit');
+    expect(usageMessage(() => parseThreshold('sequential@1.wallMs<300'))).toContain('only bounded and batched take a limit');
   });
 });
 
@@ -115,8 +115,8 @@ describe('checkThresholdsApply', () => {
   });
 
   it('refuses a speedup (or --min-speedup) when only sequential runs', () => {
-    expect(usageMessage(() => apply(['speedup>=2'], ['sequential'], [5]))).toContain('neither is among the strategies run');
-    expect(usageMessage(() => checkThresholdsApply([minSpeedupThreshold(2)], ['sequential'], [5]))).toContain('neither is among the strategies run');
+    expect(usageMessage(() => apply(['speedup>=2'], ['sequential'], [5]))).toContain('none is among the strategies run');
+    expect(usageMessage(() => checkThresholdsApply([minSpeedupThreshold(2)], ['sequential'], [5]))).toContain('none is among the strategies run');
   });
 });
 
