@@ -130,14 +130,22 @@ export async function runSchedule(
       const limit = options.limit ?? ((): number => options.concurrency);
       const { handOver } = options;
       let next = 0;
+      // Hand-overs under way: the run ends after the last of them, as bounded's lanes do.
+      let handing = 0;
       await new Promise<void>((resolve) => {
         const fill = (): void => {
           while (next < count && !stopped() && inFlight < Math.max(1, Math.floor(limit()))) void tracked(next++).then(ended);
-          if (inFlight === 0 && (next >= count || stopped())) resolve();
+          if (inFlight === 0 && handing === 0 && (next >= count || stopped())) resolve();
+        };
+        const handedOver = (): void => {
+          handing--;
+          fill();
         };
         const ended = (): void => {
-          if (handOver) void handOver().then(fill);
-          else fill();
+          // Nothing left to start: no hand-over to wait for.
+          if (!handOver || next >= count || stopped()) return fill();
+          handing++;
+          void handOver().then(handedOver);
         };
         fill();
       });

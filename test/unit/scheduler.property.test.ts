@@ -46,6 +46,7 @@ function makeHandOver(kind: HandOverKind, clock: FakeClock): (() => Promise<void
   }
 }
 
+/** batched fills a chunk of C, adaptive (at a fixed limit of C here) its C slots, as bounded does. */
 const expectedPeak = (strategy: StrategyName, n: number, c: number): number =>
   strategy === 'sequential' ? Math.min(1, n) : strategy === 'all' ? n : Math.min(c, n);
 
@@ -57,7 +58,7 @@ const durationArb = fc.oneof(
 const kindsWith = (kinds: readonly Kind[]) => fc.oneof({ arbitrary: fc.constant<Kind>('ok'), weight: 3 }, fc.constantFrom(...kinds));
 const jobsArb = (kinds: readonly Kind[]) => fc.array(fc.record({ duration: durationArb, kind: kindsWith(kinds) }), { maxLength: 60 });
 const cArb = fc.integer({ min: 1, max: 20 });
-const strategyArb = fc.constantFrom<StrategyName>('sequential', 'all', 'bounded');
+const strategyArb = fc.constantFrom<StrategyName>('sequential', 'all', 'bounded', 'batched', 'adaptive');
 const allHandOvers: readonly HandOverKind[] = ['none', 'microtask', 'immediate', 'fakeTick', 'fakeDelay'];
 /** Hand-overs that take no virtual time (a lane is never idle while time passes). */
 const zeroTimeHandOvers: readonly HandOverKind[] = ['none', 'microtask', 'immediate', 'fakeTick'];
@@ -137,15 +138,15 @@ describe('runSchedule properties (fake clock)', () => {
           const result = await clock.runAll(runSchedule(strategy, n, task, { concurrency: c, ...(handOver ? { handOver } : {}) }));
           expect(trace.outOfRange).toEqual([]);
           expect(result.started).toBe(n);
-          // Each index once, and started in index order by all three strategies.
+          // Each index once, and started in index order by every strategy.
           expect(trace.starts.map((s) => s.index)).toEqual(range(n));
           // Every task ran to its end, whatever the others did (rejected, threw, failed).
           expect(sorted(trace.ends.map((e) => e.index))).toEqual(range(n));
           // The run ends with its last task: the clock stopped at the latest end (with a
-          // hand-over that takes virtual time, a bounded lane may hand over once more and find
-          // the queue empty: at most one hand-over later).
+          // hand-over that takes virtual time, a bounded lane or adaptive may hand over once more
+          // and find the queue empty: at most one hand-over later).
           const lastEnd = n === 0 ? 0 : Math.max(...trace.ends.map((e) => e.at));
-          if (handOverKind === 'fakeDelay' && strategy === 'bounded') {
+          if (handOverKind === 'fakeDelay' && (strategy === 'bounded' || strategy === 'adaptive')) {
             expect(clock.now()).toBeGreaterThanOrEqual(lastEnd);
             expect(clock.now()).toBeLessThanOrEqual(lastEnd + HAND_OVER_MS);
           } else {
@@ -158,7 +159,7 @@ describe('runSchedule properties (fake clock)', () => {
     );
   });
 
-  it('the peak in flight is min(C, N) for bounded, N for all, 1 for sequential (0 when N = 0), measured both ways', async () => {
+  it('the peak in flight is min(C, N) for bounded, batched and adaptive, N for all, 1 for sequential (0 when N = 0), measured both ways', async () => {
     // A task that throws synchronously is never in flight across a turn, so it is left out here.
     await fc.assert(
       fc.asyncProperty(
@@ -331,8 +332,8 @@ describe('runSchedule properties (fake clock)', () => {
       },
     );
 
-  it('nothing starts after the abort: all and bounded, with every kind of hand-over', async () => {
-    await fc.assert(abortProperty(['all', 'bounded'], allHandOvers), { numRuns: NUM_RUNS });
+  it('nothing starts after the abort: all, bounded, batched and adaptive, with every kind of hand-over', async () => {
+    await fc.assert(abortProperty(['all', 'bounded', 'batched', 'adaptive'], allHandOvers), { numRuns: NUM_RUNS });
   });
 
   it('nothing starts after the abort: sequential, with hand-overs that let no timer fire', async () => {
@@ -374,8 +375,13 @@ describe('runSchedule: an abort during a hand-over', () => {
 });
 
 describe('runStrategy keeps results in input order (property)', () => {
+  // adaptive starts at C with C as its ceiling: its first C requests start at once, as bounded's do.
   const SPEC = (strategy: StrategyName, c: number): StrategySpec =>
-    strategy === 'bounded' ? { strategy, concurrency: c } : { strategy, concurrency: strategy === 'sequential' ? 1 : null };
+    strategy === 'bounded' || strategy === 'batched'
+      ? { strategy, concurrency: c }
+      : strategy === 'adaptive'
+        ? { strategy, concurrency: null, adaptive: { start: c, max: c } }
+        : { strategy, concurrency: strategy === 'sequential' ? 1 : null };
 
   it('each index’s sample lands at its own index, whatever the completion order', async () => {
     await fc.assert(
