@@ -54,9 +54,9 @@ export const BACKOFF = 0.9;
 export const TOLERANCE = 1.5;
 /** The gradient's floor: one sample never cuts the limit below half. */
 export const MIN_GRADIENT = 0.5;
-/** Samples in the short and long round-trip averages. */
+/** Samples in the short and long round-trip averages (the long one as Gradient2's default: it stays near the unloaded round trip through a run). */
 export const SHORT_WINDOW = 10;
-export const LONG_WINDOW = 100;
+export const LONG_WINDOW = 600;
 
 /** Which outcomes are drops: the server refused (429, 503) or did not answer in time. */
 export function limitSignal(outcome: { status: number; error: ErrorClass | null }): LimitSignal {
