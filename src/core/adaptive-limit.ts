@@ -8,9 +8,11 @@
  *   sent under the old limit), as TCP and Netflix's AIMD limit do.
  * - An ok response feeds the latency gradient of Netflix's concurrency-limits Gradient2: a short
  *   and a long average of the round-trip time, gradient = clamp(TOLERANCE × long / short, 0.5, 1).
- *   A gradient under 1 means requests queue somewhere: the limit is pulled towards limit × gradient.
- *   At 1, the limit probes upwards: doubling each round trip at first (slow start, until the first
- *   drop or queueing), then by one each round trip (additive increase).
+ *   A gradient under 1 means requests queue somewhere: the limit is pulled towards Gradient2's
+ *   limit × gradient + queue, with a queue allowance of √limit (so a passing rise of latency, a
+ *   busy client's own event loop, moves nothing). At 1, the limit probes upwards: doubling each
+ *   round trip at first (slow start, until the first drop or queueing), then by one each round
+ *   trip (additive increase).
  * - A limit the run does not use (fewer than half of it in flight) does not grow.
  * Other failures (a 500, a refused connection) say nothing about load and change nothing.
  */
@@ -126,9 +128,13 @@ export function createAdaptiveLimiter(settings: AdaptiveSettings, startMs = 0): 
       if (s.inFlight < estimate / 2) return;
       const gradient = Math.max(MIN_GRADIENT, Math.min(1, (TOLERANCE * long) / short));
       if (gradient < 1) {
-        slowStart = false;
-        // Towards limit × gradient over about one window of samples.
-        set(estimate + (estimate * gradient - estimate) / estimate, s.endMs);
+        // Towards limit × gradient + √limit over about one window of samples; within the
+        // allowance it holds (neither grows nor ends slow start).
+        const target = estimate * gradient + Math.sqrt(estimate);
+        if (target < estimate) {
+          slowStart = false;
+          set(estimate + (target - estimate) / estimate, s.endMs);
+        }
         return;
       }
       // One more per ok response doubles the limit each round trip; 1 / limit adds one a round trip.

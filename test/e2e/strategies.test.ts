@@ -25,11 +25,11 @@ afterAll(async () => {
 
 // Concurrent: the spawned CLI runs while the in-process cases do.
 describe.concurrent('--fail-fast', () => {
-  test('all rejects on the first failure; the requests still running keep running and their fate is reported apart', async () => {
+  test('all rejects on the first failure; the requests still running keep running and their fate is reported apart (batched beside it is untouched)', async () => {
     // Request 2 is refused at once; the five others take 300 ms at the server.
     const slow = (i: number): string => `${server.url}/delay/300?ff=${i}`;
     const urls = [slow(0), `${server.url}/status/503?ff=1`, slow(2), slow(3), slow(4), slow(5)];
-    const result = await runInProcess([...urls, '-s', 'all', '--fail-fast', '--json']);
+    const result = await runInProcess([...urls, '-s', 'all,batched', '-c', '3', '--fail-fast', '--json']);
     expect(result.code, describeRun(result)).toBe(0);
     expectCleanStderr(result);
     const doc = parseJsonReport<Report>(result);
@@ -45,6 +45,11 @@ describe.concurrent('--fail-fast', () => {
     expect(f.rejectedAtMs!).toBeLessThan(f.survivors.lastEndMs!);
     expect(f.survivors.lastEndMs!).toBeGreaterThanOrEqual(300);
     expect(all.wallMs).toBeGreaterThanOrEqual(f.survivors.lastEndMs!);
+    // batched is untouched by --fail-fast; two chunks of three, each waiting for its slowest.
+    const batched = byStrategy(doc, 'batched');
+    expect(batched).toMatchObject({ concurrency: 3, requests: 6, ok: 5, failed: 1, maxInFlight: 3 });
+    expect(batched.failFast).toBeUndefined();
+    expect(batched.idealWallMs!).toBeGreaterThanOrEqual(600);
   });
 });
 

@@ -75,6 +75,24 @@ describe('the limiter on hand-made samples', () => {
     expect(limiter.estimate).toBeGreaterThanOrEqual(1);
   });
 
+  it('a rise within the queue allowance (√limit) holds the limit: neither growth nor a cut', () => {
+    const limiter = createAdaptiveLimiter({ start: 10, max: 256 });
+    limiter.onSample(dropAt(0, 1, 10)); // 9, out of slow start
+    let t = 10;
+    for (let k = 0; k < 40; k++, t += 10) limiter.onSample(okAt(t, t + 100, 9));
+    const before = limiter.estimate;
+    // 1.8 times the usual round trip: once the short average is there, the gradient is about
+    // 1.5 / 1.8 ≈ 0.83, and 0.83 × limit + √limit is still above the limit.
+    const rise = (n: number): void => {
+      for (let k = 0; k < n; k++, t += 10) limiter.onSample(okAt(t, t + 180, 12));
+    };
+    rise(20);
+    const risen = limiter.estimate;
+    rise(20);
+    expect(risen).toBeGreaterThanOrEqual(before);
+    expect(limiter.estimate).toBe(risen);
+  });
+
   it('stays a whole number from 1 to max, whatever the samples', () => {
     const sample = fc.record({
       startMs: fc.integer({ min: 0, max: 10_000 }),
