@@ -25,7 +25,7 @@ async function failFastRun(spec: StrategySpec, failing: ReadonlySet<number>) {
 
 describe('--fail-fast', () => {
   it('planStrategies marks all, and only all, as fail-fast', () => {
-    expect(planStrategies(['sequential', 'all', 'bounded'], [2], { failFast: true })).toEqual([
+    expect(planStrategies(['sequential', 'all', 'bounded'], [2], [], { failFast: true })).toEqual([
       { strategy: 'sequential', concurrency: 1 },
       { strategy: 'all', concurrency: null, failFast: true },
       { strategy: 'bounded', concurrency: 2 },

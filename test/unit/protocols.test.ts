@@ -144,10 +144,11 @@ describe('what the exporters say about HTTP versions', () => {
 
   it('CSV adds protocol and peak_streams after verdict when HTTP/2 was offered, and only then', () => {
     const [header, , h1all, , , h2all] = renderCsv(comparedReport([4000, 400, 1000], [4000, 200, 1000])).trimEnd().split('\n');
-    expect(header!.split(',').slice(-3)).toEqual(['verdict', 'protocol', 'peak_streams']);
-    expect(h1all!.split(',').slice(-3)).toEqual(['faster', 'h1', '1']);
-    expect(h2all!.split(',').slice(-3)).toEqual(['faster', 'h2', '20']);
-    expect(renderCsv(makeReport([makeResult()])).split('\n')[0]!.split(',').at(-1)).toBe('verdict');
+    // verdict, then the ideal and predicted times (null here: empty), then the HTTP/2 columns.
+    expect(header!.split(',').slice(-6)).toEqual(['verdict', 'ideal_wall_ms', 'efficiency', 'predicted_wall_ms', 'protocol', 'peak_streams']);
+    expect(h1all!.split(',').slice(-6)).toEqual(['faster', '', '', '', 'h1', '1']);
+    expect(h2all!.split(',').slice(-6)).toEqual(['faster', '', '', '', 'h2', '20']);
+    expect(renderCsv(makeReport([makeResult()])).split('\n')[0]!.split(',').at(-1)).toBe('predicted_wall_ms');
   });
 });
 

@@ -102,8 +102,9 @@ describe('the HTML report', () => {
     const section = /<section id="limit">.*?<\/section>/s.exec(html)?.[0] ?? '';
     expect(section).toContain('<svg class="limit-trace" data-result="adaptive"');
     expect(section).toContain('settled at 10');
-    // Three points, each held until the next change and the last until the end: six vertices.
-    expect(/<polyline class="curve" points="([^"]*)"/.exec(section)?.[1]?.split(' ')).toHaveLength(6);
+    // Three points, each held until the next change and the last until the end, with a riser
+    // between each two: five segments.
+    expect(section.match(/<line class="curve"/g)).toHaveLength(5);
     expect(section).not.toContain('<script');
     expect(renderHtml(makeReport([BOUNDED]), { heading: 'h', sample: null })).not.toContain('id="limit"');
   });
