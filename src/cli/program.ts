@@ -37,11 +37,26 @@ import {
   parseTimeout,
 } from './options.js';
 
+/** `export <engine> [run arguments...]`: the run's arguments are parsed as the run command's. */
+export interface ExportRequest {
+  engine: string;
+  args: string[];
+}
+
 export interface Actions {
   run(options: RunOptions): Promise<void>;
   serve(options: ServeOptions): Promise<void>;
   presets(): Promise<void>;
+  export(request: ExportRequest): Promise<void>;
 }
+
+const EXPORT_HELP = `
+The targets and options are a run's (see async-bench --help); the script replays the requests
+the run would send, one scenario (k6) or user class (Locust) per strategy.
+
+Examples:
+  $ async-bench export k6 pokemon -n 100 -c 10 --threshold 'bounded.p95<300' > script.js
+  $ async-bench export locust jsonplaceholder -X POST -n 50 -s sequential,bounded > locustfile.py`;
 
 const EXAMPLES = `
 Examples:
@@ -269,11 +284,23 @@ export function buildProgram(version: string, actions: Actions): Command {
       await actions.serve({ preset, port: opts.port, ...serverSettings(opts) });
     });
 
+  program
+    .command('export')
+    .description("write a k6 script or a Locust file that replays a run's requests, strategy by strategy, on stdout")
+    .argument('<engine>', 'k6 or locust')
+    .argument('[run...]', 'targets and options, as for a run')
+    // Everything after the engine is the run's, parsed by the run command itself.
+    .allowUnknownOption()
+    .addHelpText('after', EXPORT_HELP)
+    .action(async (engine, args) => {
+      await actions.export({ engine, args });
+    });
+
   // Explicit, because commander adds no implicit `help` command to a program with an action of its own.
   program
     .command('help')
     .description('show the help of async-bench or of one command')
-    .argument('[command]', 'presets, serve or help')
+    .argument('[command]', 'presets, serve, export or help')
     .action((name) => {
       if (name === undefined) return program.help();
       const command = program.commands.find((c) => c.name() === name);

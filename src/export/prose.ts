@@ -205,3 +205,14 @@ const formatEstimate = (x: number): string => (x >= 10 ? String(Math.round(x)) :
 export function autoStepLine(step: AutoStep): string {
   return `auto: C=${step.concurrency} → ${formatRate(step.okPerSec)} ok/s, p50 ${formatMs(step.p50)}, ${step.failed} failed: ${step.verdict}`;
 }
+
+/**
+ * The heading an exporter shows when its caller gives none (the programmatic API): what ran,
+ * told from the Report alone. "pokemon · offline (50 ms) · 10 requests per strategy · seed 42"
+ */
+export function reportHeading(report: Pick<Report, 'config'>): string {
+  const { config } = report;
+  const latency = config.latency !== null && config.latency !== undefined && config.latency !== 'default' ? ` (${config.latency} ms)` : '';
+  const where = config.offline ? `offline${latency}` : 'live';
+  return `${config.target} · ${where} · ${config.count} requests per strategy${config.target === 'urls' ? '' : ` · seed ${config.seed}`}`;
+}
