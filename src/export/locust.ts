@@ -29,7 +29,7 @@ function pyRequest(r: ScriptRequest): string {
 
 /** "bounded_c8" → "Bounded8": the class name to give on locust's command line. */
 export function userClassName(strategy: ScriptStrategy): string {
-  return strategy.strategy === 'sequential' ? 'Sequential' : strategy.strategy === 'all' ? 'All' : `Bounded${strategy.inFlight}`;
+  return strategy.strategy === 'sequential' ? 'Sequential' : strategy.strategy === 'all' ? 'All' : `Bounded${strategy.concurrency}`;
 }
 
 export function renderLocust(scenario: Scenario): string {

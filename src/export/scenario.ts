@@ -36,7 +36,9 @@ export interface ScriptStrategy {
   /** How thresholds and reports name it: sequential, all, bounded@8. */
   key: string;
   strategy: StrategyName;
-  /** Requests in flight at most: 1, every request (all), or C. */
+  /** bounded's C (1 for sequential, null for all). */
+  concurrency: number | null;
+  /** Requests in flight at most: 1, every request (all), or C (never more than the requests). */
   inFlight: number;
 }
 
@@ -192,7 +194,7 @@ function bodyOf(body: Buffer | string | null, textOf: (text: string) => ScriptTe
 export function scriptStrategy(spec: StrategySpec, requests: number): ScriptStrategy {
   const id = spec.strategy === 'bounded' ? `bounded_c${spec.concurrency}` : spec.strategy;
   const inFlight = spec.strategy === 'sequential' ? 1 : spec.strategy === 'all' ? requests : Math.min(spec.concurrency ?? 1, requests);
-  return { id, key: resultKey(spec), strategy: spec.strategy, inFlight: Math.max(1, inFlight) };
+  return { id, key: resultKey(spec), strategy: spec.strategy, concurrency: spec.concurrency, inFlight: Math.max(1, inFlight) };
 }
 
 /** Which strategies a threshold checks: the one it names (a limit, or every bounded one), or all of them. */
