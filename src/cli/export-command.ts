@@ -33,6 +33,9 @@ function checkExportable(options: RunOptions): void {
   const refuse = (option: string, why: string): never => {
     throw new UsageError(`export: ${option} ${why}`);
   };
+  if (options.targets.length === 0 && options.files.length === 0 && options.requestsFile === null && options.har === null) {
+    throw new UsageError('export needs what to send: a preset (with --base-url for your server) or URLs, e.g. async-bench export k6 pokemon > script.js');
+  }
   if (options.offline) refuse('--offline', "starts a server on this machine only; point the preset at a server the load tool can reach with --base-url (async-bench serve runs the built-in one)");
   if (options.autoConcurrency) refuse('-c auto', 'searches by measuring; give the limits to export instead (-c 4,8,16)');
   if (options.json || options.format !== undefined || options.output !== undefined) refuse('--json, --format and -o', 'do not apply: the script is written to stdout (> script.js)');

@@ -51,12 +51,13 @@ export interface Actions {
 }
 
 const EXPORT_HELP = `
-The targets and options are a run's (see async-bench --help); the script replays the requests
-the run would send, one scenario (k6) or user class (Locust) per strategy.
+The targets and options are a run's (async-bench --help). The script sends
+the requests the run would send, one k6 scenario or Locust user class per
+strategy, and reads every secret from the environment.
 
 Examples:
-  $ async-bench export k6 pokemon -n 100 -c 10 --threshold 'bounded.p95<300' > script.js
-  $ async-bench export locust jsonplaceholder -X POST -n 50 -s sequential,bounded > locustfile.py`;
+  $ async-bench export k6 pokemon -n 100 -c 10 > script.js
+  $ async-bench export locust jsonplaceholder -X POST -n 50 > locustfile.py`;
 
 const EXAMPLES = `
 Examples:
@@ -286,7 +287,7 @@ export function buildProgram(version: string, actions: Actions): Command {
 
   program
     .command('export')
-    .description("write a k6 script or a Locust file that replays a run's requests, strategy by strategy, on stdout")
+    .description('write the run as a k6 script or a locustfile, on stdout')
     .argument('<engine>', 'k6 or locust')
     .argument('[run...]', 'targets and options, as for a run')
     // Everything after the engine is the run's, parsed by the run command itself.

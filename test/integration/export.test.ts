@@ -75,6 +75,7 @@ test("a preset's key is read from the environment (TMDB_API_KEY), never written;
 describe('bad usage: one line, exit 2, no request', () => {
   test.each<[string[], RegExp]>([
     [['export'], /^async-bench: missing required argument 'engine'\n$/],
+    [['export', 'k6'], /^async-bench: export needs what to send: a preset \(with --base-url for your server\) or URLs/],
     [['export', 'k7', 'URL'], /^async-bench: export needs an engine first, k6 or locust, got 'k7' \(did you mean 'k6'\?\)/],
     [['export', '-n', '3', 'k6'], /^async-bench: export needs an engine first, k6 or locust, got '-n'/],
     [['export', 'k6', 'pokemon', '--offline'], /^async-bench: export: --offline starts a server on this machine only; point the preset at a server the load tool can reach with --base-url/],
@@ -102,4 +103,5 @@ test('export has its own help', async () => {
   expect(help.code).toBe(0);
   expect(help.stdout).toMatch(/^Usage: async-bench export \[options\] <engine> \[run\.\.\.\]/);
   expect(help.stdout).toContain('async-bench export k6 pokemon');
+  expect(Math.max(...help.stdout.split('\n').map((line) => line.length))).toBeLessThanOrEqual(80);
 });
