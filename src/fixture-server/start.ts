@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { builtModule } from '../core/built-module.js';
 import { HEALTH_PATH } from './protocol.js';
 import type { ListenOptions } from './server.js';
 
@@ -42,7 +43,7 @@ function stopWorker(worker: Worker): Promise<void> {
  * never delays the strategies being measured on the main one.
  */
 export function startFixtureServer(options: ListenOptions): Promise<FixtureServerHandle> {
-  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: options });
+  const worker = new Worker(builtModule('fixture-server/worker.js'), { workerData: options });
   // The CLI may exit while the server still runs: the worker must not keep the process alive.
   worker.unref();
   return new Promise((resolve, reject) => {

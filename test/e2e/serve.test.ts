@@ -8,6 +8,7 @@ import { createServer, request as httpRequest, type IncomingHttpHeaders, type Se
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { assertBuilt, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/in-process.js';
 import { expectUsageError } from '../helpers/expectations.js';
 
 interface Raw {
@@ -197,6 +198,6 @@ describe.concurrent('serve: bad usage', SPAWN, () => {
     ['pokemn', 'pokemon'],
     ['jsonplaceholdr', 'jsonplaceholder'],
   ])('a misspelt preset %s: exit 2 with "did you mean \'%s\'"', async (typo, preset) => {
-    expectUsageError(await run(['serve', typo]), new RegExp(`unknown preset '${typo}'.*did you mean '${preset}'`));
+    expectUsageError(await runInProcess(['serve', typo]), new RegExp(`unknown preset '${typo}'.*did you mean '${preset}'`));
   });
 });
