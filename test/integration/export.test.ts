@@ -49,27 +49,21 @@ test('the k6 script sends what the run sends: methods, URLs, headers and bodies,
 });
 
 test("a preset's key is read from the environment (TMDB_API_KEY), never written; the setup stage is fetched once", async () => {
-  const saved = process.env.TMDB_API_KEY;
   const token = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJleHBvcnQifQ.c2lnbmF0dXJl';
-  process.env.TMDB_API_KEY = token;
-  try {
-    const before = server.count('/3/movie/now_playing');
-    for (const engine of ['k6', 'locust']) {
-      const result = await runInProcess(['export', engine, 'tmdb', '--base-url', server.url, '-n', '3', '-c', '2']);
-      expect(result.code, result.stderr).toBe(0);
-      expect(result.stdout).not.toContain(token);
-      expect(result.stdout).not.toContain('***');
-      expect(result.stdout).toContain(engine === 'k6' ? 'TMDB_API_KEY: __ENV.TMDB_API_KEY,' : '"TMDB_API_KEY": os.environ.get("TMDB_API_KEY"),');
-      expect(result.stdout).toMatch(engine === 'k6' ? /"authorization": "Bearer " \+ VARS\.TMDB_API_KEY/ : /"authorization": "Bearer " \+ VARS\["TMDB_API_KEY"\]/);
-    }
-    expect(server.count('/3/movie/now_playing') - before).toBe(2);
-    const { module, calls } = loadK6((await runInProcess(['export', 'k6', 'tmdb', '--base-url', server.url, '-n', '3'])).stdout, { TMDB_API_KEY: token });
-    module.batch();
-    expect(calls.map((c) => [c.url, c.headers.authorization])).toEqual([11, 12, 11].map((id) => [`${server.url}/3/movie/${id}?language=en-US`, `Bearer ${token}`]));
-  } finally {
-    if (saved === undefined) delete process.env.TMDB_API_KEY;
-    else process.env.TMDB_API_KEY = saved;
+  const env = { env: { TMDB_API_KEY: token } };
+  const before = server.count('/3/movie/now_playing');
+  for (const engine of ['k6', 'locust']) {
+    const result = await runInProcess(['export', engine, 'tmdb', '--base-url', server.url, '-n', '3', '-c', '2'], env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).not.toContain(token);
+    expect(result.stdout).not.toContain('***');
+    expect(result.stdout).toContain(engine === 'k6' ? 'TMDB_API_KEY: __ENV.TMDB_API_KEY,' : '"TMDB_API_KEY": os.environ.get("TMDB_API_KEY"),');
+    expect(result.stdout).toMatch(engine === 'k6' ? /"authorization": "Bearer " \+ VARS\.TMDB_API_KEY/ : /"authorization": "Bearer " \+ VARS\["TMDB_API_KEY"\]/);
   }
+  expect(server.count('/3/movie/now_playing') - before).toBe(2);
+  const { module, calls } = loadK6((await runInProcess(['export', 'k6', 'tmdb', '--base-url', server.url, '-n', '3'], env)).stdout, { TMDB_API_KEY: token });
+  module.batch();
+  expect(calls.map((c) => [c.url, c.headers.authorization])).toEqual([11, 12, 11].map((id) => [`${server.url}/3/movie/${id}?language=en-US`, `Bearer ${token}`]));
 });
 
 describe('bad usage: one line, exit 2, no request', () => {
@@ -86,15 +80,9 @@ describe('bad usage: one line, exit 2, no request', () => {
     [['export', 'k6', 'URL', '--bogus'], /^async-bench: unknown option '--bogus'\n$/],
     [['export', 'k6', 'tmdb', '--base-url', 'BASE'], /^async-bench: tmdb needs an API key: set TMDB_API_KEY/],
   ])('%j', async (args, message) => {
-    const saved = process.env.TMDB_API_KEY;
-    delete process.env.TMDB_API_KEY;
-    try {
-      const before = server.stats.requests;
-      expectUsageError(await runInProcess(args.map((a) => (a === 'URL' ? `${server.url}/ok?case=bad` : a === 'BASE' ? server.url : a))), message);
-      expect(server.stats.requests).toBe(before);
-    } finally {
-      if (saved !== undefined) process.env.TMDB_API_KEY = saved;
-    }
+    const before = server.stats.requests;
+    expectUsageError(await runInProcess(args.map((a) => (a === 'URL' ? `${server.url}/ok?case=bad` : a === 'BASE' ? server.url : a))), message);
+    expect(server.stats.requests).toBe(before);
   });
 });
 
