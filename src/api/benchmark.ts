@@ -31,7 +31,7 @@ export type BenchmarkProgress =
 export interface BenchmarkOptions extends RunSettings {
   /** Stops the benchmark as Ctrl-C stops the command: requests in flight are aborted, and the Report of what was measured comes back with `partial: true`. */
   signal?: AbortSignal;
-  /** Told of each stage, strategy and finished request (as the command line's progress line is). */
+  /** Told of each stage, strategy and finished request (as the command line's progress line is). If it throws, the run stops and benchmark() throws that error. */
   onProgress?: (event: BenchmarkProgress) => void;
 }
 
@@ -65,7 +65,17 @@ export async function benchmark(targets: string | readonly string[], options: Be
   const stop = (): void => controller.abort();
   if (signal?.aborted) stop();
   signal?.addEventListener('abort', stop, { once: true });
-  const tell = (event: BenchmarkProgress): void => onProgress?.(event);
+  // A callback that throws stops the run (as an abort does) and its error is what benchmark() throws.
+  let callbackFailed: { error: unknown } | null = null;
+  const tell = (event: BenchmarkProgress): void => {
+    if (onProgress === undefined || callbackFailed !== null) return;
+    try {
+      onProgress(event);
+    } catch (error) {
+      callbackFailed = { error };
+      stop();
+    }
+  };
   const label = (spec: StrategySpec): { strategy: StrategyName; concurrency: number | null } => ({ strategy: spec.strategy, concurrency: spec.concurrency });
   try {
     const plan = await planRun(runOptions, controller.signal);
@@ -81,6 +91,7 @@ export async function benchmark(targets: string | readonly string[], options: Be
       },
       () => runOptions.details,
     );
+    if (callbackFailed !== null) throw (callbackFailed as { error: unknown }).error;
     // Keys and tokens never leave in a Report, whoever prints it.
     return scrubbed(report, run.workload.secrets);
   } finally {

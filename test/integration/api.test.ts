@@ -151,6 +151,20 @@ describe('benchmark() is the command line without the printing', () => {
   });
 });
 
+test('a progress callback that throws stops the run, and benchmark() throws its error', async () => {
+  const failure = new Error('the callback failed');
+  const before = server.stats.requests;
+  const thrown = await benchmark(urls('callback', 5, '/ok'), {
+    strategies: ['sequential'],
+    onProgress: (e) => {
+      if (e.type === 'request' && e.done === 2) throw failure;
+    },
+  }).catch((err: unknown) => err);
+  expect(thrown).toBe(failure);
+  // Stopped where it threw: the third request was never sent.
+  expect(server.stats.requests - before).toBe(2);
+});
+
 describe('the exporters', () => {
   test("each returns the CLI's string for the Report; the heading is told from the Report unless given", async () => {
     const report = await benchmark(urls('export', 3, '/ok'), { strategies: ['sequential', 'all'], details: true, seed: 3 });
