@@ -46,7 +46,8 @@ function checkExportable(options: RunOptions): void {
 /** What of the run the scripts leave out, each with what to do about it. */
 function notCarried(options: RunOptions): string[] {
   const lines: string[] = [];
-  if (options.runs > 1 || options.warmup > 0) lines.push(`--runs ${options.runs}, --warmup ${options.warmup}: run the script once per round`);
+  const rounds = [options.runs > 1 ? `--runs ${options.runs}` : '', options.warmup > 0 ? `--warmup ${options.warmup}` : ''].filter(Boolean);
+  if (rounds.length > 0) lines.push(`${rounds.join(', ')}: run the script once per round`);
   if (options.retries > 0) lines.push(`--retries ${options.retries}: neither k6 nor Locust retries a request`);
   if (options.ratePerSec !== null) lines.push(`--rate ${options.ratePerSec}/s: the strategies send as fast as they can`);
   if (!options.compression) lines.push('--no-compression: the load tool sends its own Accept-Encoding');
@@ -82,7 +83,8 @@ export async function exportCommand(request: ExportRequest, version: string): Pr
     const count = workload.requests.count;
     if (count === 0) {
       const setup = workload.setup;
-      throw new UsageError(`export: nothing to replay${setup ? `: the setup stage (${setup.name}) found nothing to fetch (${describeFailures(setup)})` : ''}`);
+      const cause = setup ? Object.values(setup.errorExamples ?? {}).flat()[0]?.message : undefined;
+      throw new UsageError(`export: nothing to replay${setup ? `: the setup stage (${setup.name}) found nothing to fetch (${describeFailures(setup)}${cause ? `; ${cause}` : ''})` : ''}`);
     }
     const requests: RequestSpec[] = Array.from({ length: count }, (_, i) => workload.requests.at(i));
     const scenario = buildScenario({
