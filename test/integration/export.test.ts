@@ -66,6 +66,12 @@ test("a preset's key is read from the environment (TMDB_API_KEY), never written;
   expect(calls.map((c) => [c.url, c.headers.authorization])).toEqual([11, 12, 11].map((id) => [`${server.url}/3/movie/${id}?language=en-US`, `Bearer ${token}`]));
 });
 
+test('what the scripts leave out is named in them', async () => {
+  const result = await runInProcess(['export', 'k6', `${server.url}/ok?case=left-out`, '--runs', '3', '--retries', '1', '--rate', '5', '--no-compression']);
+  expect(result.code, result.stderr).toBe(0);
+  expect(result.stdout).toContain(['// Not carried over:', '//   --runs 3: run the script once per round', '//   --retries 1: neither k6 nor Locust retries a request', '//   --rate 5/s: the strategies send as fast as they can', "//   --no-compression: the load tool sends its own Accept-Encoding"].join('\n'));
+});
+
 describe('bad usage: one line, exit 2, no request', () => {
   test.each<[string[], RegExp]>([
     [['export'], /^async-bench: missing required argument 'engine'\n$/],
