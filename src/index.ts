@@ -23,4 +23,4 @@ export type {
   ThresholdResult,
   Verdict,
 } from './core/report.js';
-export type { ErrorClass, StrategyName } from './core/types.js';
+export type { ErrorClass, Protocol, StrategyName } from './core/types.js';

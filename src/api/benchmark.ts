@@ -59,7 +59,9 @@ export async function benchmark(targets: string | readonly string[], options: Be
   const { signal, onProgress, ...settings } = options;
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError('signal must be an AbortSignal');
   if (onProgress !== undefined && typeof onProgress !== 'function') throw new TypeError('onProgress must be a function');
-  const runOptions = await parseRunArguments(runArguments(targets, settings), packageVersion());
+  const args = runArguments(targets, settings);
+  // The command line that asks for the same run is the one the Report shows to reproduce it.
+  const runOptions = { ...(await parseRunArguments(args, packageVersion())), commandLine: args };
   // Ours, so that the caller's signal can end the run without the run ending the caller's signal.
   const controller = new AbortController();
   const stop = (): void => controller.abort();

@@ -7,7 +7,7 @@
  */
 import { UsageError, quoteInput } from '../core/errors.js';
 import type { FingerprintField } from '../core/fingerprint.js';
-import type { StrategyName } from '../core/types.js';
+import type { Protocol, StrategyName } from '../core/types.js';
 
 /** Options of `benchmark()`, each the run command's option of the same name (see the README). */
 export interface RunSettings {
@@ -68,6 +68,10 @@ export interface RunSettings {
   keepAlive?: boolean;
   /** -k: do not verify TLS certificates. */
   insecure?: boolean;
+  /** --http2: offer HTTP/2 by ALPN. */
+  http2?: boolean;
+  /** --protocol: run every strategy under each HTTP version given, e.g. ['h1', 'h2']. */
+  protocol?: readonly Protocol[];
   /** --cacert: a PEM file of CA certificates to trust too. */
   cacert?: string;
   /** --proxy URL, or false for --no-proxy (default: the proxy variables). */
@@ -141,6 +145,8 @@ const ARGUMENTS: { readonly [K in keyof Required<RunSettings>]: Arguments } = {
   compression: toggle('compression', true),
   keepAlive: toggle('keep-alive', true),
   insecure: toggle('insecure'),
+  http2: toggle('http2'),
+  protocol: joined('protocol'),
   cacert: single('cacert'),
   proxy: (key, value) => (value === false ? ['--no-proxy'] : single('proxy')(key, value)),
   headers: (key, value) => {

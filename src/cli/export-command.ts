@@ -5,7 +5,7 @@
  */
 import { planStrategies } from '../core/benchmark.js';
 import { UsageError, closestMatch, quoteInput } from '../core/errors.js';
-import { redactHeader, redactUrl, scrubSecrets, type RedactionPolicy } from '../core/redact.js';
+import { scrubSecrets } from '../core/redact.js';
 import type { RequestSpec } from '../core/request.js';
 import { renderK6 } from '../export/k6.js';
 import { renderLocust } from '../export/locust.js';
@@ -13,6 +13,7 @@ import { describeFailures } from '../export/prose.js';
 import { buildScenario } from '../export/scenario.js';
 import type { RunOptions } from '../run/settings.js';
 import { prepareWorkload } from '../run/workload.js';
+import { redactArguments, shellQuote } from './command-line.js';
 import { EXIT } from './exit-codes.js';
 import { parseRunArguments } from './parse-run.js';
 import { planRun } from './plan.js';
@@ -56,22 +57,6 @@ function notCarried(options: RunOptions): string[] {
   return lines;
 }
 
-/** The command line as typed, quoted for a shell, secret values shown as ***. */
-function commandLine(engine: Engine, args: readonly string[], policy: RedactionPolicy): string {
-  const shown = args.map((arg, i) => {
-    const previous = args[i - 1];
-    const header = previous === '-H' || previous === '--header' ? arg : arg.startsWith('--header=') ? arg.slice('--header='.length) : null;
-    if (header !== null) {
-      const colon = header.indexOf(':');
-      const redacted = colon === -1 ? header : redactHeader(header.slice(0, colon).trim(), header.slice(colon + 1).trim(), policy);
-      return arg.startsWith('--header=') ? `--header=${redacted}` : redacted;
-    }
-    return /^https?:\/\//i.test(arg) ? redactUrl(arg, policy) : arg;
-  });
-  const quote = (arg: string): string => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`);
-  return ['async-bench', 'export', engine, ...shown].map(quote).join(' ');
-}
-
 export async function exportCommand(request: ExportRequest, version: string): Promise<number> {
   const engine = parseEngine(request.engine);
   const options = await parseRunArguments(request.args, version);
@@ -89,7 +74,7 @@ export async function exportCommand(request: ExportRequest, version: string): Pr
     const requests: RequestSpec[] = Array.from({ length: count }, (_, i) => workload.requests.at(i));
     const scenario = buildScenario({
       tool: `async-bench ${version}`,
-      command: commandLine(engine, request.args, plan.redaction),
+      command: ['async-bench', 'export', engine, ...redactArguments(request.args, plan.redaction)].map(shellQuote).join(' '),
       requests,
       headers: workload.headers,
       strategies: planStrategies(options.strategies, options.concurrency),

@@ -29,7 +29,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   const program = buildProgram(version, {
     async run(options) {
       const { runCommand } = await import('./run-command.js');
-      process.exitCode = await runCommand(options);
+      process.exitCode = await runCommand({ ...options, commandLine: argv });
     },
     async serve(options) {
       releaseInterrupts();

@@ -7,6 +7,8 @@ export interface FixtureServerHandle {
   baseUrl: string;
   /** Answered at once, without delay or faults: what the client is primed on. */
   healthUrl: string;
+  /** With http2: the server's certificate (PEM), for the client of this run to trust; null over plain http. */
+  caPem: string | null;
   stop(): Promise<void>;
 }
 
@@ -48,7 +50,7 @@ export function startFixtureServer(options: ListenOptions): Promise<FixtureServe
   worker.unref();
   return new Promise((resolve, reject) => {
     worker.once('error', reject);
-    worker.once('message', (message: { type: string; baseUrl?: string; code?: string; message?: string }) => {
+    worker.once('message', (message: { type: string; baseUrl?: string; caPem?: string | null; code?: string; message?: string }) => {
       worker.off('error', reject);
       if (message.type !== 'listening' || !message.baseUrl) {
         void worker.terminate();
@@ -58,6 +60,7 @@ export function startFixtureServer(options: ListenOptions): Promise<FixtureServe
       resolve({
         baseUrl: message.baseUrl,
         healthUrl: message.baseUrl + HEALTH_PATH,
+        caPem: message.caPem ?? null,
         stop: () => stopWorker(worker),
       });
     });

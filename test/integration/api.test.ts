@@ -71,7 +71,10 @@ describe('benchmark() is the command line without the printing', () => {
     const cli = await runInProcess(['-s', 'sequential,bounded', '-c', '3', '--seed', '7', '-H', 'x-case: api', '-H', 'authorization: Bearer tok-secret-123', '--threshold', 'bounded.p95<60000', '--json', ...targets]);
     expect(cli.code, cli.stderr).toBe(0);
     const document = JSON.parse(cli.stdout) as Report;
-    expect(report.config).toEqual(document.config);
+    const { command, ...config } = report.config;
+    expect(config).toEqual({ ...document.config, command: undefined });
+    // The command that reproduces it is the command line the options stand for.
+    expect(command).toBe(`async-bench --strategy=sequential,bounded --concurrency=3 --seed=7 '--header=x-case: api' '--header=authorization: ***' '--threshold=bounded.p95<60000' -- ${targets.map((t) => `'${t}'`).join(' ')}`);
     expect(report.fingerprint).toEqual(document.fingerprint);
     expect(report.tool).toEqual(document.tool);
   });
