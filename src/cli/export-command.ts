@@ -53,6 +53,7 @@ function notCarried(options: RunOptions): string[] {
   if (options.ratePerSec !== null) lines.push(`--rate ${options.ratePerSec}/s: the strategies send as fast as they can`);
   if (!options.compression) lines.push('--no-compression: the load tool sends its own Accept-Encoding');
   if (options.proxy.kind === 'url') lines.push('--proxy: set HTTPS_PROXY or HTTP_PROXY for the load tool');
+  if (options.protocolOption !== null) lines.push(`${options.protocolOption}: k6 speaks HTTP/2 wherever TLS offers it, Locust's HttpUser HTTP/1.1 only`);
   if (options.cacert !== undefined) lines.push("--cacert: add the CA to the load tool's machine (k6 and Locust trust the system's)");
   return lines;
 }
