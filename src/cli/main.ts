@@ -1,25 +1,11 @@
 // First, so that a Ctrl-C during start-up is caught (see interrupt.ts).
 import { releaseInterrupts } from '../run/interrupt.js';
-import { readFileSync } from 'node:fs';
-import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { CommanderError } from 'commander';
-import { UsageError, quoteInput } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
+import { catchCommanderErrors } from './commander-errors.js';
 import { EXIT } from './exit-codes.js';
 import { buildProgram } from './program.js';
-
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
-
-/**
- * Commander's message as one line: "error: unknown option '--cont' (Did you mean --count?)".
- * What it quotes of the user's input is clipped as our own messages clip it.
- */
-function oneLine(text: string): string {
-  const line = text.trim().split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
-  return line.replace(/'([^']*)'/g, (_, quoted: string) => quoteInput(quoted));
-}
+import { packageVersion } from './version.js';
 
 /** The first error writing stdout in this run; the listeners are added once per process. */
 let stdoutError: NodeJS.ErrnoException | null = null;
@@ -38,9 +24,9 @@ export async function main(argv: readonly string[]): Promise<void> {
     });
     process.stderr.on('error', () => {}); // nowhere left to say anything
   }
-  let commanderMessage = '';
   // Each command's module is loaded only when it runs, so --help and --version start fast.
-  const program = buildProgram(packageVersion(), {
+  const version = packageVersion();
+  const program = buildProgram(version, {
     async run(options) {
       const { runCommand } = await import('./run-command.js');
       process.exitCode = await runCommand({ ...options, commandLine: argv });
@@ -55,17 +41,14 @@ export async function main(argv: readonly string[]): Promise<void> {
       const { presetsCommand } = await import('./presets-command.js');
       process.exitCode = await presetsCommand();
     },
+    async export(request) {
+      releaseInterrupts();
+      const { exportCommand } = await import('./export-command.js');
+      process.exitCode = await exportCommand(request, version);
+    },
   });
-  // Subcommands were added before these settings, so each needs its own: every command's
-  // mistakes then reach the one handler below (one line, exit 2) instead of commander's exit 1.
-  const withSubcommands = (command: CommandUnknownOpts): CommandUnknownOpts[] => [command, ...command.commands.flatMap(withSubcommands)];
-  for (const command of withSubcommands(program)) {
-    command.exitOverride().configureOutput({
-      writeErr: (text) => {
-        commanderMessage += text;
-      },
-    });
-  }
+  // Every command's mistakes reach the one handler below (one line, exit 2) instead of commander's exit 1.
+  const commanderErrors = catchCommanderErrors(program);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {
@@ -74,7 +57,7 @@ export async function main(argv: readonly string[]): Promise<void> {
         process.exitCode = EXIT.ok; // --help, --version
         return;
       }
-      process.stderr.write(`async-bench: ${oneLine(commanderMessage || err.message).replace(/^error: /, '')}\n`);
+      process.stderr.write(`async-bench: ${commanderErrors.message(err)}\n`);
       process.exitCode = EXIT.usage;
       return;
     }

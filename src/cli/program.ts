@@ -40,11 +40,27 @@ import {
   parseTimeout,
 } from './options.js';
 
+/** `export <engine> [run arguments...]`: the run's arguments are parsed as the run command's. */
+export interface ExportRequest {
+  engine: string;
+  args: string[];
+}
+
 export interface Actions {
   run(options: RunOptions): Promise<void>;
   serve(options: ServeOptions): Promise<void>;
   presets(): Promise<void>;
+  export(request: ExportRequest): Promise<void>;
 }
+
+const EXPORT_HELP = `
+The targets and options are a run's (async-bench --help). The script sends
+the requests the run would send, one k6 scenario or Locust user class per
+strategy, and reads every secret from the environment.
+
+Examples:
+  $ async-bench export k6 pokemon -n 100 -c 10 > script.js
+  $ async-bench export locust jsonplaceholder -X POST -n 50 > locustfile.py`;
 
 const EXAMPLES = `
 Examples:
@@ -286,11 +302,23 @@ export function buildProgram(version: string, actions: Actions): Command {
       await actions.serve({ preset, port: opts.port, http2: opts.http2 === true, ...serverSettings(opts) });
     });
 
+  program
+    .command('export')
+    .description('write the run as a k6 script or a locustfile, on stdout')
+    .argument('<engine>', 'k6 or locust')
+    .argument('[run...]', 'targets and options, as for a run')
+    // Everything after the engine is the run's, parsed by the run command itself.
+    .allowUnknownOption()
+    .addHelpText('after', EXPORT_HELP)
+    .action(async (engine, args) => {
+      await actions.export({ engine, args });
+    });
+
   // Explicit, because commander adds no implicit `help` command to a program with an action of its own.
   program
     .command('help')
     .description('show the help of async-bench or of one command')
-    .argument('[command]', 'presets, serve or help')
+    .argument('[command]', 'presets, serve, export or help')
     .action((name) => {
       if (name === undefined) return program.help();
       const command = program.commands.find((c) => c.name() === name);

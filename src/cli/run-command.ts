@@ -1,14 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { Chalk } from 'chalk';
-import { buildReport, failedChecks, failedRequests } from '../core/build-report.js';
-import { redactUrl, scrubSecrets } from '../core/redact.js';
+import { failedChecks, failedRequests } from '../core/build-report.js';
+import { scrubSecrets } from '../core/redact.js';
 import type { Report } from '../core/report.js';
 import { cleanServerText } from '../core/sanitize.js';
 import { loadExporter, type ExportContext } from '../export/exporters.js';
 import { failureHints } from '../export/hints.js';
 import { autoStepLine } from '../export/prose.js';
 import { signalExitCode, takeOverInterrupts, type StopSignal } from '../run/interrupt.js';
-import { runPipeline } from '../run/pipeline.js';
+import { measure } from '../run/measure.js';
 import type { RunOptions } from '../run/settings.js';
 import { colorLevel } from './color.js';
 import { EXIT } from './exit-codes.js';
@@ -51,36 +51,27 @@ export async function runCommand(options: RunOptions): Promise<number> {
     // Every byte printed passes through the scrub: keys and tokens never reach a terminal or a pipe.
     let secrets: readonly string[] = plan.apiKey === null ? [] : [plan.apiKey];
     const err = (text: string): void => void process.stderr.write(scrubSecrets(text, secrets));
-    const run = await runPipeline(plan, {
-      signal: controller.signal,
-      stage: (text) => progress.start(text),
-      strategy: (spec, count, position) => progress.strategy(spec, count, position),
-      request: (spec, done, count) => progress.request(spec, done, count),
-      warn: (text) => err(text + '\n'),
-      autoStep: (step) => {
-        if (!options.quiet) err(autoStepLine(step) + '\n');
+    const { report, run } = await measure(
+      plan,
+      {
+        signal: controller.signal,
+        stage: (text) => progress.start(text),
+        strategy: (spec, count, position) => progress.strategy(spec, count, position),
+        request: (spec, done, count) => progress.request(spec, done, count),
+        warn: (text) => err(text + '\n'),
+        autoStep: (step) => {
+          if (!options.quiet) err(autoStepLine(step) + '\n');
+        },
       },
-    });
+      // The pictures draw from per-request samples; the JSON carries them only with --details.
+      (count) => options.details || reportPath !== null || waterfallWanted(options.waterfall, outputs.stdout, process.stdout.isTTY === true, count),
+    );
     progress.stop();
     const { workload, groups } = run;
-    const { requests } = workload;
-    const count = requests.count;
+    const count = workload.requests.count;
     secrets = workload.secrets;
-
     const waterfall = waterfallWanted(options.waterfall, outputs.stdout, process.stdout.isTTY === true, count);
-    // The pictures draw from per-request samples; the JSON carries them only with --details.
-    const keepSamples = options.details || waterfall || reportPath !== null;
     const interrupted = stopSignal() !== null;
-    const report = buildReport(plan.report, {
-      startedAt: run.startedAt,
-      count,
-      requests: requests.shape(),
-      groups,
-      ...(workload.setup ? { setup: workload.setup } : {}),
-      interrupted,
-      ...(run.auto ? { auto: run.auto } : {}),
-      ...(keepSamples ? { details: { urlOf: (i: number) => redactUrl(requests.at(i).url, plan.redaction), methodOf: (i: number) => requests.methodAt(i) } } : {}),
-    });
 
     // The sample line is made of what the server sent: no control character reaches a terminal or a report.
     const sample = target.kind === 'preset' ? target.preset.sample(run.bodies.filter((b) => b !== undefined)) : null;

@@ -77,6 +77,15 @@ export function secretsInUrl(text: string, policy: RedactionPolicy = DEFAULT_RED
   return found;
 }
 
+/** The secret query or fragment parameters of a URL as typed: each name (decoded) and value (as written). */
+export function secretParams(text: string, policy: RedactionPolicy = DEFAULT_REDACTION): Array<{ name: string; value: string }> {
+  const found: Array<{ name: string; value: string }> = [];
+  for (const [, , key, value] of text.matchAll(PARAM)) {
+    if (key !== undefined && value !== undefined && value !== '' && isSecretParam(key, policy)) found.push({ name: safeDecode(key), value });
+  }
+  return found;
+}
+
 /**
  * Everything before the last "@" of the authority: URL parsers take the last one as the end
  * of the user info, so a password may itself contain "@" (and one slash, or none, after the
@@ -167,20 +176,20 @@ export function scrubSecrets(text: string, secrets: Iterable<string>): string {
 const MAX_SCANNED_BODY = 1 << 20;
 
 /**
- * The secret values of a request body: string or number fields of secret name in a JSON body
- * (at any depth), or secret parameters of a form body (a=1&password=…).
+ * The secret fields of a request body: string or number fields of secret name in a JSON body
+ * (at any depth), or secret parameters of a form body (a=1&password=…), each name and value.
  */
-export function secretsInBody(body: Buffer | string | null, policy: RedactionPolicy = DEFAULT_REDACTION): string[] {
+export function secretFieldsInBody(body: Buffer | string | null, policy: RedactionPolicy = DEFAULT_REDACTION): Array<{ name: string; value: string }> {
   if (body === null || body.length > MAX_SCANNED_BODY) return [];
   const text = typeof body === 'string' ? body : body.toString('utf8');
-  const found: string[] = [];
+  const found: Array<{ name: string; value: string }> = [];
   const trimmed = text.trimStart();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     const walk = (value: unknown): void => {
       if (Array.isArray(value)) value.forEach(walk);
       else if (typeof value === 'object' && value !== null) {
         for (const [name, v] of Object.entries(value)) {
-          if ((typeof v === 'string' || typeof v === 'number') && isSecretName(name, policy)) found.push(String(v));
+          if ((typeof v === 'string' || typeof v === 'number') && isSecretName(name, policy)) found.push({ name, value: String(v) });
           else walk(v);
         }
       }
@@ -193,9 +202,14 @@ export function secretsInBody(body: Buffer | string | null, policy: RedactionPol
     return found;
   }
   if (/^[^=&\s]+=/.test(trimmed)) {
-    for (const [name, value] of new URLSearchParams(trimmed)) if (isSecretParam(name, policy) && value !== '') found.push(value);
+    for (const [name, value] of new URLSearchParams(trimmed)) if (isSecretParam(name, policy) && value !== '') found.push({ name, value });
   }
   return found;
+}
+
+/** The secret values of a request body (see secretFieldsInBody). */
+export function secretsInBody(body: Buffer | string | null, policy: RedactionPolicy = DEFAULT_REDACTION): string[] {
+  return secretFieldsInBody(body, policy).map((field) => field.value);
 }
 
 /** A JSON member whose value is a string or a number: its name, the colon and the value. */

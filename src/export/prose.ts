@@ -454,3 +454,14 @@ export function strategyNotes(results: readonly StrategyResult[]): string[] {
   const prediction = predictionLine(results);
   return [...batchedLines(results), ...adaptiveLines(results), ...failFastLines(results), ...(prediction === null ? [] : [prediction])];
 }
+
+/**
+ * The heading an exporter shows when its caller gives none (the programmatic API): what ran,
+ * told from the Report alone. "pokemon · offline (50 ms) · 10 requests per strategy · seed 42"
+ */
+export function reportHeading(report: Pick<Report, 'config'>): string {
+  const { config } = report;
+  const latency = config.latency !== null && config.latency !== undefined && config.latency !== 'default' ? ` (${config.latency} ms)` : '';
+  const where = config.offline ? `offline${latency}` : 'live';
+  return `${config.target} · ${where} · ${config.count} requests per strategy${config.target === 'urls' ? '' : ` · seed ${config.seed}`}`;
+}
