@@ -17,6 +17,11 @@ export interface RunSettings {
   concurrency?: number | readonly number[] | 'auto' | `auto:${number}`;
   /** -s: which strategies run (default all three). */
   strategies?: readonly StrategyName[];
+  /** --adaptive-start, --adaptive-max: where adaptive's limit starts, and its ceiling. */
+  adaptiveStart?: number;
+  adaptiveMax?: number;
+  /** --fail-fast: all with Promise.all's rejection at the first failure (default: as allSettled). */
+  failFast?: boolean;
   /** --max-requests: with concurrency 'auto', the requests the search may make. */
   maxRequests?: number;
   /** -r: measured rounds. */
@@ -116,6 +121,9 @@ const ARGUMENTS: { readonly [K in keyof Required<RunSettings>]: Arguments } = {
   count: single('count'),
   concurrency: joined('concurrency'),
   strategies: joined('strategy'),
+  adaptiveStart: single('adaptive-start'),
+  adaptiveMax: single('adaptive-max'),
+  failFast: toggle('fail-fast'),
   maxRequests: single('max-requests'),
   runs: single('runs'),
   warmup: single('warmup'),
