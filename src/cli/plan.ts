@@ -99,6 +99,8 @@ function reportConfig(options: RunOptions, target: Target, seed: number, redacti
     },
   };
   if (target.kind === 'preset' && target.preset.name === 'tmdb') config.language = options.language;
+  if (options.strategies.includes('workers')) config.workers = options.workers;
+  if (options.cpuWorkMs > 0) config.cpuWorkMs = options.cpuWorkMs;
   if (options.offline && hasFaults(options.faults)) {
     // bandwidthMbps only when given: documents (and baselines' fingerprints) from before it stay alike.
     const { bandwidthMbps, ...faults } = options.faults;
@@ -112,7 +114,8 @@ function checkSameWorkload(saved: SavedReport, current: Fingerprint, options: Ru
   if (!saved.fingerprint) return; // an older file: the comparison carries a warning instead
   const differ = fingerprintDifferences(saved.fingerprint, current, options.baselineIgnore);
   if (differ.length === 0) return;
-  const describe = (f: FingerprintField): string => `${f} ${JSON.stringify(saved.fingerprint![f])} → ${JSON.stringify(current[f])}`;
+  const shown = (value: unknown): string => JSON.stringify(value) ?? 'none';
+  const describe = (f: FingerprintField): string => `${f} ${shown(saved.fingerprint![f])} → ${shown(current[f])}`;
   throw new UsageError(
     `--baseline '${options.baseline}' measured another workload (${differ.map(describe).join('; ')}); run the same workload, or accept the difference with --baseline-ignore ${differ.join(',')}`,
   );
@@ -147,6 +150,9 @@ export async function planRun(options: RunOptions, signal?: AbortSignal): Promis
   const thresholds = [...options.thresholds, ...(options.minSpeedup === undefined ? [] : [minSpeedupThreshold(options.minSpeedup)])];
   if (options.autoConcurrency && !options.strategies.includes('bounded')) {
     throw new UsageError('-c auto searches for the limit of bounded; add bounded to --strategy');
+  }
+  if (options.workersGiven && !options.strategies.includes('workers')) {
+    throw new UsageError('--workers sets the threads of the workers strategy; add workers to --strategy (e.g. -s all,workers)');
   }
   checkThresholdsApply(thresholds, options.strategies, options.concurrency);
   const saved = await unlessInterrupted(() => readBaseline(options.baseline, options.maxRegressionPct, signal), null, signal);

@@ -1,13 +1,16 @@
+import { busyWork } from './cpu-work.js';
 import { createDispatchPacer, PACER_LIMITS } from './dispatch-pacer.js';
 import type { RateLimiter } from './rate-limit.js';
 import { Samples } from './samples.js';
 import { runSchedule } from './strategies.js';
 import type { Clock, RequestFn, RequestOutcome, StrategyName } from './types.js';
 
-/** One strategy to run: sequential and all carry no limit; bounded carries its C. */
+/** One strategy to run: sequential and all carry no limit; bounded carries its C; workers its C (or none) and threads. */
 export interface StrategySpec {
   strategy: StrategyName;
   concurrency: number | null;
+  /** workers: the threads asked for (--workers). */
+  threads?: number;
 }
 
 /** What the connection pool did during one run. */
@@ -47,8 +50,14 @@ export interface StrategyRun extends StrategySpec {
   partial: boolean;
   pool: PoolStats | null;
   transport?: TransportStats | null;
-  /** p99 of the event loop's delay during the run, ms; null when not measured. */
+  /** p99 of the event loop's delay during the run, ms; null when not measured. workers: the worst thread's. */
   eventLoopDelayP99Ms: number | null;
+  /** workers: the threads that ran it. */
+  threads?: number;
+  /** The clock's reading when the run started: its samples' time zero. */
+  clockStart?: number;
+  /** --cpu-work: the work asked for after each successful response, ms. */
+  cpuWorkMs?: number;
 }
 
 /** Where a run stands: round r of the warm-up or of the measured rounds. */
@@ -74,14 +83,31 @@ export interface BenchmarkHooks {
    * run between slices (see dispatch-pacer.ts).
    */
   nextTurn?: () => Promise<void>;
+  /**
+   * --cpu-work: after each successful response, this many ms of synchronous work over its body
+   * on this thread (the client keeps bodies for it). Its last byte is recorded first: the work
+   * is the lane's time and the loop's, not the request's latency (it is kept apart, per request).
+   */
+  cpuWorkMs?: number;
+  /** bounded: where the next request's index comes from (see ScheduleOptions.next). */
+  next?: () => number;
+  /** Runs a workers spec on threads of its own; required to run one. */
+  runOnThreads?(spec: StrategySpec, count: number): Promise<StrategyRun>;
 }
 
-/** The strategies to run, in report order: sequential, all, then bounded at each limit. */
-export function planStrategies(strategies: readonly StrategyName[], concurrency: readonly number[]): StrategySpec[] {
+/** How the workers strategy runs: its threads, and its limits (null: none, like all). */
+export interface WorkersPlan {
+  threads: number;
+  limits: ReadonlyArray<number | null>;
+}
+
+/** The strategies to run, in report order: sequential, all, bounded at each limit, then workers at each of its. */
+export function planStrategies(strategies: readonly StrategyName[], concurrency: readonly number[], workers?: WorkersPlan): StrategySpec[] {
   const specs: StrategySpec[] = [];
   if (strategies.includes('sequential')) specs.push({ strategy: 'sequential', concurrency: 1 });
   if (strategies.includes('all')) specs.push({ strategy: 'all', concurrency: null });
   if (strategies.includes('bounded')) for (const c of concurrency) specs.push({ strategy: 'bounded', concurrency: c });
+  if (strategies.includes('workers') && workers) for (const c of workers.limits) specs.push({ strategy: 'workers', concurrency: c, threads: workers.threads });
   return specs;
 }
 
@@ -98,6 +124,7 @@ export async function runStrategy(
   const samples = new Samples(count);
   const signal = hooks.signal ?? new AbortController().signal;
   let done = 0;
+  const cpuWorkMs = hooks.cpuWorkMs ?? 0;
   // Requests sent and not yet settled: a request waiting for its turn (pacer, --rate) is not in flight.
   let sent = 0;
   let maxSent = 0;
@@ -107,6 +134,11 @@ export async function runStrategy(
   const finish = (index: number, outcome: RequestOutcome): void => {
     samples.record(index, clock() - t0, outcome);
     sent--;
+    if (cpuWorkMs > 0 && outcome.error === null && !signal.aborted) {
+      const before = clock();
+      busyWork(outcome.body ?? '', cpuWorkMs, clock);
+      samples.recordCpuWork(index, clock() - before);
+    }
     done++;
     hooks.onRequestDone?.(spec, done, count);
   };
@@ -141,10 +173,11 @@ export async function runStrategy(
     concurrency: spec.concurrency ?? count,
     signal,
     ...(hooks.handOver ? { handOver: hooks.handOver } : {}),
+    ...(hooks.next ? { next: hooks.next } : {}),
   }).finally(() => signal.removeEventListener('abort', releaseAll));
   const wallMs = clock() - t0;
   const partial = started < count || signal.aborted;
-  return { ...spec, samples, wallMs, maxInFlight: maxSent, partial, pool: null, transport: null, eventLoopDelayP99Ms: null };
+  return { ...spec, samples, wallMs, maxInFlight: maxSent, partial, pool: null, transport: null, eventLoopDelayP99Ms: null, clockStart: t0, ...(cpuWorkMs > 0 ? { cpuWorkMs } : {}) };
 }
 
 /** Runs one strategy with a fresh client, measuring the loop delay and the pool around it. */
@@ -155,6 +188,13 @@ async function measuredRun(
   clock: Clock,
   hooks: BenchmarkHooks,
 ): Promise<StrategyRun> {
+  if (spec.strategy === 'workers') {
+    // Each thread makes its own client and measures its own loop: this one only waits.
+    if (!hooks.runOnThreads) throw new Error('the workers strategy needs runOnThreads');
+    const run = await hooks.runOnThreads(spec, count);
+    hooks.onStrategyEnd?.(run);
+    return run;
+  }
   const client = createClient();
   try {
     const stopLoopDelay = hooks.measureLoopDelay?.();

@@ -1,10 +1,11 @@
 /** Every setting's default, in one place: the help text, the parsers and the library read these. */
-import { STRATEGIES, type StrategyName } from './types.js';
+import type { StrategyName } from './types.js';
 
 export const DEFAULTS = {
   count: 10,
   concurrency: [5],
-  strategies: [...STRATEGIES] as StrategyName[],
+  /** workers is chosen with -s, never by default. */
+  strategies: ['sequential', 'all', 'bounded'] as StrategyName[],
   timeoutMs: 10_000,
   language: 'en-US',
   runs: 1,

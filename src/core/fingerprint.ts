@@ -17,9 +17,13 @@ export interface Fingerprint {
   method: string;
   /** Header names, lower case and sorted; never their values. */
   headers: string[];
+  /** With the workers strategy: its threads (absent without, so older baselines still match). */
+  workers?: number;
+  /** With --cpu-work: the work after each response, ms (absent without). */
+  cpuWorkMs?: number;
 }
 
-export const FINGERPRINT_FIELDS = ['target', 'urls', 'count', 'strategies', 'concurrency', 'latency', 'faults', 'method', 'headers'] as const satisfies ReadonlyArray<keyof Fingerprint>;
+export const FINGERPRINT_FIELDS = ['target', 'urls', 'count', 'strategies', 'concurrency', 'latency', 'faults', 'method', 'headers', 'workers', 'cpuWorkMs'] as const satisfies ReadonlyArray<keyof Fingerprint>;
 export type FingerprintField = (typeof FINGERPRINT_FIELDS)[number];
 
 /** Two independent 32-bit FNV-1a hashes over the list, as 16 hex digits: cheap and stable. */
@@ -45,6 +49,8 @@ export function workloadFingerprint(config: Omit<ReportConfig, 'count'>, count: 
     faults,
     method,
     headers: config.headers.map((h) => h.slice(0, h.indexOf(':')).trim().toLowerCase()).sort(),
+    ...(config.workers === undefined ? {} : { workers: config.workers }),
+    ...(config.cpuWorkMs === undefined ? {} : { cpuWorkMs: config.cpuWorkMs }),
   };
 }
 

@@ -1,6 +1,6 @@
 /** Shared vocabulary of the pure core: strategies, error classes, one request's outcome. */
 
-export const STRATEGIES = ['sequential', 'all', 'bounded'] as const;
+export const STRATEGIES = ['sequential', 'all', 'bounded', 'workers'] as const;
 export type StrategyName = (typeof STRATEGIES)[number];
 
 /** The contract's error classes, in the order the JSON document lists them. */

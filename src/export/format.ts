@@ -2,8 +2,12 @@
 import type { RequestSample, StrategyResult } from '../core/report.js';
 import type { StrategyName } from '../core/types.js';
 
-export function strategyLabel(strategy: StrategyName, concurrency: number | null): string {
+export function strategyLabel(strategy: StrategyName, concurrency: number | null, threads?: number): string {
   if (strategy === 'bounded') return `bounded (C=${concurrency ?? '?'})`;
+  if (strategy === 'workers') {
+    const facts = [...(threads === undefined ? [] : [`N=${threads}`]), ...(concurrency === null ? [] : [`C=${concurrency}`])];
+    return facts.length === 0 ? 'workers' : `workers (${facts.join(', ')})`;
+  }
   if (strategy === 'all') return 'all (Promise.all)';
   return 'sequential';
 }

@@ -55,7 +55,7 @@ const COLUMNS: readonly Column[] = [
     header: 'Strategy',
     align: 'left',
     csv: 'strategy',
-    cell: (r) => ({ text: strategyLabel(r.strategy, r.concurrency), tone: 'plain', ...(r.partial ? { note: ' (partial)' } : {}) }),
+    cell: (r) => ({ text: strategyLabel(r.strategy, r.concurrency, r.workers), tone: 'plain', ...(r.partial ? { note: ' (partial)' } : {}) }),
     value: (r) => r.strategy,
   },
   { csv: 'concurrency', value: (r) => r.concurrency },

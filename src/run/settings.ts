@@ -36,7 +36,15 @@ export interface RunOptions extends ServerSettings {
   autoConcurrency: { ceiling: number | null } | null;
   /** -c auto: requests the whole search may make. */
   maxRequests: number;
+  /** Whether -c was given (without it, workers has no limit, as all). */
+  concurrencyGiven: boolean;
   strategies: readonly StrategyName[];
+  /** --workers: threads of the workers strategy. */
+  workers: number;
+  /** Whether --workers was given (it applies to the workers strategy only). */
+  workersGiven: boolean;
+  /** --cpu-work: ms of synchronous work after each successful response; 0 for none. */
+  cpuWorkMs: number;
   /** Measured rounds and warm-up rounds; each round runs every strategy once. */
   runs: number;
   warmup: number;

@@ -192,9 +192,10 @@ describe.concurrent('Ctrl-C', () => {
     sequential: { hangsInFlight: 1, requests: 2 }, // /ok done, one /hang cut off, three never started
     all: { hangsInFlight: 4, requests: 5 },
     bounded: { hangsInFlight: 2, requests: 3 }, // -c 2
+    workers: { hangsInFlight: 2, requests: 3 }, // -c 2: two threads of one each, sharing one queue
   };
 
-  test.each(STRATEGIES)('%s: the first SIGINT aborts what is in flight, prints valid partial JSON and exits 130', async (strategy) => {
+  test.each([...STRATEGIES, 'workers'] as const)('%s: the first SIGINT aborts what is in flight, prints valid partial JSON and exits 130', async (strategy) => {
     const tag = `sigint-json-${strategy}`;
     const { hangsInFlight, requests } = expectations[strategy];
     const { onSpawn, times } = interruptWhenServerSees(`/hang?tag=${tag}`, hangsInFlight);

@@ -47,6 +47,15 @@ describe('fingerprintDifferences', () => {
   });
 
   it('compares every field it records', () => {
-    expect([...FINGERPRINT_FIELDS].sort()).toEqual(Object.keys(base).sort());
+    const full = workloadFingerprint({ ...CONFIG, strategies: ['all', 'workers'], workers: 2, cpuWorkMs: 20 }, 10, null);
+    expect([...FINGERPRINT_FIELDS].sort()).toEqual(Object.keys(full).sort());
+  });
+
+  it('records workers and --cpu-work only when used: a baseline from before them still matches', () => {
+    expect(base).not.toHaveProperty('workers');
+    expect(base).not.toHaveProperty('cpuWorkMs');
+    const working = workloadFingerprint({ ...CONFIG, cpuWorkMs: 20 }, 10, null);
+    expect(fingerprintDifferences(base, working)).toEqual(['cpuWorkMs']);
+    expect(fingerprintDifferences(working, workloadFingerprint({ ...CONFIG, cpuWorkMs: 5 }, 10, null))).toEqual(['cpuWorkMs']);
   });
 });
