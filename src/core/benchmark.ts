@@ -9,7 +9,7 @@ import type { Clock, RequestFn, RequestOutcome, StrategyName } from './types.js'
 export interface StrategySpec {
   strategy: StrategyName;
   concurrency: number | null;
-  /** workers: the threads asked for (--workers). */
+  /** workers: the threads asked for (--workers); on a run, the threads that ran it (never more than C). */
   threads?: number;
 }
 
@@ -52,8 +52,6 @@ export interface StrategyRun extends StrategySpec {
   transport?: TransportStats | null;
   /** p99 of the event loop's delay during the run, ms; null when not measured. workers: the worst thread's. */
   eventLoopDelayP99Ms: number | null;
-  /** workers: the threads that ran it. */
-  threads?: number;
   /** The clock's reading when the run started: its samples' time zero. */
   clockStart?: number;
   /** --cpu-work: the work asked for after each successful response, ms. */
