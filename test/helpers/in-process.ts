@@ -7,25 +7,45 @@
 import { main } from '../../src/cli/main.js';
 import type { RunResult } from './cli.js';
 
+export interface InProcessResult extends RunResult {
+  /** stdout and stderr as a terminal shows them, interleaved in the order written. */
+  output: string;
+}
+
 let queue: Promise<unknown> = Promise.resolve();
 
-export function runInProcess(args: readonly string[]): Promise<RunResult> {
-  const next = queue.then(() => once(args));
+/**
+ * Runs `async-bench ...args` in this process. `env` is set for the run's duration (undefined
+ * unsets); COLUMNS is wide unless given, as for a spawned CLI (see cli.ts).
+ */
+export function runInProcess(args: readonly string[], env: Record<string, string | undefined> = {}): Promise<InProcessResult> {
+  const next = queue.then(() => once(args, { COLUMNS: '1000', ...env }));
   queue = next.catch(() => undefined);
   return next;
 }
 
-async function once(args: readonly string[]): Promise<RunResult> {
+async function once(args: readonly string[], env: Record<string, string | undefined>): Promise<InProcessResult> {
   const out: string[] = [];
   const err: string[] = [];
+  const both: string[] = [];
   const stdoutWrite = process.stdout.write.bind(process.stdout);
   const stderrWrite = process.stderr.write.bind(process.stderr);
   const capture = (into: string[]) => ((chunk: string | Uint8Array): boolean => {
-    into.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    into.push(text);
+    both.push(text);
     return true;
   }) as typeof process.stdout.write;
+  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+  const setEnv = (values: Record<string, string | undefined>): void => {
+    for (const [name, value] of Object.entries(values)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
   const started = performance.now();
   process.exitCode = undefined;
+  setEnv(env);
   process.stdout.write = capture(out);
   process.stderr.write = capture(err);
   try {
@@ -33,8 +53,9 @@ async function once(args: readonly string[]): Promise<RunResult> {
   } finally {
     process.stdout.write = stdoutWrite;
     process.stderr.write = stderrWrite;
+    setEnv(saved);
   }
   const code = typeof process.exitCode === 'number' ? process.exitCode : 0;
   process.exitCode = undefined;
-  return { code, signal: null, stdout: out.join(''), stderr: err.join(''), ms: performance.now() - started };
+  return { code, signal: null, stdout: out.join(''), stderr: err.join(''), output: both.join(''), ms: performance.now() - started };
 }
