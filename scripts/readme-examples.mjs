@@ -127,14 +127,12 @@ export function replaceOutputs(readme, outputs) {
 }
 
 /**
- * A report shortened for the page: at most one result per strategy, two samples each, two
- * auto steps. Every field stays; only arrays get shorter.
+ * A report shortened for the page: its first bounded result only (the one kind of result that
+ * has every field), two of its samples, two auto steps. Every field stays; arrays get shorter.
  */
 export function shortenReport(doc) {
-  const seen = new Set();
-  const results = doc.results
-    .filter((r) => (seen.has(r.strategy) ? false : (seen.add(r.strategy), true)))
-    .map((r) => (r.samples ? { ...r, samples: r.samples.slice(0, 2) } : r));
+  const first = doc.results.find((r) => r.strategy === 'bounded') ?? doc.results[0];
+  const results = first === undefined ? [] : [first.samples ? { ...first, samples: first.samples.slice(0, 2) } : first];
   const out = { ...doc, results };
   if (doc.recommendation?.steps) out.recommendation = { ...doc.recommendation, steps: doc.recommendation.steps.slice(0, 2) };
   return out;
@@ -144,7 +142,7 @@ export function shortenReport(doc) {
  * JSON laid out for reading: an object or array goes on one line when it fits in `width`
  * columns at its indentation, and is broken one member a line otherwise.
  */
-export function compactJson(value, width = 100, indent = '') {
+export function compactJson(value, width = 120, indent = '') {
   const flat = oneLine(value);
   if (value === null || typeof value !== 'object' || indent.length + flat.length <= width) return flat;
   const inner = indent + '  ';
@@ -177,6 +175,9 @@ export function jsonPaths(value, prefix = '', paths = new Set()) {
 /** Objects whose keys are data (status codes, error classes in examples), not field names. */
 const MAP_PARENTS = /(statusCodes|errorExamples|methods)$/;
 
+/** Where a sweep puts the server's limit: whether the grid brackets it depends on timing. */
+const BRACKET_NOTE = /^(the server's limit seems to lie between|between # \(# failed\) and #)/;
+
 /**
  * What must stay the same between a capture and a new run of its command: the lines, with every
  * number masked and the parts that move with timing set aside.
@@ -185,15 +186,15 @@ const MAP_PARENTS = /(statusCodes|errorExamples|methods)$/;
  * - a prose line wrapped onto the next ("  " and a word) is joined back, since a number one
  *   digit longer moves the break;
  * - a waterfall's axis reads "<axis>" (its ticks follow the time taken);
- * - the reason given for a recommended limit, and the verdict of a -c auto step, depend on
- *   timing, not on the command;
+ * - the reason given for a recommended limit, the verdict of a -c auto step, and whether a
+ *   sweep's grid brackets the server's limit depend on timing, not on the command;
  * - repeated lines of one shape count once (a sweep's rows, -c auto's steps).
  * @param {string} text
  * @returns {string[]}
  */
 export function shapeOf(text) {
   const joined = [];
-  for (const line of text.replace(/\r/g, '').split('\n')) {
+  for (const line of text.replace(/\r/g, '').replace(/\n+$/, '').split('\n')) {
     if (/^ {2}\S/.test(line) && joined.length > 0 && !/^[┌│├└]/.test(joined[joined.length - 1])) joined[joined.length - 1] += ' ' + line.trim();
     else joined.push(line);
   }
@@ -209,5 +210,5 @@ export function shapeOf(text) {
       .replace(/ +/g, ' ')
       .trimEnd(),
   );
-  return shapes.filter((s, i) => i === 0 || s !== shapes[i - 1]);
+  return shapes.filter((s, i) => !BRACKET_NOTE.test(s) && (i === 0 || s !== shapes[i - 1]));
 }

@@ -4,8 +4,9 @@
  * one at a time (exit code and output streams are the process's own). A few cases in every
  * suite still spawn the built CLI, so the real process is checked too.
  */
+import { pathToFileURL } from 'node:url';
 import { main } from '../../src/cli/main.js';
-import type { RunResult } from './cli.js';
+import { BUILT_MAIN, assertBuilt, type RunResult } from './cli.js';
 
 export interface InProcessResult extends RunResult {
   /** stdout and stderr as a terminal shows them, interleaved in the order written. */
@@ -19,12 +20,26 @@ let queue: Promise<unknown> = Promise.resolve();
  * unsets); COLUMNS is wide unless given, as for a spawned CLI (see cli.ts).
  */
 export function runInProcess(args: readonly string[], env: Record<string, string | undefined> = {}): Promise<InProcessResult> {
-  const next = queue.then(() => once(args, { COLUMNS: '1000', ...env }));
+  const next = queue.then(() => once(main, args, { COLUMNS: '1000', ...env }));
   queue = next.catch(() => undefined);
   return next;
 }
 
-async function once(args: readonly string[], env: Record<string, string | undefined>): Promise<InProcessResult> {
+/**
+ * As runInProcess, with the built CLI's main() (dist/): a run that starts the fixture server
+ * needs it, since the server's worker thread loads a built module.
+ */
+export function runBuiltInProcess(args: readonly string[], env: Record<string, string | undefined> = {}): Promise<InProcessResult> {
+  assertBuilt();
+  const next = queue.then(async () => {
+    const built = (await import(pathToFileURL(BUILT_MAIN).href)) as { main: typeof main };
+    return once(built.main, args, { COLUMNS: '1000', ...env });
+  });
+  queue = next.catch(() => undefined);
+  return next;
+}
+
+async function once(main: (argv: readonly string[]) => Promise<void>, args: readonly string[], env: Record<string, string | undefined>): Promise<InProcessResult> {
   const out: string[] = [];
   const err: string[] = [];
   const both: string[] = [];
