@@ -1,6 +1,7 @@
 // `npm run docs:examples`: runs every captured example of the README (a fenced block under a
 // `<!-- example -->` line) with the built CLI, offline, and writes what it printed under its
-// command. The seeds are in the commands, so a capture changes only where the tool did.
+// command. The seeds are in the commands, so a capture changes only where the tool did. An
+// argument runs only the examples whose commands contain it (`npm run docs:examples -- tmdb`).
 // A test runs the same commands and checks that their output keeps the capture's shape
 // (test/e2e/readme-examples.test.ts); run this script when it says the README drifted.
 import { spawn } from 'node:child_process';
@@ -67,10 +68,16 @@ function capture(command, options, cwd) {
 
 const readme = readFileSync(readmePath, 'utf8');
 const examples = findExamples(readme);
+// `npm run docs:examples -- tmdb`: only the examples whose commands contain "tmdb".
+const only = process.argv[2];
 const dir = mkdtempSync(join(tmpdir(), 'async-bench-docs-'));
 const outputs = [];
 try {
   for (const example of examples) {
+    if (only !== undefined && !example.steps.some((step) => step.text.includes(only))) {
+      outputs.push(example.steps.map((step) => step.output));
+      continue;
+    }
     const captured = [];
     for (const step of example.steps) {
       const started = performance.now();
@@ -83,4 +90,4 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 writeFileSync(readmePath, replaceOutputs(readme, outputs));
-process.stdout.write(`wrote ${examples.length} examples into README.md\n`);
+process.stdout.write(`wrote ${only === undefined ? examples.length : `the ${JSON.stringify(only)}`} examples into README.md\n`);

@@ -127,12 +127,15 @@ export function replaceOutputs(readme, outputs) {
 }
 
 /**
- * A report shortened for the page: its first bounded result only (the one kind of result that
- * has every field), two of its samples, two auto steps. Every field stays; arrays get shorter.
+ * A report shortened for the page: the first result of each strategy but sequential (whose
+ * fields the others have too), two samples each, two auto steps. Every field stays; arrays get
+ * shorter.
  */
 export function shortenReport(doc) {
-  const first = doc.results.find((r) => r.strategy === 'bounded') ?? doc.results[0];
-  const results = first === undefined ? [] : [first.samples ? { ...first, samples: first.samples.slice(0, 2) } : first];
+  const seen = new Set(['sequential']);
+  const results = doc.results
+    .filter((r) => (seen.has(r.strategy) ? false : (seen.add(r.strategy), true)))
+    .map((r) => (r.samples ? { ...r, samples: r.samples.slice(0, 2) } : r));
   const out = { ...doc, results };
   if (doc.recommendation?.steps) out.recommendation = { ...doc.recommendation, steps: doc.recommendation.steps.slice(0, 2) };
   return out;

@@ -62,12 +62,16 @@ function quicker(args: readonly string[], scale: number): string[] {
 async function runStep(step: Step, scale: number, stdoutOnly = false): Promise<string> {
   const { env, args, stdoutTo } = step.command;
   const result = await runBuiltInProcess(quicker(args, scale), { COLUMNS: undefined, ...env });
+  outputs.set(step.text, result.output);
   if (stdoutTo !== null) {
     writeFileSync(join(dir, stdoutTo), result.stdout);
     return '';
   }
   return stdoutOnly ? result.stdout : result.output;
 }
+
+/** What each command printed when last run here, by its text. */
+const outputs = new Map<string, string>();
 
 const name = (steps: readonly Step[]): string => steps.map((s) => s.text.replace(/\\\n\s*/g, '')).join(' && ');
 
@@ -83,10 +87,10 @@ describe('the README examples keep their shape', () => {
       for (const step of example.steps) {
         // A verdict is timing: a starved CPU can turn "faster" into "slower" for one run. A
         // README that drifted differs every time; a run that met a stall is run again.
-        let output = '';
-        for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+        // The same command shown twice (the first example, again under Presets) runs once.
+        let output = outputs.get(step.text) ?? '';
+        for (let attempt = 1; attempt <= ATTEMPTS && shapeOf(output).join('\n') !== shapeOf(step.output).join('\n'); attempt++) {
           output = await runStep(step, example.options.scale ?? SCALE);
-          if (shapeOf(output).join('\n') === shapeOf(step.output).join('\n')) break;
         }
         expect(shapeOf(output), `${step.text}\n--- now ---\n${output}\n--- README ---\n${step.output}\n(npm run docs:examples rewrites the README's captures)`).toEqual(shapeOf(step.output));
       }
@@ -125,7 +129,7 @@ describe('the JSON example', () => {
 
   test('has the fields of a new run of its commands', async () => {
     let output = '';
-    for (const step of example.steps) output = await runStep(step, SCALE, true);
+    for (const step of example.steps) output = await runStep(step, example.options.scale ?? SCALE, true);
     const now = shortenReport(JSON.parse(output) as { results: unknown[] });
     expect([...jsonPaths(shown)].sort()).toEqual([...jsonPaths(now)].sort());
   });
