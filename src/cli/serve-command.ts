@@ -5,7 +5,9 @@ import { formatLatency } from '../fixture-server/latency.js';
 import { listenFixtureServer } from '../fixture-server/server.js';
 import { findPreset } from '../targets/presets/index.js';
 import { OFFLINE_PLACEHOLDER_KEY } from '../targets/presets/tmdb.js';
+import { wrapText } from '../export/format.js';
 import { EXIT } from './exit-codes.js';
+import { outputWidth } from './outputs.js';
 import type { ServeOptions } from '../run/settings.js';
 
 /** Example paths per preset, printed so users can point curl or their own code at the server. */
@@ -31,20 +33,29 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   }
   const { baseUrl } = running;
   const names = preset ? [preset.name] : Object.keys(EXAMPLES);
+  const width = outputWidth(process.stdout, process.env);
+  /** A curl command to copy; too wide for the terminal, it goes on with `\` onto more lines. */
+  const curl = (...parts: string[]): string => {
+    const lines = ['    curl'];
+    for (const part of parts) {
+      const last = lines.length - 1;
+      if (lines[last]!.length + 1 + part.length + 2 <= width || lines[last]!.trim() === 'curl') lines[last] += ` ${part}`;
+      else lines.push(`      ${part}`);
+    }
+    return lines.join(' \\\n');
+  };
+  const quoted = (url: string): string => `'${url}'`;
   const lines = [
     `async-bench fixture server on ${baseUrl}`,
-    `  latency ${formatLatency(latency)}, seed ${seed}${hasFaults(options.faults) ? `, ${describeFaults(options.faults)}` : ''}`,
+    ...wrapText(`  latency ${formatLatency(latency)}, seed ${seed}${hasFaults(options.faults) ? `, ${describeFaults(options.faults)}` : ''}`, width, { indent: '    ' }),
     '  try:',
     ...names.flatMap((name) =>
-      (EXAMPLES[name] ?? []).map((path) =>
-        name === 'tmdb' ? `    curl -H 'Authorization: Bearer ${OFFLINE_PLACEHOLDER_KEY}' '${baseUrl}${path}'` : `    curl '${baseUrl}${path}'`,
-      ),
+      (EXAMPLES[name] ?? []).map((path) => (name === 'tmdb' ? curl(`-H 'Authorization: Bearer ${OFFLINE_PLACEHOLDER_KEY}'`, quoted(baseUrl + path)) : curl(quoted(baseUrl + path)))),
     ),
     ...(names.includes('jsonplaceholder')
       ? [
-          `    curl -X POST -H 'Content-Type: application/json' -d '{"title":"hello","userId":1}' '${baseUrl}/posts'`,
-          '  writes (nothing is stored, as on JSONPlaceholder): POST /posts → 201 with the body and id 101;',
-          '    PUT or PATCH /posts/{id} → 200 with the body; DELETE /posts/{id} → 200 {}',
+          curl('-X POST', "-H 'Content-Type: application/json'", `-d '{"title":"hello","userId":1}'`, quoted(`${baseUrl}/posts`)),
+          ...wrapText('  writes (nothing is stored, as on JSONPlaceholder): POST /posts → 201 with the body and id 101; PUT or PATCH /posts/{id} → 200 with the body; DELETE /posts/{id} → 200 {}', width, { indent: '    ' }),
         ]
       : []),
     '  Ctrl-C to stop.',
