@@ -69,7 +69,7 @@ function capture(command, options, cwd) {
 const readme = readFileSync(readmePath, 'utf8');
 const examples = findExamples(readme);
 // `npm run docs:examples -- tmdb`: only the examples whose commands contain "tmdb".
-const only = process.argv[2];
+const only = process.argv.slice(2).find((arg) => arg !== '--');
 const dir = mkdtempSync(join(tmpdir(), 'async-bench-docs-'));
 const outputs = [];
 try {
