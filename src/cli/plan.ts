@@ -89,7 +89,7 @@ function reportConfig(options: RunOptions, target: Target, seed: number, redacti
     ratePerSec: options.ratePerSec,
     maxRedirects: options.maxRedirects,
     transport: {
-      protocol: 'h1',
+      protocol: options.protocols.join(','),
       // The built-in server is always reached directly.
       proxy: options.offline ? 'none' : options.proxy.kind === 'url' ? redactUrl(options.proxy.url, redaction) : options.proxy.kind,
       compression: options.compression,
@@ -112,7 +112,9 @@ function checkSameWorkload(saved: SavedReport, current: Fingerprint, options: Ru
   if (!saved.fingerprint) return; // an older file: the comparison carries a warning instead
   const differ = fingerprintDifferences(saved.fingerprint, current, options.baselineIgnore);
   if (differ.length === 0) return;
-  const describe = (f: FingerprintField): string => `${f} ${JSON.stringify(saved.fingerprint![f])} → ${JSON.stringify(current[f])}`;
+  // A fingerprint without a protocol measured HTTP/1.1 alone.
+  const shown = (fingerprint: Fingerprint, f: FingerprintField): string => JSON.stringify(f === 'protocol' ? (fingerprint.protocol ?? 'h1') : fingerprint[f]);
+  const describe = (f: FingerprintField): string => `${f} ${shown(saved.fingerprint!, f)} → ${shown(current, f)}`;
   throw new UsageError(
     `--baseline '${options.baseline}' measured another workload (${differ.map(describe).join('; ')}); run the same workload, or accept the difference with --baseline-ignore ${differ.join(',')}`,
   );

@@ -25,6 +25,7 @@ import {
   parsePositiveNumber,
   parsePort,
   parseMaxRedirects,
+  parseProtocols,
   parseProxy,
   parseRate,
   parseRateLimit,
@@ -184,6 +185,8 @@ export function buildProgram(version: string, actions: Actions): Command {
     .option('--max-redirects <n>', 'redirects followed per request; a loop or a longer chain fails', parseMaxRedirects, DEFAULTS.maxRedirects)
     .option('--no-compression', 'send no Accept-Encoding (by default gzip, deflate, br, as fetch does)')
     .option('--no-keep-alive', 'a new connection for every request (Sockets then equals requests)')
+    .option('--http2', 'offer HTTP/2 by ALPN (else HTTP/1.1): one connection per origin, requests as streams')
+    .option('--protocol <h1,h2>', 'run every strategy under each HTTP version given, as rows of one table: does HTTP/2 change the answer?', parseProtocols)
     .option('-k, --insecure', 'do not verify TLS certificates (the heading says so)')
     .option('--cacert <file>', 'also trust the CA certificates in this PEM file')
     .option('--proxy <url>', 'send requests through this http(s) proxy (default: HTTP_PROXY, HTTPS_PROXY, NO_PROXY)', parseProxy)
@@ -210,7 +213,7 @@ export function buildProgram(version: string, actions: Actions): Command {
     .option('--min-speedup <x>', 'shorthand for --threshold speedup>=x on every concurrent strategy', (v: string) => parsePositiveNumber('--min-speedup', v))
     .option('--baseline <file>', 'compare wall times with a saved --json result')
     .option('--max-regression <pct>', 'with --baseline: the slowdown that fails (exit 1), judged at the lower end of the 95% interval (3+ runs each side)', (v: string) => parsePercent('--max-regression', v))
-    .option('--baseline-ignore <fields>', 'with --baseline: workload differences to accept (target, urls, count, strategies, concurrency, latency, faults, method, headers)', parseBaselineIgnore)
+    .option('--baseline-ignore <fields>', 'with --baseline: workload differences to accept (target, urls, count, strategies, concurrency, latency, faults, method, headers, protocol)', parseBaselineIgnore)
     .option('--fail-on-error', 'exit 1 when any request failed')
     .optionsGroup('Output:')
     .option('--json', 'print one JSON document on stdout and nothing else there')
@@ -231,6 +234,7 @@ export function buildProgram(version: string, actions: Actions): Command {
     .showSuggestionAfterError(true)
     .action(async (targets, opts, command) => {
       if (opts.data !== undefined && opts.dataJson !== undefined) throw new UsageError('give one body: -d/--data or --data-json, not both');
+      if (opts.http2 === true && opts.protocol !== undefined) throw new UsageError('give one of --http2 and --protocol (--http2 is --protocol h2)');
       await actions.run({
         version,
         targets,
@@ -252,6 +256,8 @@ export function buildProgram(version: string, actions: Actions): Command {
         maxRedirects: opts.maxRedirects,
         compression: opts.compression !== false,
         keepAlive: opts.keepAlive !== false,
+        protocols: opts.http2 === true ? ['h2'] : (opts.protocol ?? ['h1']),
+        protocolOption: opts.http2 === true ? '--http2' : opts.protocol !== undefined ? '--protocol' : null,
         insecure: opts.insecure === true,
         ...(opts.cacert === undefined ? {} : { cacert: opts.cacert }),
         proxy: opts.proxy === false ? { kind: 'none' } : typeof opts.proxy === 'string' ? { kind: 'url', url: opts.proxy } : { kind: 'env' },
@@ -297,12 +303,13 @@ export function buildProgram(version: string, actions: Actions): Command {
     .argument('[preset]', 'whose latency model and example URLs to use (every route is served)')
     .helpOption('-h, --help', 'show this help')
     .option('-p, --port <n>', 'port to listen on (0 picks a free one)', parsePort, 0)
-    .option('--seed <n>', 'makes random ids and simulated jitter reproducible', parseSeed);
+    .option('--seed <n>', 'makes random ids and simulated jitter reproducible', parseSeed)
+    .option('--http2', 'serve HTTPS, HTTP/2 and HTTP/1.1 by ALPN, with a certificate made at start-up (its file is printed)');
   addServerOptions(serve, "the server's delay (default: the preset's model, 0 without a preset)")
     .addHelpText('after', SERVE_EXAMPLES)
     .showSuggestionAfterError(true)
     .action(async (preset, opts) => {
-      await actions.serve({ preset, port: opts.port, ...serverSettings(opts) });
+      await actions.serve({ preset, port: opts.port, http2: opts.http2 === true, ...serverSettings(opts) });
     });
 
   // Explicit, because commander adds no implicit `help` command to a program with an action of its own.

@@ -1,5 +1,5 @@
 import type { RunPosition, StrategySpec } from '../core/benchmark.js';
-import { strategyLabel } from '../export/format.js';
+import { resultLabel } from '../export/format.js';
 
 /** Live progress on stderr; silent when stderr is not a terminal, under CI, or with --quiet. */
 export interface Progress {
@@ -39,7 +39,7 @@ export function formatClock(ms: number): string {
   return h > 0 ? `${h}:${two(m)}:${two(s)}` : `${m}:${two(s)}`;
 }
 
-const keyOf = (spec: StrategySpec): string => `${spec.strategy}:${spec.concurrency ?? ''}`;
+const keyOf = (spec: StrategySpec): string => `${spec.strategy}:${spec.concurrency ?? ''}:${spec.protocol ?? ''}`;
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /**
@@ -67,7 +67,7 @@ export class ProgressLine {
     const key = keyOf(spec);
     this.started.set(key, (this.started.get(key) ?? 0) + 1);
     this.prefix = position && (position.rounds > 1 || position.warmup) ? `${position.warmup ? 'warm-up' : 'round'} ${position.round}/${position.rounds} · ` : '';
-    this.current = { key, label: strategyLabel(spec.strategy, spec.concurrency), since: this.now(), done: 0, count };
+    this.current = { key, label: resultLabel(spec), since: this.now(), done: 0, count };
   }
 
   request(done: number, count: number): void {

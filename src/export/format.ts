@@ -1,11 +1,21 @@
 /** Number and label formatting shared by the human-readable exporters. */
 import type { RequestSample, StrategyResult } from '../core/report.js';
-import type { StrategyName } from '../core/types.js';
+import type { Protocol, StrategyName } from '../core/types.js';
 
 export function strategyLabel(strategy: StrategyName, concurrency: number | null): string {
   if (strategy === 'bounded') return `bounded (C=${concurrency ?? '?'})`;
   if (strategy === 'all') return 'all (Promise.all)';
   return 'sequential';
+}
+
+/** " · h2" after a result's name when the run compared HTTP versions; nothing otherwise. */
+export function protocolSuffix(result: { protocol?: Protocol }): string {
+  return result.protocol === undefined ? '' : ` · ${result.protocol}`;
+}
+
+/** A result's (or a spec's) name: "all (Promise.all)", or "all (Promise.all) · h2" when the run compared HTTP versions. */
+export function resultLabel(result: { strategy: StrategyName; concurrency: number | null; protocol?: Protocol }): string {
+  return strategyLabel(result.strategy, result.concurrency) + protocolSuffix(result);
 }
 
 /** Wall times: seconds with three decimals, as "2.483 s". */

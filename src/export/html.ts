@@ -9,8 +9,8 @@ import type { Report, RequestSample, StrategyResult } from '../core/report.js';
 import { resultKey } from '../core/result-label.js';
 import { maxOf } from '../core/stats.js';
 import type { ExportContext } from './exporters.js';
-import { formatBytes, formatMs, formatRate, formatSeconds, sampleEndMs, strategyLabel } from './format.js';
-import { baselineWarningLines, failureCauseLines, indicativeLine, interruptedSentence, recommendationNotes, setupLine, signedPercent, untoldFailureLines, verdictLines } from './prose.js';
+import { formatBytes, formatMs, formatRate, formatSeconds, sampleEndMs, resultLabel } from './format.js';
+import { baselineWarningLines, failureCauseLines, indicativeLine, interruptedSentence, protocolLines, recommendationNotes, setupLine, signedPercent, untoldFailureLines, verdictLines } from './prose.js';
 import { humanTable, type Tone } from './table-model.js';
 import { axisLabel, axisStep } from './waterfall.js';
 
@@ -80,7 +80,7 @@ function waterfallSvg(r: Sampled, rows: RequestSample[], totalMs: number): strin
     parts.push(`<rect class="bar ${state}" x="${n(x)}" y="${n(y)}" width="${n(width)}" height="${n(barHeight)}"><title>${escapeHtml(sampleTitle(s, i))}</title></rect>`);
     if (rowHeight >= 10) parts.push(`<text class="row" x="${LEFT - 6}" y="${n(y + barHeight - 1)}" text-anchor="end">${i + 1}</text>`);
   });
-  const label = strategyLabel(r.strategy, r.concurrency);
+  const label = resultLabel(r);
   return `<svg class="waterfall" data-result="${escapeHtml(resultKey(r))}" viewBox="0 0 ${WIDTH} ${n(height + AXIS)}" role="img" aria-label="${escapeHtml(`waterfall of ${label}: ${rows.length} requests`)}">${parts.join('')}</svg>`;
 }
 
@@ -100,7 +100,7 @@ function waterfallSection(report: Report): string {
     if (r.failed > 0) facts.push(`<span class="bad">${r.failed} failed</span>`);
     if (r.partial) facts.push('<span class="warn">partial</span>');
     const more = r.samples.length > rows.length ? `<p class="note">The first ${rows.length} of ${r.samples.length} requests are drawn.</p>` : '';
-    return `<figure><figcaption><strong>${escapeHtml(strategyLabel(r.strategy, r.concurrency))}</strong> · ${facts.join(' · ')}</figcaption>${waterfallSvg(r, rows, totalMs)}${more}</figure>`;
+    return `<figure><figcaption><strong>${escapeHtml(resultLabel(r))}</strong> · ${facts.join(' · ')}</figcaption>${waterfallSvg(r, rows, totalMs)}${more}</figure>`;
   });
   const median = report.config.runs > 1 ? ' Each strategy shows its median run.' : '';
   return `<section id="waterfalls"><h2>Waterfall</h2>
@@ -151,7 +151,7 @@ function histogramSection(report: Report): string {
     }
     parts.push(`<line class="baseline" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${top + height}" y2="${top + height}"/>`);
     parts.push(`<text class="tick" x="${LEFT - 6}" y="${top + 8}" text-anchor="end">${peak}</text><text class="tick" x="${LEFT - 6}" y="${top + height}" text-anchor="end">0</text>`);
-    const label = strategyLabel(r.strategy, r.concurrency);
+    const label = resultLabel(r);
     return `<figure><figcaption><strong>${escapeHtml(label)}</strong> · p50 ${escapeHtml(formatMs(r.latencyMs.p50))} · p95 ${escapeHtml(formatMs(r.latencyMs.p95))} · max ${escapeHtml(formatMs(r.latencyMs.max))}</figcaption><svg class="histogram" data-result="${escapeHtml(resultKey(r))}" viewBox="0 0 ${WIDTH} ${top + height + AXIS}" role="img" aria-label="${escapeHtml(`latency histogram of ${label}`)}">${parts.join('')}</svg></figure>`;
   });
   const runs = report.config.runs > 1 ? ' Bars count the median run\u2019s requests; the p50 and p95 lines are over all runs.' : '';
@@ -176,7 +176,7 @@ function sweepSection(report: Report): string {
     parts.push(`<line class="grid" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${n(y(i * step))}" y2="${n(y(i * step))}"/><text class="tick" x="${LEFT - 6}" y="${n(y(i * step) + 4)}" text-anchor="end">${String(Number((i * step).toFixed(3)))}</text>`);
   }
   for (const r of refs) {
-    parts.push(`<line class="ref" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${n(y(r.okPerSec))}" y2="${n(y(r.okPerSec))}"/><text class="ref" x="${WIDTH - RIGHT}" y="${n(y(r.okPerSec) - 4)}" text-anchor="end">${escapeHtml(`${strategyLabel(r.strategy, r.concurrency)}: ${formatRate(r.okPerSec)} ok/s`)}</text>`);
+    parts.push(`<line class="ref" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${n(y(r.okPerSec))}" y2="${n(y(r.okPerSec))}"/><text class="ref" x="${WIDTH - RIGHT}" y="${n(y(r.okPerSec) - 4)}" text-anchor="end">${escapeHtml(`${resultLabel(r)}: ${formatRate(r.okPerSec)} ok/s`)}</text>`);
   }
   parts.push(`<text class="tick" x="${LEFT - 6}" y="${top - 6}" text-anchor="end">ok/s</text>`);
   parts.push(`<polyline class="curve" points="${bounded.map((r, i) => `${n(x(i))},${n(y(r.okPerSec))}`).join(' ')}"/>`);
@@ -210,7 +210,7 @@ function summarySection(report: Report): string {
   };
   const rows = model.rows.map((cells) => cells.map((c) => tag[c.tone](escapeHtml(c.text)) + (c.note ? ` <span class="warn">${escapeHtml(c.note.trim())}</span>` : '')));
   const head = model.headers;
-  const notes = [...verdictLines(report.results), ...untoldFailureLines(report.results), ...failureCauseLines(report.results), ...[indicativeLine(report)].filter((l): l is string => l !== null)];
+  const notes = [...verdictLines(report.results), ...protocolLines(report), ...untoldFailureLines(report.results), ...failureCauseLines(report.results), ...[indicativeLine(report)].filter((l): l is string => l !== null)];
   const stage = setupLine(report);
   return `<section id="summary"><h2>Summary</h2>${stage ? `<p class="note">${escapeHtml(stage)}</p>` : ''}${table(head, rows, (i) => model.aligns[i] === 'right', 'summary')}
 ${notes.length > 0 ? `<ul class="verdicts">${notes.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` : ''}</section>`;

@@ -5,9 +5,9 @@
  */
 import type { AutoStep } from '../core/auto-sweep.js';
 import type { BaselineEntry, Report, StrategyResult } from '../core/report.js';
-import { ERROR_CLASSES, type ErrorClass } from '../core/types.js';
-import { MIN_RUNS_FOR_INTERVAL } from '../core/summarize.js';
-import { formatMs, formatRate, formatSeconds, strategyLabel } from './format.js';
+import { ERROR_CLASSES, type ErrorClass, type Protocol } from '../core/types.js';
+import { MIN_RUNS_FOR_INTERVAL, SAME_WITHIN } from '../core/summarize.js';
+import { formatMs, formatRate, formatSeconds, protocolSuffix, resultLabel } from './format.js';
 
 /** "3 failed: 2 timeout, 1 http5xx (503)" */
 export function describeFailures(result: Pick<StrategyResult, 'failed' | 'errors' | 'statusCodes'>): string {
@@ -19,7 +19,8 @@ export function describeFailures(result: Pick<StrategyResult, 'failed' | 'errors
 }
 
 const percent = (rate: number): string => `${Math.round(rate * 100)}%`;
-const resultName = (r: StrategyResult): string => (r.strategy === 'bounded' ? `bounded (C=${r.concurrency})` : r.strategy);
+const strategyName = (r: StrategyResult): string => (r.strategy === 'bounded' ? `bounded (C=${r.concurrency})` : r.strategy);
+const resultName = (r: StrategyResult): string => strategyName(r) + protocolSuffix(r);
 
 /** The least-failing result other than `r`, the reference when sequential did not run. */
 function leastFailing(results: readonly StrategyResult[], r: StrategyResult): StrategyResult | undefined {
@@ -27,29 +28,32 @@ function leastFailing(results: readonly StrategyResult[], r: StrategyResult): St
 }
 
 /** The verdict sentence of one concurrent result, or null when it has none. */
-function verdictLine(r: StrategyResult, results: readonly StrategyResult[]): string | null {
+function verdictLine(r: StrategyResult, all: readonly StrategyResult[]): string | null {
+  // Compared like for like: with --protocol h1,h2, against the sequential of the same version.
+  const results = all.filter((o) => o.protocol === r.protocol);
   const sequential = results.find((o) => o.strategy === 'sequential');
   const name = resultName(r);
+  const seqName = `sequential${protocolSuffix(r)}`;
   if (r.verdict === 'more-failures') {
     const reference = sequential ?? leastFailing(results, r);
-    const against = reference === undefined ? '' : reference === sequential ? ` where sequential failed ${percent(reference.failureRate)}` : ` where ${strategyLabel(reference.strategy, reference.concurrency)} failed ${percent(reference.failureRate)}`;
+    const against = reference === undefined ? '' : reference === sequential ? ` where ${seqName} failed ${percent(reference.failureRate)}` : ` where ${resultLabel(reference)} failed ${percent(reference.failureRate)}`;
     return `${name}: not faster, it failed more: ${r.failed} of ${r.requests} (${percent(r.failureRate)})${against}; ${describeFailures(r)}`;
   }
   if (!sequential || sequential.partial || r.speedup === null) return null;
   const ratio = r.speedup;
   // Timing failures against failures compares nothing worth a verdict.
   if (r.ok === 0 || sequential.ok === 0) {
-    return `${name}: no comparison, ${r.ok === 0 ? 'every request failed' : 'every sequential request failed'} (${describeFailures(r.ok === 0 ? r : sequential)})`;
+    return `${name}: no comparison, ${r.ok === 0 ? 'every request failed' : `every ${seqName} request failed`} (${describeFailures(r.ok === 0 ? r : sequential)})`;
   }
   const ci = r.speedupCI95 === null ? '' : `; 95% CI ${r.speedupCI95[0].toFixed(2)}–${r.speedupCI95[1].toFixed(2)}x`;
   const times = `(${formatSeconds(r.wallMs)} vs ${formatSeconds(sequential.wallMs)}${ci})`;
   const failures = r.failed > 0 ? `; ${describeFailures(r)}` : '';
   if (r.verdict === 'inconclusive') {
-    return `${name}: inconclusive, ${ratio.toFixed(2)}x against sequential ${times}: the interval includes 1${failures}`;
+    return `${name}: inconclusive, ${ratio.toFixed(2)}x against ${seqName} ${times}: the interval includes 1${failures}`;
   }
-  if (r.verdict === 'same') return `${name}: about the same as sequential, ${ratio.toFixed(2)}x ${times}${failures}`;
+  if (r.verdict === 'same') return `${name}: about the same as ${seqName}, ${ratio.toFixed(2)}x ${times}${failures}`;
   const relation = ratio >= 1 ? `${ratio.toFixed(2)}x faster than` : `${(1 / ratio).toFixed(2)}x slower than`;
-  return `${name}: ${relation} sequential ${times}${failures}`;
+  return `${name}: ${relation} ${seqName} ${times}${failures}`;
 }
 
 /**
@@ -71,6 +75,51 @@ export function verdictNotes(results: readonly StrategyResult[]): Array<{ text: 
   return notes;
 }
 
+/** The fastest results of one HTTP version by goodput: the best, and those within SAME_WITHIN of it (a tie). */
+function fastest(results: readonly StrategyResult[]): { best: StrategyResult; tied: StrategyResult[] } | null {
+  const judged = results.filter((r) => r.ok > 0 && r.verdict !== 'more-failures' && !r.partial);
+  const best = judged.reduce<StrategyResult | null>((a, b) => (a === null || b.okPerSec > a.okPerSec ? b : a), null);
+  if (best === null) return null;
+  return { best, tied: judged.filter((r) => r.okPerSec * (1 + SAME_WITHIN) >= best.okPerSec) };
+}
+
+/**
+ * What the HTTP versions did to the picture, when the run offered HTTP/2: that a server answered
+ * over HTTP/1.1 instead; with --protocol h1,h2, each strategy's time under one version against
+ * the other, and whether HTTP/2 changes which strategy is fastest (by goodput, a tie within 10%).
+ */
+export function protocolLines(report: Pick<Report, 'config' | 'results'>): string[] {
+  const lines: string[] = [];
+  const spoke = report.config.transport.negotiated?.h2;
+  if (spoke !== undefined && spoke.length > 0 && !spoke.includes('h2')) {
+    lines.push('h2: offered, but every connection spoke HTTP/1.1 (the server chose it by ALPN, or the URL is plain http://): the h2 results measure HTTP/1.1');
+  } else if (spoke !== undefined && spoke.includes('h1') && spoke.includes('h2')) {
+    lines.push('h2: offered; some servers (or plain http:// URLs) answered over HTTP/1.1');
+  }
+  const versions = [...new Set(report.results.map((r) => r.protocol).filter((p): p is Protocol => p !== undefined))];
+  if (versions.length < 2) return lines;
+  const [first, second] = versions as [Protocol, Protocol];
+  const ratios: string[] = [];
+  for (const r of report.results.filter((o) => o.protocol === second)) {
+    const other = report.results.find((o) => o.protocol === first && o.strategy === r.strategy && o.concurrency === r.concurrency);
+    if (other && r.wallMs > 0 && r.ok > 0 && other.ok > 0) ratios.push(`${strategyName(r)} ${(other.wallMs / r.wallMs).toFixed(2)}x`);
+  }
+  if (ratios.length > 0) lines.push(`${second} against ${first}, strategy by strategy (${first} time / ${second} time): ${ratios.join(', ')}`);
+  const a = fastest(report.results.filter((r) => r.protocol === first));
+  const b = fastest(report.results.filter((r) => r.protocol === second));
+  if (a && b) {
+    const key = (r: StrategyResult): string => `${r.strategy}@${r.concurrency}`;
+    const shared = a.tied.find((r) => b.tied.some((o) => key(o) === key(r)));
+    const twin = shared && b.tied.find((o) => key(o) === key(shared));
+    lines.push(
+      shared && twin
+        ? `HTTP/2 does not change the answer: ${strategyName(shared)} is the fastest over ${first} (${formatSeconds(shared.wallMs)}) and over ${second} (${formatSeconds(twin.wallMs)})`
+        : `HTTP/2 changes the answer: the fastest over ${first} is ${strategyName(a.best)} (${formatSeconds(a.best.wallMs)}), over ${second} ${strategyName(b.best)} (${formatSeconds(b.best.wallMs)})`,
+    );
+  }
+  return lines;
+}
+
 /** "1 run: indicative; --runs 5 for an interval", once, when verdicts rest on fewer runs than an interval needs. */
 export function indicativeLine(report: Pick<Report, 'config' | 'results'>): string | null {
   const runs = report.config.runs;
@@ -83,7 +132,7 @@ export function indicativeLine(report: Pick<Report, 'config' | 'results'>): stri
 export function untoldFailureLines(results: readonly StrategyResult[]): string[] {
   return results
     .filter((r) => r.failed > 0 && (r.strategy === 'sequential' || verdictLine(r, results) === null))
-    .map((r) => `${strategyLabel(r.strategy, r.concurrency)}: ${describeFailures(r)}`);
+    .map((r) => `${resultLabel(r)}: ${describeFailures(r)}`);
 }
 
 /** What to do about the most common cause of a class of failure; the one home of that advice. */

@@ -6,9 +6,9 @@
  * then the others by their `fit` rank while there is room (see fittedTable).
  */
 import type { Report, StrategyResult } from '../core/report.js';
-import { maxOf } from '../core/stats.js';
 import { ERROR_CLASSES } from '../core/types.js';
-import { displayWidth, formatMs, formatRate, formatSeconds, formatSpeedup, formatSpeedupSpread, formatWall, strategyLabel } from './format.js';
+import { maxOf } from '../core/stats.js';
+import { displayWidth, formatMs, formatRate, formatSeconds, formatSpeedup, formatSpeedupSpread, formatWall, protocolSuffix, resultLabel } from './format.js';
 
 /** How a renderer may set a cell apart: colour on a terminal, bold in markdown, a class in HTML. */
 export type Tone = 'plain' | 'ok' | 'bad' | 'strong' | 'best';
@@ -45,12 +45,17 @@ interface Column {
   /** Name in CSV; absent: human table only. */
   csv?: string;
   value?(r: StrategyResult): MachineValue;
+  /** Only when this holds for the results (an option's columns, absent from every other run's CSV). */
+  when?(results: readonly StrategyResult[]): boolean;
 }
+
+/** The run offered HTTP/2 (--http2 or --protocol): its results count HTTP/2 connections. */
+const offeredH2 = (results: readonly StrategyResult[]): boolean => results.some((r) => r.protocol !== undefined || r.pool?.h2 !== undefined);
 
 /** What a cell may need to know about the whole table. */
 export interface TableFacts {
-  /** The highest speedup among the results judged faster, marked as the best; null when none is. */
-  bestSpeedup: number | null;
+  /** The highest speedup among the results judged faster, per HTTP version compared (one key, undefined, otherwise): marked as the best. */
+  bestSpeedup: ReadonlyMap<string | undefined, number>;
 }
 
 /**
@@ -60,7 +65,7 @@ export interface TableFacts {
 function speedupCell(r: StrategyResult, t: TableFacts): Cell {
   if (r.verdict === 'more-failures') return { text: 'more failures', tone: 'bad' };
   if (r.speedup === null || (r.verdict !== null && r.ok === 0)) return plain(dash);
-  return { text: formatSpeedupSpread(r), tone: r.verdict === 'faster' && r.speedup === t.bestSpeedup ? 'best' : 'plain' };
+  return { text: formatSpeedupSpread(r), tone: r.verdict === 'faster' && r.speedup === t.bestSpeedup.get(r.protocol) ? 'best' : 'plain' };
 }
 
 /** The speedup without its interval ("6.04x"): the verdict line under the table still gives it. */
@@ -74,15 +79,22 @@ const dash = '–';
 /** "999 ms", "99.9 ms", "9.99 ms": what a latency cell takes, whatever its size. */
 const LATENCY_WIDTH = 7;
 
+/** Connections opened; over HTTP/2, with the most streams one of them carried at once: "1 (20 streams)". */
+function socketsCell(r: StrategyResult): Cell {
+  if (r.pool === null) return plain(dash);
+  const { opened, h2, peakStreams } = r.pool;
+  return plain(h2 !== undefined && h2 > 0 && peakStreams !== undefined ? `${opened} (${peakStreams} stream${peakStreams === 1 ? '' : 's'})` : String(opened));
+}
+
 const COLUMNS: readonly Column[] = [
   {
     header: 'Strategy',
     align: 'left',
     fit: 1,
     csv: 'strategy',
-    cell: (r) => ({ text: strategyLabel(r.strategy, r.concurrency), tone: 'plain', ...(r.partial ? { note: ' (partial)' } : {}) }),
+    cell: (r) => ({ text: resultLabel(r), tone: 'plain', ...(r.partial ? { note: ' (partial)' } : {}) }),
     // "all" for "all (Promise.all)": the verdict lines name it so too.
-    compact: (r) => ({ text: r.strategy === 'all' ? 'all' : strategyLabel(r.strategy, r.concurrency), tone: 'plain', ...(r.partial ? { note: ' (partial)' } : {}) }),
+    compact: (r) => ({ text: r.strategy === 'all' ? `all${protocolSuffix(r)}` : resultLabel(r), tone: 'plain', ...(r.partial ? { note: ' (partial)' } : {}) }),
     value: (r) => r.strategy,
   },
   { csv: 'concurrency', value: (r) => r.concurrency },
@@ -109,7 +121,7 @@ const COLUMNS: readonly Column[] = [
   { header: 'max', fit: 3, fitWidth: LATENCY_WIDTH, csv: 'max_ms', cell: (r) => plain(formatMs(r.latencyMs.max)), value: (r) => r.latencyMs.max },
   { header: 'Speedup', fit: 1, csv: 'speedup', cell: speedupCell, compact: compactSpeedupCell, value: (r) => r.speedup },
   { csv: 'speedup_stddev', value: (r) => r.speedupStddev },
-  { header: 'Sockets', fit: 4, csv: 'sockets_opened', cell: (r) => plain(r.pool === null ? dash : String(r.pool.opened)), value: (r) => r.pool?.opened ?? null },
+  { header: 'Sockets', fit: 4, csv: 'sockets_opened', cell: socketsCell, value: (r) => r.pool?.opened ?? null },
   {
     header: 'Loop p99',
     fit: 5,
@@ -122,6 +134,10 @@ const COLUMNS: readonly Column[] = [
   // The verdict beside the ratio (last, so that older readers' columns keep their places): the
   // speedup of a result that failed more is no speedup.
   { csv: 'verdict', value: (r) => r.verdict },
+  // With HTTP/2 offered, after the others: the version a row offered (when the run compared
+  // versions) and the most requests at once on one connection.
+  { csv: 'protocol', value: (r) => r.protocol ?? null, when: offeredH2 },
+  { csv: 'peak_streams', value: (r) => r.pool?.peakStreams ?? null, when: offeredH2 },
 ];
 
 export interface HumanTable {
@@ -131,8 +147,12 @@ export interface HumanTable {
 }
 
 function tableFacts(results: readonly StrategyResult[]): TableFacts {
-  const faster = results.filter((r) => r.verdict === 'faster' && r.speedup !== null).map((r) => r.speedup!);
-  return { bestSpeedup: faster.length > 0 ? maxOf(faster) : null };
+  const bestSpeedup = new Map<string | undefined, number>();
+  for (const r of results) {
+    if (r.verdict !== 'faster' || r.speedup === null) continue;
+    bestSpeedup.set(r.protocol, Math.max(bestSpeedup.get(r.protocol) ?? -Infinity, r.speedup));
+  }
+  return { bestSpeedup };
 }
 
 type HumanColumn = Column & Required<Pick<Column, 'header' | 'cell'>>;
@@ -190,6 +210,6 @@ export function fittedTable(report: Pick<Report, 'results'>, width: number): Hum
 
 /** The machine view: CSV names and one row of plain values per result. */
 export function machineTable(report: Pick<Report, 'results'>): { names: string[]; rows: MachineValue[][] } {
-  const columns = COLUMNS.filter((c): c is Column & Required<Pick<Column, 'csv' | 'value'>> => c.csv !== undefined && c.value !== undefined);
+  const columns = COLUMNS.filter((c): c is Column & Required<Pick<Column, 'csv' | 'value'>> => c.csv !== undefined && c.value !== undefined && (c.when?.(report.results) ?? true));
   return { names: columns.map((c) => c.csv), rows: report.results.map((r) => columns.map((c) => c.value(r))) };
 }

@@ -26,14 +26,11 @@ const SCALE = 10;
 const ATTEMPTS = 3;
 
 let dir = '';
-const home = process.cwd();
 beforeAll(() => {
   // Files the examples write (out.html, base.json) land here, and relative paths read from here.
   dir = mkdtempSync(join(tmpdir(), 'async-bench-readme-'));
-  process.chdir(dir);
 });
 afterAll(() => {
-  process.chdir(home);
   rmSync(dir, { recursive: true, force: true });
   cleanupCli();
 });
@@ -61,7 +58,7 @@ function quicker(args: readonly string[], scale: number): string[] {
 /** Runs one step as the README shows it (into a pipe: 80 columns unless the step sets COLUMNS). */
 async function runStep(step: Step, scale: number, stdoutOnly = false): Promise<string> {
   const { env, args, stdoutTo } = step.command;
-  const result = await runBuiltInProcess(quicker(args, scale), { COLUMNS: undefined, ...env });
+  const result = await runBuiltInProcess(quicker(args, scale), { cwd: dir, env: { COLUMNS: undefined, ...env } });
   outputs.set(step.text, result.output);
   if (stdoutTo !== null) {
     writeFileSync(join(dir, stdoutTo), result.stdout);

@@ -75,7 +75,7 @@ describe('into a pipe, COLUMNS unset', () => {
   const FAST = ['pokemon', '--offline', '-n', '8', '--latency', '5', '--seed', '4'];
 
   test('--wide shows every column; without it the table and every line fit 80 columns', async () => {
-    const [fitted, wide] = [await runBuiltInProcess([...FAST, '-s', 'sequential,all'], { COLUMNS: undefined }), await runBuiltInProcess([...FAST, '-s', 'sequential,all', '--wide'], { COLUMNS: undefined })];
+    const [fitted, wide] = [await runBuiltInProcess([...FAST, '-s', 'sequential,all'], { env: { COLUMNS: undefined } }), await runBuiltInProcess([...FAST, '-s', 'sequential,all', '--wide'], { env: { COLUMNS: undefined } })];
     expect(fitted.code, fitted.output).toBe(0);
     expect(wide.code, wide.output).toBe(0);
     expect(wide.stdout).toMatch(/^│ Strategy +│ Requests │ OK │ Failed │ Time taken │ Req\/s │ +p50 │ +p95 │ +max │ Speedup │ Sockets │ Loop p99 │$/m);
@@ -87,7 +87,7 @@ describe('into a pipe, COLUMNS unset', () => {
     const csv = join(dir, 'result.csv');
     const html = join(dir, 'report.html');
     const args = ['pokemon', '--offline', '-n', '12', '--latency', '30', '--max-inflight', '3', '-s', 'all', '--seed', '1', '-o', csv, '--report', html];
-    const loud = await runBuiltInProcess(args, { COLUMNS: undefined });
+    const loud = await runBuiltInProcess(args, { env: { COLUMNS: undefined } });
     expect(loud.code, loud.output).toBe(0);
     const stderr = loud.stderr.split('\n');
     for (const line of loud.output.split('\n')) expect(displayWidth(line), line).toBeLessThanOrEqual(80);
@@ -97,7 +97,7 @@ describe('into a pipe, COLUMNS unset', () => {
     expect(stderr).toContain(`wrote ${csv} (${formatFileSize(statSync(csv).size)})`);
     expect(stderr).toContain(`wrote ${html} (${formatFileSize(statSync(html).size)})`);
     expect(statSync(html).size).toBeGreaterThan(1024); // said in KB
-    const quiet = await runBuiltInProcess([...args, '-q'], { COLUMNS: undefined });
+    const quiet = await runBuiltInProcess([...args, '-q'], { env: { COLUMNS: undefined } });
     expect(quiet.code, quiet.output).toBe(0);
     expect(quiet.stderr).not.toContain('wrote ');
   });

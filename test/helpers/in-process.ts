@@ -8,19 +8,27 @@ import { pathToFileURL } from 'node:url';
 import { main } from '../../src/cli/main.js';
 import { BUILT_MAIN, assertBuilt, type RunResult } from './cli.js';
 
+let queue: Promise<unknown> = Promise.resolve();
+
+export interface InProcessOptions {
+  /** Working directory for the run (a .env there is read, as by the built CLI). */
+  cwd?: string;
+  /**
+   * Set (or, when undefined, removed) in process.env for the run, then restored. COLUMNS is
+   * wide unless given here, as for a spawned CLI (see cliEnv in cli.ts).
+   */
+  env?: Record<string, string | undefined>;
+}
+
 export interface InProcessResult extends RunResult {
   /** stdout and stderr as a terminal shows them, interleaved in the order written. */
   output: string;
 }
 
-let queue: Promise<unknown> = Promise.resolve();
+type Main = (argv: readonly string[]) => Promise<void>;
 
-/**
- * Runs `async-bench ...args` in this process. `env` is set for the run's duration (undefined
- * unsets); COLUMNS is wide unless given, as for a spawned CLI (see cli.ts).
- */
-export function runInProcess(args: readonly string[], env: Record<string, string | undefined> = {}): Promise<InProcessResult> {
-  const next = queue.then(() => once(main, args, { COLUMNS: '1000', ...env }));
+export function runInProcess(args: readonly string[], options: InProcessOptions = {}): Promise<InProcessResult> {
+  const next = queue.then(() => once(main, args, options));
   queue = next.catch(() => undefined);
   return next;
 }
@@ -29,17 +37,32 @@ export function runInProcess(args: readonly string[], env: Record<string, string
  * As runInProcess, with the built CLI's main() (dist/): a run that starts the fixture server
  * needs it, since the server's worker thread loads a built module.
  */
-export function runBuiltInProcess(args: readonly string[], env: Record<string, string | undefined> = {}): Promise<InProcessResult> {
+export function runBuiltInProcess(args: readonly string[], options: InProcessOptions = {}): Promise<InProcessResult> {
   assertBuilt();
   const next = queue.then(async () => {
-    const built = (await import(pathToFileURL(BUILT_MAIN).href)) as { main: typeof main };
-    return once(built.main, args, { COLUMNS: '1000', ...env });
+    const built = (await import(pathToFileURL(BUILT_MAIN).href)) as { main: Main };
+    return once(built.main, args, options);
   });
   queue = next.catch(() => undefined);
   return next;
 }
 
-async function once(main: (argv: readonly string[]) => Promise<void>, args: readonly string[], env: Record<string, string | undefined>): Promise<InProcessResult> {
+/** The variables a spawned CLI never inherits from the test process (see cliEnv in cli.ts). */
+const SCRUBBED = ['NO_COLOR', 'FORCE_COLOR', 'TMDB_API_KEY', 'http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY'];
+
+async function once(run: Main, args: readonly string[], options: InProcessOptions): Promise<InProcessResult> {
+  const savedEnv = new Map<string, string | undefined>();
+  const setEnv = (name: string, value: string | undefined): void => {
+    if (!savedEnv.has(name)) savedEnv.set(name, process.env[name]);
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  };
+  for (const name of SCRUBBED) setEnv(name, undefined);
+  setEnv('CI', '1');
+  setEnv('COLUMNS', '1000');
+  for (const [name, value] of Object.entries(options.env ?? {})) setEnv(name, value);
+  const savedCwd = process.cwd();
+  if (options.cwd !== undefined) process.chdir(options.cwd);
   const out: string[] = [];
   const err: string[] = [];
   const both: string[] = [];
@@ -51,24 +74,20 @@ async function once(main: (argv: readonly string[]) => Promise<void>, args: read
     both.push(text);
     return true;
   }) as typeof process.stdout.write;
-  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
-  const setEnv = (values: Record<string, string | undefined>): void => {
-    for (const [name, value] of Object.entries(values)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  };
   const started = performance.now();
   process.exitCode = undefined;
-  setEnv(env);
   process.stdout.write = capture(out);
   process.stderr.write = capture(err);
   try {
-    await main(args);
+    await run(args);
   } finally {
     process.stdout.write = stdoutWrite;
     process.stderr.write = stderrWrite;
-    setEnv(saved);
+    process.chdir(savedCwd);
+    for (const [name, value] of savedEnv) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
   }
   const code = typeof process.exitCode === 'number' ? process.exitCode : 0;
   process.exitCode = undefined;
