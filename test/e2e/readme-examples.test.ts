@@ -141,6 +141,8 @@ describe('the JSON example', () => {
       '.setup.errorExamples.*[].message': '`errorExamples` when it failed',
       '.setup.errorExamples.*[].count': '`errorExamples` when it failed',
       '.recommendation.refine': '`refine`',
+      '.results[].protocol': 'With `--protocol h1,h2`, each result has `protocol`',
+      '.config.transport.negotiated.h1': '`negotiated`',
     };
     const shownPaths = jsonPaths(shown);
     const missing = schemaPaths().filter((p) => !shownPaths.has(p) && !(p in apart));
