@@ -7,7 +7,7 @@
  * A captured example is a fenced block right under a `<!-- example -->` line. Options follow a
  * colon: `json` (the output is one JSON document, shortened and laid out compactly),
  * `stop-at=TEXT` (a command that runs until stopped, such as `serve`: stopped with SIGINT once
- * TEXT is printed), `scale=N` (the test divides the server's delays by N instead of 10).
+ * TEXT is printed), `scale=N` (the test divides the server's delays by N instead of 20; 1 runs them as they are).
  */
 const MARKER = /^<!-- example(?::\s*(.*?))?\s*-->$/;
 
@@ -189,8 +189,9 @@ const BRACKET_NOTE = /^(the server's limit seems to lie between|between # \(# fa
  * - a prose line wrapped onto the next ("  " and a word) is joined back, since a number one
  *   digit longer moves the break;
  * - a waterfall's axis reads "<axis>" (its ticks follow the time taken);
- * - the reason given for a recommended limit, the verdict of a -c auto step, and whether a
- *   sweep's grid brackets the server's limit depend on timing, not on the command;
+ * - the reason given for a recommended limit, the verdict of a -c auto step, whether a sweep's
+ *   grid brackets the server's limit, and whether HTTP/2 changes which strategy is fastest
+ *   depend on timing, not on the command;
  * - repeated lines of one shape count once (a sweep's rows, -c auto's steps).
  * @param {string} text
  * @returns {string[]}
@@ -206,6 +207,7 @@ export function shapeOf(text) {
       .replace(/\d+(?:[.,]\d+)*/g, '#')
       .replace(/^(recommended concurrency: #) \(.*\)$/, '$1 (…)')
       .replace(/^(auto: C=# → .*: ).*$/, '$1…')
+      .replace(/^HTTP\/# (does not change|changes) the answer: .*$/, 'HTTP/# … the answer: …')
       .replace(/^\s+[+-]+$/, '<axis>')
       .replace(/^\s+# m?s(\s+# m?s)*$/, '<axis labels>')
       .replace(/^( *# )([=x|█▏ ]+)(.*)$/, (_, label, bars, rest) => label + bars.trim().replace(/([=x|█▏])[=x|█▏ ]*/g, '$1') + rest)

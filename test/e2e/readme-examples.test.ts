@@ -3,7 +3,7 @@
  * `npm run docs:examples`) is run again here, and its output must keep the capture's shape: the
  * same lines, numbers masked (scripts/readme-examples.mjs says what else is set aside). The runs
  * go through the built CLI's main() in this process, one after the other, with the fixture server's delays
- * divided by 10 (they are numbers too) so that the whole README runs in a few seconds; `serve`
+ * divided by 20 (they are numbers too) so that the whole README runs in a few seconds; `serve`
  * runs until stopped, so it is the one spawned process.
  * The JSON example is checked for its fields: the same key paths as a new run, and every field
  * the schema knows of schemaVersion 1.
@@ -21,7 +21,7 @@ import { SCHEMA_PATH, expectValidReport } from '../helpers/schema.js';
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const EXAMPLES = findExamples(README);
 /** The server's delays are divided by this, unless the example says `scale=N`. */
-const SCALE = 10;
+const SCALE = 20;
 /** Runs of a command before its output is said to have drifted from the README. */
 const ATTEMPTS = 3;
 
