@@ -43,7 +43,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   const program = buildProgram(packageVersion(), {
     async run(options) {
       const { runCommand } = await import('./run-command.js');
-      process.exitCode = await runCommand(options);
+      process.exitCode = await runCommand({ ...options, commandLine: argv });
     },
     async serve(options) {
       releaseInterrupts();

@@ -23,6 +23,7 @@ import { readHarFile } from '../targets/har.js';
 import { readBodyArgument } from '../targets/request-body.js';
 import { readRequestFile } from '../targets/request-file.js';
 import { resolveTarget, type Target } from '../targets/resolve.js';
+import { reproducingCommand } from './command-line.js';
 import { checkReportPath, checkWaterfall, planOutputs, type OutputPlan } from './outputs.js';
 
 export interface RunPlan {
@@ -104,6 +105,7 @@ function reportConfig(options: RunOptions, target: Target, seed: number, redacti
     const { bandwidthMbps, ...faults } = options.faults;
     config.faults = bandwidthMbps === null ? faults : { ...faults, bandwidthMbps };
   }
+  if (options.commandLine) config.command = reproducingCommand(options.commandLine, options, seed, target.kind === 'preset' && !options.offline, redaction);
   return config;
 }
 

@@ -116,6 +116,8 @@ export interface ReportConfig {
   headers: string[];
   /** tmdb only: the response language. */
   language?: string;
+  /** The command line that reproduces the run (secrets as ***, a random seed added); absent when not run from one. */
+  command?: string;
   /** Fixture-server faults, when any was asked for. */
   faults?: { errorRate: number; rateLimitPerSec: number | null; maxInflight: number | null; capacity: number | null; bandwidthMbps?: number | null };
   /** Measured rounds and warm-up rounds (each round runs every strategy once). */

@@ -6,6 +6,7 @@
 import type { AutoStep } from '../core/auto-sweep.js';
 import type { BaselineEntry, Report, StrategyResult } from '../core/report.js';
 import { ERROR_CLASSES, type ErrorClass, type Protocol } from '../core/types.js';
+import { minOf } from '../core/stats.js';
 import { MIN_RUNS_FOR_INTERVAL, SAME_WITHIN } from '../core/summarize.js';
 import { formatMs, formatRate, formatSeconds, protocolSuffix, resultLabel } from './format.js';
 
@@ -253,4 +254,125 @@ const formatEstimate = (x: number): string => (x >= 10 ? String(Math.round(x)) :
 /** "auto: C=8 → 78.4 ok/s, p50 102 ms, 0 failed: scales" */
 export function autoStepLine(step: AutoStep): string {
   return `auto: C=${step.concurrency} → ${formatRate(step.okPerSec)} ok/s, p50 ${formatMs(step.p50)}, ${step.failed} failed: ${step.verdict}`;
+}
+
+/** One line of the verdict banner: what it is about, the answer, and what backs it. */
+export interface BannerItem {
+  label: string;
+  /** The answer itself: a verdict sentence, "-c 6", "PASS" … */
+  value: string;
+  /** What backs or explains the answer, when something does. */
+  detail?: string;
+  tone: 'good' | 'bad' | 'warn' | 'plain';
+}
+
+/** The verdict banner: its lines, and the state of the whole run (checks first, then failures). */
+export interface Banner {
+  state: 'pass' | 'fail' | 'warn' | 'plain';
+  items: BannerItem[];
+}
+
+/** The verdict line's tone, as the table colours it. */
+function verdictTone(verdict: StrategyResult['verdict']): BannerItem['tone'] {
+  return verdict === 'more-failures' ? 'bad' : verdict === 'inconclusive' ? 'warn' : 'plain';
+}
+
+/**
+ * Which strategy was fastest like for like: the highest speedup among the results judged
+ * faster (the one the table marks), told by its verdict sentence. Without one, why not.
+ */
+function fastestItem(results: readonly StrategyResult[]): BannerItem {
+  const label = 'Fastest like for like';
+  if (results.length === 0) return { label, value: 'none: no strategy ran', tone: 'warn' };
+  const sequential = results.find((r) => r.strategy === 'sequential');
+  const concurrent = results.filter((r) => r.strategy !== 'sequential');
+  const told = concurrent.map((r) => ({ r, line: verdictLine(r, results) })).filter((t): t is { r: StrategyResult; line: string } => t.line !== null);
+  const faster = told.filter((t) => t.r.verdict === 'faster' && t.r.speedup !== null);
+  if (faster.length > 0) {
+    const best = faster.reduce((a, b) => (b.r.speedup! > a.r.speedup! ? b : a));
+    return { label, value: best.line, tone: 'good' };
+  }
+  if (sequential === undefined) {
+    // Without sequential there is no speedup: the quickest of the results that failed least.
+    const finished = results.filter((r) => r.ok > 0 && !r.partial);
+    if (finished.length === 0) return { label, value: 'none: no strategy finished with a request ok', tone: 'warn' };
+    const fewest = minOf(finished.map((r) => r.failed));
+    const best = finished.filter((r) => r.failed === fewest).reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
+    const among = finished.some((r) => r.failed > fewest) ? ' among the results with the fewest failures' : '';
+    return { label, value: `${resultName(best)}: ${formatSeconds(best.wallMs)}`, detail: `the quickest${among}; sequential did not run, so there is no speedup`, tone: 'plain' };
+  }
+  if (concurrent.length === 0) return { label, value: `${resultName(sequential)} alone: ${formatSeconds(sequential.wallMs)}`, detail: 'no concurrent strategy ran to compare with', tone: 'plain' };
+  if (told.length === 0) {
+    const why = sequential.partial ? 'sequential was cut off before it finished' : 'no result could be compared with sequential';
+    return { label, value: 'no verdict', detail: why, tone: 'warn' };
+  }
+  // Nothing ok on one side: no timing compares, and the sentence says why.
+  const ownSequential = (r: StrategyResult): StrategyResult | undefined => results.find((o) => o.strategy === 'sequential' && o.protocol === r.protocol);
+  if (told.every((t) => t.r.ok === 0 || (ownSequential(t.r)?.ok ?? 0) === 0)) return { label, value: 'no verdict', detail: told[0]!.line, tone: 'warn' };
+  // None was faster: the quickest one's sentence says what it was instead.
+  const quickest = told.reduce((a, b) => (b.r.wallMs < a.r.wallMs ? b : a));
+  return { label, value: 'none beat sequential', detail: quickest.line, tone: verdictTone(quickest.r.verdict) };
+}
+
+/** A sweep around a single limit: half, it, twice and four times it. */
+function sweepAround(limit: number): number[] {
+  return [...new Set([Math.max(1, Math.floor(limit / 2)), limit, limit * 2, limit * 4])];
+}
+
+/** The recommended limit of a sweep; with one limit measured, the sweep that would find it. */
+function limitItem(report: Pick<Report, 'recommendation' | 'results'>): BannerItem | null {
+  const label = 'Recommended limit';
+  const rec = report.recommendation;
+  if (rec) return { label, value: `-c ${rec.concurrency}`, detail: rec.reason, tone: 'good' };
+  const limits = [...new Set(report.results.filter((r) => r.strategy === 'bounded' && r.concurrency !== null).map((r) => r.concurrency!))];
+  if (limits.length !== 1) return null;
+  return { label, value: 'not measured', detail: `one limit ran (C=${limits[0]}); a sweep such as -c ${sweepAround(limits[0]!).join(',')} finds the best`, tone: 'plain' };
+}
+
+/** Failed checks the banner names; more are counted. */
+const BANNER_FAILED_CHECKS = 3;
+
+/** PASS or FAIL of the thresholds and baseline comparisons, the failed ones named. */
+function checksItem(report: Pick<Report, 'thresholds' | 'baseline'>): BannerItem {
+  const label = 'Checks';
+  const thresholds = report.thresholds ?? [];
+  const comparisons = report.baseline?.comparisons ?? [];
+  const total = thresholds.length + comparisons.length;
+  if (total === 0) return { label, value: 'none', detail: 'add --threshold, --min-speedup or --baseline to gate a run', tone: 'plain' };
+  const failed = [
+    ...thresholds.filter((t) => !t.pass).map((t) => `${t.expr} on ${t.strategy}: ${t.actual === null ? 'no result' : String(t.actual)}${t.reason ? ` (${t.reason})` : ''}`),
+    ...comparisons.filter((c) => !c.pass).map((c) => `baseline ${c.strategy}: ${signedPercent(c.favourableChangePct)} at best, over the +${report.baseline!.maxRegressionPct}% limit`),
+  ];
+  const noun = `check${total === 1 ? '' : 's'}`;
+  if (failed.length === 0) return { label, value: 'PASS', detail: total === 1 ? '1 check passed' : `all ${total} ${noun} passed`, tone: 'good' };
+  const named = failed.length > BANNER_FAILED_CHECKS ? [...failed.slice(0, BANNER_FAILED_CHECKS - 1), `${failed.length - BANNER_FAILED_CHECKS + 1} more`] : failed;
+  return { label, value: 'FAIL', detail: `${failed.length} of ${total} ${noun} failed: ${named.join('; ')}`, tone: 'bad' };
+}
+
+/** How many requests failed over the whole run, and the most common cause. */
+function failuresItem(report: Pick<Report, 'results' | 'setup'>): BannerItem | null {
+  const failed = report.results.reduce((sum, r) => sum + r.failed, 0) + (report.setup?.failed ?? 0);
+  if (failed === 0) return null;
+  const requests = report.results.reduce((sum, r) => sum + r.requests, 0) + (report.setup?.requests ?? 0);
+  const cause = failureCauseLines([...report.results, ...(report.setup ? [{ errorExamples: report.setup.errorExamples ?? {} }] : [])])[0];
+  return { label: 'Failures', value: `${failed} of ${requests} requests failed`, ...(cause === undefined ? {} : { detail: cause }), tone: 'bad' };
+}
+
+/**
+ * What a reader wants first, in a few lines: the fastest strategy like for like, the limit to
+ * use, whether the checks passed, and what failed. The HTML report puts it on top.
+ */
+export function verdictBanner(report: Pick<Report, 'results' | 'recommendation' | 'thresholds' | 'baseline' | 'setup' | 'partial'>): Banner {
+  const interrupted = interruptedSentence(report);
+  const checks = checksItem(report);
+  const failures = failuresItem(report);
+  const items = [
+    ...(interrupted === null ? [] : [{ label: 'Run', value: interrupted, tone: 'warn' as const }]),
+    fastestItem(report.results),
+    limitItem(report),
+    checks,
+    failures,
+  ].filter((item): item is BannerItem => item !== null);
+  const state = checks.tone === 'bad' ? 'fail' : interrupted !== null || failures !== null ? 'warn' : checks.tone === 'good' ? 'pass' : 'plain';
+  return { state, items };
 }

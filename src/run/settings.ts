@@ -24,6 +24,8 @@ export interface ServerSettings {
 export interface RunOptions extends ServerSettings {
   /** The tool's version, for the report. */
   version: string;
+  /** The arguments as typed (after the program's name), for the command that reproduces the run. */
+  commandLine?: readonly string[];
   targets: string[];
   /** --file paths in the order given ('-' is stdin); their URLs follow the arguments'. */
   files: readonly string[];
