@@ -189,9 +189,9 @@ const BRACKET_NOTE = /^(the server's limit seems to lie between|between # \(# fa
  * - a prose line wrapped onto the next ("  " and a word) is joined back, since a number one
  *   digit longer moves the break;
  * - a waterfall's axis reads "<axis>" (its ticks follow the time taken);
- * - the reason given for a recommended limit, the verdict of a -c auto step, whether a sweep's
- *   grid brackets the server's limit, and whether HTTP/2 changes which strategy is fastest
- *   depend on timing, not on the command;
+ * - a verdict (faster, slower, about the same), the reason given for a recommended limit, the
+ *   verdict of a -c auto step, whether a sweep's grid brackets the server's limit, and whether
+ *   HTTP/2 changes which strategy is fastest depend on timing, not on the command;
  * - repeated lines of one shape count once (a sweep's rows, -c auto's steps).
  * @param {string} text
  * @returns {string[]}
@@ -208,6 +208,7 @@ export function shapeOf(text) {
       .replace(/^(recommended concurrency: #) \(.*\)$/, '$1 (…)')
       .replace(/^(auto: C=# → .*: ).*$/, '$1…')
       .replace(/^HTTP\/# (does not change|changes) the answer: .*$/, 'HTTP/# … the answer: …')
+      .replace(/: (?:#x (?:faster|slower) than|about the same as|inconclusive, #x against) (sequential(?: · h#)?),? (?:#x )?\((.*?)\)(?:: the interval includes #)?/, ': … $1 ($2)')
       .replace(/^\s+[+-]+$/, '<axis>')
       .replace(/^\s+# m?s(\s+# m?s)*$/, '<axis labels>')
       .replace(/^( *# )([=x|█▏ ]+)(.*)$/, (_, label, bars, rest) => label + bars.trim().replace(/([=x|█▏])[=x|█▏ ]*/g, '$1') + rest)
