@@ -78,7 +78,7 @@ describe('into a pipe, COLUMNS unset', () => {
     const [fitted, wide] = [await runBuiltInProcess([...FAST, '-s', 'sequential,all'], { env: { COLUMNS: undefined } }), await runBuiltInProcess([...FAST, '-s', 'sequential,all', '--wide'], { env: { COLUMNS: undefined } })];
     expect(fitted.code, fitted.output).toBe(0);
     expect(wide.code, wide.output).toBe(0);
-    expect(wide.stdout).toMatch(/^│ Strategy +│ Requests │ OK │ Failed │ Time taken │ Req\/s │ +p50 │ +p95 │ +max │ Speedup │ Sockets │ Loop p99 │$/m);
+    expect(wide.stdout).toMatch(/^│ Strategy +│ Requests │ OK │ Failed │ Time taken │ Req\/s │ +p50 │ +p95 │ +max │ Speedup │ Sockets │ Loop p99 │ Eff\. │$/m);
     expect(fitted.stdout).toMatch(/^│ Strategy +│ +OK │ Time taken │/m);
     for (const line of fitted.output.split('\n')) expect(displayWidth(line), line).toBeLessThanOrEqual(80);
   });
