@@ -11,6 +11,8 @@ export function formatValue(value, unit) {
       return `${Math.round(value).toLocaleString('en-US')} req/s`;
     case 'MB':
       return `${value.toFixed(1)} MB`;
+    case 'µs':
+      return `${value.toFixed(1)} µs`;
     default:
       return `${value} ${unit}`;
   }
