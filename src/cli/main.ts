@@ -42,6 +42,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   // Each command's module is loaded only when it runs, so --help and --version start fast.
   const program = buildProgram(packageVersion(), {
     async run(options) {
+      (await import('../http/parser-tier.js')).keepParserOnBaselineCompiler();
       const { runCommand } = await import('./run-command.js');
       process.exitCode = await runCommand(options);
     },
