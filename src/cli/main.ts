@@ -44,7 +44,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     async run(options) {
       (await import('../http/parser-tier.js')).keepParserOnBaselineCompiler();
       const { runCommand } = await import('./run-command.js');
-      process.exitCode = await runCommand(options);
+      process.exitCode = await runCommand({ ...options, commandLine: argv });
     },
     async serve(options) {
       releaseInterrupts();

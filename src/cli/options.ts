@@ -2,7 +2,7 @@
 import { redactUrl } from '../core/redact.js';
 import { UsageError, closestMatch, quoteInput } from '../core/errors.js';
 import { FINGERPRINT_FIELDS, type FingerprintField } from '../core/fingerprint.js';
-import { STRATEGIES, type LatencyModel, type StrategyName } from '../core/types.js';
+import { PROTOCOLS, STRATEGIES, type LatencyModel, type Protocol, type StrategyName } from '../core/types.js';
 
 /** Upper bounds that keep a typo (an extra zero or three) from eating the machine. */
 export const LIMITS = {
@@ -81,6 +81,23 @@ export function parseStrategies(text: string): StrategyName[] {
     }
   }
   return STRATEGIES.filter((s) => names.includes(s));
+}
+
+/** --protocol h1,h2: the HTTP versions each strategy runs under, in the order given. */
+export function parseProtocols(text: string): Protocol[] {
+  const names = text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  if (names.length === 0) throw new UsageError(`--protocol needs one or more of ${PROTOCOLS.join(', ')}, e.g. --protocol h1,h2`);
+  const protocols: Protocol[] = [];
+  for (const name of names) {
+    const protocol = PROTOCOLS.find((p) => p === name);
+    if (protocol === undefined) {
+      const suggestion = closestMatch(name, PROTOCOLS);
+      throw new UsageError(`--protocol: unknown HTTP version ${quoteInput(name)}${suggestion ? ` (did you mean ${quoteInput(suggestion)}?)` : ''}; choose from ${PROTOCOLS.join(', ')}`);
+    }
+    if (protocols.includes(protocol)) throw new UsageError(`--protocol names ${protocol} twice`);
+    protocols.push(protocol);
+  }
+  return protocols;
 }
 
 /** --redact NAME added to the names so far (repeatable): a header or query parameter name, matched whole, any case. */

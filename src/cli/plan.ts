@@ -23,6 +23,7 @@ import { readHarFile } from '../targets/har.js';
 import { readBodyArgument } from '../targets/request-body.js';
 import { readRequestFile } from '../targets/request-file.js';
 import { resolveTarget, type Target } from '../targets/resolve.js';
+import { reproducingCommand } from './command-line.js';
 import { checkReportPath, checkWaterfall, planOutputs, type OutputPlan } from './outputs.js';
 
 export interface RunPlan {
@@ -89,7 +90,7 @@ function reportConfig(options: RunOptions, target: Target, seed: number, redacti
     ratePerSec: options.ratePerSec,
     maxRedirects: options.maxRedirects,
     transport: {
-      protocol: 'h1',
+      protocol: options.protocols.join(','),
       // The built-in server is always reached directly.
       proxy: options.offline ? 'none' : options.proxy.kind === 'url' ? redactUrl(options.proxy.url, redaction) : options.proxy.kind,
       compression: options.compression,
@@ -104,6 +105,7 @@ function reportConfig(options: RunOptions, target: Target, seed: number, redacti
     const { bandwidthMbps, ...faults } = options.faults;
     config.faults = bandwidthMbps === null ? faults : { ...faults, bandwidthMbps };
   }
+  if (options.commandLine) config.command = reproducingCommand(options.commandLine, options, seed, target.kind === 'preset' && !options.offline, redaction);
   return config;
 }
 
@@ -112,7 +114,9 @@ function checkSameWorkload(saved: SavedReport, current: Fingerprint, options: Ru
   if (!saved.fingerprint) return; // an older file: the comparison carries a warning instead
   const differ = fingerprintDifferences(saved.fingerprint, current, options.baselineIgnore);
   if (differ.length === 0) return;
-  const describe = (f: FingerprintField): string => `${f} ${JSON.stringify(saved.fingerprint![f])} → ${JSON.stringify(current[f])}`;
+  // A fingerprint without a protocol measured HTTP/1.1 alone.
+  const shown = (fingerprint: Fingerprint, f: FingerprintField): string => JSON.stringify(f === 'protocol' ? (fingerprint.protocol ?? 'h1') : fingerprint[f]);
+  const describe = (f: FingerprintField): string => `${f} ${shown(saved.fingerprint!, f)} → ${shown(current, f)}`;
   throw new UsageError(
     `--baseline '${options.baseline}' measured another workload (${differ.map(describe).join('; ')}); run the same workload, or accept the difference with --baseline-ignore ${differ.join(',')}`,
   );

@@ -25,6 +25,7 @@ import {
   parsePositiveNumber,
   parsePort,
   parseMaxRedirects,
+  parseProtocols,
   parseProxy,
   parseRate,
   parseRateLimit,
@@ -61,6 +62,7 @@ Examples:
   $ async-bench pokemon --offline --runs 5 --warmup 1 --min-speedup 3 --format markdown -o summary.md
   $ async-bench pokemon --offline -n 100 -c 1,2,4,8,16,32 --max-inflight 10
   $ async-bench pokemon --offline -n 40 --latency 50 --capacity 10 -s bounded -c 20
+  $ async-bench pokemon --offline -n 20 --protocol h1,h2      does HTTP/2 change the answer?
 
 Exit codes: 0 ran, 1 a check failed (--fail-on-error, thresholds, baseline) or the result could not be written,
 2 bad usage or input, 130/143/129 interrupted (SIGINT, SIGTERM, SIGHUP).`;
@@ -166,6 +168,8 @@ export function buildProgram(version: string, actions: Actions): Command {
     .option('--max-redirects <n>', 'redirects followed per request; a loop or a longer chain fails', parseMaxRedirects, DEFAULTS.maxRedirects)
     .option('--no-compression', 'send no Accept-Encoding (by default gzip, deflate, br, as fetch does; responses are decoded either way)')
     .option('--no-keep-alive', 'open a new connection for every request (Sockets then equals requests)')
+    .option('--http2', 'offer HTTP/2 by ALPN (HTTP/1.1 when the server does not take it): one connection per origin, requests as streams')
+    .option('--protocol <h1,h2>', 'run every strategy under each HTTP version given (h1, h2), as rows of one table', parseProtocols)
     .option('-k, --insecure', 'do not verify TLS certificates (the heading says so)')
     .option('--cacert <file>', 'also trust the CA certificates in this PEM file')
     .option('--proxy <url>', 'send requests through this http(s) proxy (default: HTTP_PROXY, HTTPS_PROXY, NO_PROXY)', parseProxy)
@@ -191,7 +195,7 @@ export function buildProgram(version: string, actions: Actions): Command {
     .option('--min-speedup <x>', 'shorthand for --threshold speedup>=x on every concurrent strategy', (v: string) => parsePositiveNumber('--min-speedup', v))
     .option('--baseline <file>', 'compare wall times with a saved --json result')
     .option('--max-regression <pct>', 'with --baseline: fail (exit 1) when slower by more than this % even at the lower end of the 95% interval (3+ runs each side)', (v: string) => parsePercent('--max-regression', v))
-    .option('--baseline-ignore <field,...>', 'with --baseline: workload differences to accept (target, urls, count, strategies, concurrency, latency, faults, method, headers)', parseBaselineIgnore)
+    .option('--baseline-ignore <field,...>', 'with --baseline: workload differences to accept (target, urls, count, strategies, concurrency, latency, faults, method, headers, protocol)', parseBaselineIgnore)
     .option('--fail-on-error', 'exit 1 when any request failed')
     .option('--no-color', 'no ANSI colour (NO_COLOR and FORCE_COLOR are honoured too)')
     .option('-q, --quiet', 'no spinner or progress')
@@ -201,6 +205,7 @@ export function buildProgram(version: string, actions: Actions): Command {
     .showSuggestionAfterError(true)
     .action(async (targets, opts, command) => {
       if (opts.data !== undefined && opts.dataJson !== undefined) throw new UsageError('give one body: -d/--data or --data-json, not both');
+      if (opts.http2 === true && opts.protocol !== undefined) throw new UsageError('give one of --http2 and --protocol (--http2 is --protocol h2)');
       await actions.run({
         version,
         targets,
@@ -222,6 +227,8 @@ export function buildProgram(version: string, actions: Actions): Command {
         maxRedirects: opts.maxRedirects,
         compression: opts.compression !== false,
         keepAlive: opts.keepAlive !== false,
+        protocols: opts.http2 === true ? ['h2'] : (opts.protocol ?? ['h1']),
+        protocolOption: opts.http2 === true ? '--http2' : opts.protocol !== undefined ? '--protocol' : null,
         insecure: opts.insecure === true,
         ...(opts.cacert === undefined ? {} : { cacert: opts.cacert }),
         proxy: opts.proxy === false ? { kind: 'none' } : typeof opts.proxy === 'string' ? { kind: 'url', url: opts.proxy } : { kind: 'env' },
@@ -262,11 +269,12 @@ export function buildProgram(version: string, actions: Actions): Command {
     .command('serve')
     .description('run the built-in fixture server in the foreground on 127.0.0.1 (Ctrl-C stops it)')
     .argument('[preset]', 'whose latency model and example URLs to use (every route is served)')
-    .option('-p, --port <n>', 'port to listen on (0 picks a free one)', parsePort, 0);
+    .option('-p, --port <n>', 'port to listen on (0 picks a free one)', parsePort, 0)
+    .option('--http2', 'serve HTTPS, HTTP/2 and HTTP/1.1 by ALPN, with a certificate made at start-up (its file is printed)');
   addServerOptions(serve, "the server's delay (default: the preset's model, 0 without a preset)")
     .showSuggestionAfterError(true)
     .action(async (preset, opts) => {
-      await actions.serve({ preset, port: opts.port, ...serverSettings(opts) });
+      await actions.serve({ preset, port: opts.port, http2: opts.http2 === true, ...serverSettings(opts) });
     });
 
   // Explicit, because commander adds no implicit `help` command to a program with an action of its own.

@@ -1,5 +1,5 @@
 import type { RunPosition, StrategySpec } from '../core/benchmark.js';
-import { strategyLabel } from '../export/format.js';
+import { resultLabel } from '../export/format.js';
 
 /** Live progress on stderr; silent when stderr is not a terminal, under CI, or with --quiet. */
 export interface Progress {
@@ -34,13 +34,13 @@ export async function createProgress(enabled: boolean, color: boolean): Promise<
     },
     strategy(spec, count, position) {
       prefix = position && (position.rounds > 1 || position.warmup) ? `${position.warmup ? 'warm-up' : 'round'} ${position.round}/${position.rounds} · ` : '';
-      spinner.text = `${prefix}${strategyLabel(spec.strategy, spec.concurrency)}  0/${count}`;
+      spinner.text = `${prefix}${resultLabel(spec)}  0/${count}`;
     },
     request(spec, done, count) {
       const now = Date.now();
       if (done < count && now - lastUpdate < UPDATE_EVERY_MS) return;
       lastUpdate = now;
-      spinner.text = `${prefix}${strategyLabel(spec.strategy, spec.concurrency)}  ${done}/${count}`;
+      spinner.text = `${prefix}${resultLabel(spec)}  ${done}/${count}`;
     },
     stop() {
       spinner.stop();

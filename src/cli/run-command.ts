@@ -91,7 +91,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
         ` · ${count} requests per strategy` +
         (target.kind === 'preset' ? ` · seed ${plan.seed}` : '') +
         (options.insecure ? ' · ⚠ certificates not verified (--insecure)' : '') +
-        (options.keepAlive ? '' : ' · no keep-alive'),
+        (options.keepAlive ? '' : ' · no keep-alive') +
+        (options.protocols.length > 1 ? ` · each strategy over ${options.protocols.join(' and ')}` : options.protocols[0] === 'h2' ? ' · HTTP/2 offered (ALPN)' : ''),
       sample: sample === null ? null : cleanServerText(sample),
       chalk: new Chalk({ level }),
     };

@@ -1,3 +1,6 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { newSeed } from '../core/random.js';
 import { describeFaults, hasFaults } from '../fixture-server/faults.js';
@@ -22,7 +25,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   const seed = options.seed ?? newSeed();
   let running;
   try {
-    running = await listenFixtureServer({ latency, seed, faults: options.faults, port: options.port });
+    running = await listenFixtureServer({ latency, seed, faults: options.faults, port: options.port, http2: options.http2 });
   } catch (err) {
     const { code } = err as NodeJS.ErrnoException;
     if (code === 'EADDRINUSE') throw new UsageError(`port ${options.port} is already in use on 127.0.0.1; pick another with --port, or 0 for a free one`);
@@ -30,19 +33,36 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
     throw err;
   }
   const { baseUrl } = running;
+  // The certificate made at start-up, in a file for the clients the user points here (its key stays in memory).
+  let caFile = running.caPem === null ? null : join(tmpdir(), `async-bench-fixture-${new URL(baseUrl).port}.pem`);
+  if (caFile !== null) {
+    try {
+      writeFileSync(caFile, running.caPem!, { mode: 0o644 });
+    } catch (err) {
+      process.stderr.write(`async-bench: cannot write the certificate to '${caFile}' (${(err as NodeJS.ErrnoException).code ?? 'error'}); clients cannot trust this server\n`);
+      caFile = null;
+    }
+  }
+  const curl = caFile === null ? 'curl' : `curl --cacert '${caFile}'${options.http2 ? ' --http2' : ''}`;
   const names = preset ? [preset.name] : Object.keys(EXAMPLES);
   const lines = [
     `async-bench fixture server on ${baseUrl}`,
     `  latency ${formatLatency(latency)}, seed ${seed}${hasFaults(options.faults) ? `, ${describeFaults(options.faults)}` : ''}`,
+    ...(caFile === null
+      ? running.caPem === null ? [] : ['  HTTP/2 and HTTP/1.1 over TLS']
+      : [
+          `  HTTP/2 and HTTP/1.1 over TLS; its certificate, made at start-up for 127.0.0.1 and localhost: ${caFile}`,
+          `    async-bench '${baseUrl}${EXAMPLES[names[0]!]?.[0] ?? '/'}' --http2 --cacert '${caFile}'`,
+        ]),
     '  try:',
     ...names.flatMap((name) =>
       (EXAMPLES[name] ?? []).map((path) =>
-        name === 'tmdb' ? `    curl -H 'Authorization: Bearer ${OFFLINE_PLACEHOLDER_KEY}' '${baseUrl}${path}'` : `    curl '${baseUrl}${path}'`,
+        name === 'tmdb' ? `    ${curl} -H 'Authorization: Bearer ${OFFLINE_PLACEHOLDER_KEY}' '${baseUrl}${path}'` : `    ${curl} '${baseUrl}${path}'`,
       ),
     ),
     ...(names.includes('jsonplaceholder')
       ? [
-          `    curl -X POST -H 'Content-Type: application/json' -d '{"title":"hello","userId":1}' '${baseUrl}/posts'`,
+          `    ${curl} -X POST -H 'Content-Type: application/json' -d '{"title":"hello","userId":1}' '${baseUrl}/posts'`,
           '  writes (nothing is stored, as on JSONPlaceholder): POST /posts → 201 with the body and id 101;',
           '    PUT or PATCH /posts/{id} → 200 with the body; DELETE /posts/{id} → 200 {}',
         ]
@@ -56,6 +76,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
     process.once('SIGTERM', stop);
   });
   await running.close();
+  if (caFile !== null) rmSync(caFile, { force: true });
   process.stderr.write('fixture server stopped\n');
   return EXIT.ok;
 }

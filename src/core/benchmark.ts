@@ -2,12 +2,14 @@ import { createDispatchPacer, PACER_LIMITS } from './dispatch-pacer.js';
 import type { RateLimiter } from './rate-limit.js';
 import { Samples } from './samples.js';
 import { runSchedule } from './strategies.js';
-import type { Clock, RequestFn, RequestOutcome, StrategyName } from './types.js';
+import type { Clock, Protocol, RequestFn, RequestOutcome, StrategyName } from './types.js';
 
 /** One strategy to run: sequential and all carry no limit; bounded carries its C. */
 export interface StrategySpec {
   strategy: StrategyName;
   concurrency: number | null;
+  /** The HTTP version it offers, when the run compares versions (--protocol h1,h2); absent otherwise. */
+  protocol?: Protocol;
 }
 
 /** What the connection pool did during one run. */
@@ -18,6 +20,10 @@ export interface PoolStats {
   peak: number;
   /** Requests sent once more on a new connection after a reused keep-alive one was closed under them (not --retries). */
   staleRetries: number;
+  /** Most requests in flight at once on one connection: HTTP/2 streams; 1 over HTTP/1.1 (never pipelined); 0 when none was sent. */
+  peakStreams?: number;
+  /** Of the connections opened, those that spoke HTTP/2; present when HTTP/2 was offered. */
+  h2?: number;
 }
 
 /** What the transport did during one run besides connections: DNS, bodies that hid their encoding. */
@@ -76,13 +82,17 @@ export interface BenchmarkHooks {
   nextTurn?: () => Promise<void>;
 }
 
-/** The strategies to run, in report order: sequential, all, then bounded at each limit. */
-export function planStrategies(strategies: readonly StrategyName[], concurrency: readonly number[]): StrategySpec[] {
+/**
+ * The strategies to run, in report order: sequential, all, then bounded at each limit. With two
+ * or more protocols, that list once per protocol, each spec carrying its protocol.
+ */
+export function planStrategies(strategies: readonly StrategyName[], concurrency: readonly number[], protocols: readonly Protocol[] = []): StrategySpec[] {
   const specs: StrategySpec[] = [];
   if (strategies.includes('sequential')) specs.push({ strategy: 'sequential', concurrency: 1 });
   if (strategies.includes('all')) specs.push({ strategy: 'all', concurrency: null });
   if (strategies.includes('bounded')) for (const c of concurrency) specs.push({ strategy: 'bounded', concurrency: c });
-  return specs;
+  if (protocols.length < 2) return specs;
+  return protocols.flatMap((protocol) => specs.map((spec) => ({ ...spec, protocol })));
 }
 
 const FAILED_TASK: RequestOutcome = { status: 0, bytes: 0, ttfbMs: Number.NaN, error: 'other', cause: 'the request function threw' };
@@ -151,11 +161,11 @@ export async function runStrategy(
 async function measuredRun(
   spec: StrategySpec,
   count: number,
-  createClient: () => StrategyClient,
+  createClient: (spec: StrategySpec) => StrategyClient,
   clock: Clock,
   hooks: BenchmarkHooks,
 ): Promise<StrategyRun> {
-  const client = createClient();
+  const client = createClient(spec);
   try {
     const stopLoopDelay = hooks.measureLoopDelay?.();
     const run = await runStrategy(spec, count, client, clock, hooks);
@@ -208,7 +218,7 @@ export function roundOrders(strategies: number, rounds: number, random: () => nu
 export async function runRounds(
   specs: readonly StrategySpec[],
   count: number,
-  createClient: () => StrategyClient,
+  createClient: (spec: StrategySpec) => StrategyClient,
   clock: Clock,
   plan: RoundsPlan,
   hooks: BenchmarkHooks = {},

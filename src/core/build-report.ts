@@ -9,9 +9,10 @@ import type { Fingerprint } from './fingerprint.js';
 import type { RequestShape } from './request.js';
 import type { AutoSweepResult } from './auto-sweep.js';
 import { autoRecommendation, recommendConcurrency } from './recommend.js';
-import type { DetailOptions, Report, ReportConfig, SetupResult } from './report.js';
+import type { DetailOptions, Report, ReportConfig, SetupResult, StrategyResult } from './report.js';
 import { summarizeGroups } from './summarize.js';
 import { evaluateThresholds, type Threshold } from './thresholds.js';
+import { PROTOCOLS, type Protocol } from './types.js';
 
 /** Everything about the report that is known before the first request. */
 export interface ReportPlan {
@@ -55,6 +56,7 @@ export function buildReport(plan: ReportPlan, runs: MeasuredRuns): Report {
     results,
   };
   if (runs.requests) report.config.requests = runs.requests;
+  if (plan.config.transport.protocol !== 'h1') report.config.transport = { ...plan.config.transport, negotiated: negotiatedProtocols(results, plan.config.transport.protocol.split(',') as Protocol[]) };
   if (runs.setup) report.setup = { ...runs.setup, wallMs: roundMs(runs.setup.wallMs) };
   const recommendation = runs.auto ? autoRecommendation(results, runs.auto) : recommendConcurrency(results);
   if (recommendation) report.recommendation = recommendation;
@@ -64,6 +66,25 @@ export function buildReport(plan: ReportPlan, runs: MeasuredRuns): Report {
   report.fingerprint = plan.fingerprint;
   if (runs.interrupted) report.partial = true;
   return report;
+}
+
+/**
+ * For each HTTP version asked, what its results' connections spoke: HTTP/2 is only offered (by
+ * ALPN), and a server, or a plain http:// URL, may answer over HTTP/1.1 instead.
+ */
+export function negotiatedProtocols(results: readonly StrategyResult[], asked: readonly Protocol[]): Partial<Record<Protocol, Protocol[]>> {
+  const out: Partial<Record<Protocol, Protocol[]>> = {};
+  for (const protocol of asked) {
+    const spoke = new Set<Protocol>();
+    for (const r of results) {
+      if ((r.protocol ?? asked[0]) !== protocol || r.pool === null) continue;
+      const h2 = r.pool.h2 ?? 0;
+      if (h2 > 0) spoke.add('h2');
+      if (r.pool.opened > h2) spoke.add('h1');
+    }
+    out[protocol] = PROTOCOLS.filter((v) => spoke.has(v));
+  }
+  return out;
 }
 
 /** Requests that failed over the whole report, the setup stage included. */

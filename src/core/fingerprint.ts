@@ -17,9 +17,11 @@ export interface Fingerprint {
   method: string;
   /** Header names, lower case and sorted; never their values. */
   headers: string[];
+  /** The HTTP versions offered ("h2", "h1,h2"); absent for HTTP/1.1 alone, as in fingerprints made before it. */
+  protocol?: string;
 }
 
-export const FINGERPRINT_FIELDS = ['target', 'urls', 'count', 'strategies', 'concurrency', 'latency', 'faults', 'method', 'headers'] as const satisfies ReadonlyArray<keyof Fingerprint>;
+export const FINGERPRINT_FIELDS = ['target', 'urls', 'count', 'strategies', 'concurrency', 'latency', 'faults', 'method', 'headers', 'protocol'] as const satisfies ReadonlyArray<keyof Fingerprint>;
 export type FingerprintField = (typeof FINGERPRINT_FIELDS)[number];
 
 /** Two independent 32-bit FNV-1a hashes over the list, as 16 hex digits: cheap and stable. */
@@ -35,6 +37,7 @@ export function hashUrlList(urls: readonly string[]): string {
 
 export function workloadFingerprint(config: Omit<ReportConfig, 'count'>, count: number, urls: readonly string[] | null, method = 'GET'): Fingerprint {
   const faults = config.faults ? JSON.stringify(config.faults) : null;
+  const protocol = config.transport.protocol === 'h1' ? {} : { protocol: config.transport.protocol };
   return {
     target: config.target,
     urls: urls === null ? null : hashUrlList(urls),
@@ -45,6 +48,7 @@ export function workloadFingerprint(config: Omit<ReportConfig, 'count'>, count: 
     faults,
     method,
     headers: config.headers.map((h) => h.slice(0, h.indexOf(':')).trim().toLowerCase()).sort(),
+    ...protocol,
   };
 }
 

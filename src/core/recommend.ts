@@ -82,7 +82,8 @@ export function findBracket(bounded: readonly StrategyResult[], estimate: number
  */
 export function recommendConcurrency(results: readonly StrategyResult[], method: Recommendation['method'] = 'grid'): Recommendation | null {
   const bounded = results.filter((r) => r.strategy === 'bounded' && r.concurrency !== null && !r.partial);
-  if (bounded.length < 2) return null;
+  // A sweep is two limits or more (one limit under two HTTP versions is no sweep).
+  if (new Set(bounded.map((r) => r.concurrency)).size < 2) return null;
   const fewestFailed = minOf(bounded.map((r) => r.failed));
   const best = bounded.filter((r) => r.failed === fewestFailed).reduce((a, b) => (b.okPerSec > a.okPerSec ? b : a));
   const withOk = bounded.filter((r) => r.ok > 0);

@@ -197,3 +197,20 @@ export function secretsInBody(body: Buffer | string | null, policy: RedactionPol
   }
   return found;
 }
+
+/** A JSON member whose value is a string or a number: its name, the colon and the value. */
+const JSON_MEMBER = /"((?:[^"\\]|\\.)*)"(\s*:\s*)("(?:[^"\\]|\\.)*"|-?[\d.][-+.\deE]*)/g;
+
+/**
+ * A request body as typed, as it may be shown (the command line that reproduces a run): the
+ * values of secret fields of a JSON body (string or number, at any depth; a template with
+ * placeholders too) or of secret parameters of a form body become ***.
+ */
+export function redactBodyText(text: string, policy: RedactionPolicy = DEFAULT_REDACTION): string {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    return text.replace(JSON_MEMBER, (m, name: string, colon: string) => (isSecretName(name, policy) ? `"${name}"${colon}"${REDACTED}"` : m));
+  }
+  // A form body reads as a query without its "?".
+  return redactUrl(`?${text}`, policy).slice(1);
+}

@@ -4,7 +4,7 @@ import type { PoolStats } from './benchmark.js';
 import type { Fingerprint } from './fingerprint.js';
 import type { RequestShape } from './request.js';
 import type { LatencySummary, SpreadSummary } from './stats.js';
-import { ERROR_CLASSES, type ErrorClass, type StrategyName } from './types.js';
+import { ERROR_CLASSES, type ErrorClass, type Protocol, type StrategyName } from './types.js';
 
 /** The JSON document of the contract, schemaVersion 1. */
 export interface Report {
@@ -116,6 +116,8 @@ export interface ReportConfig {
   headers: string[];
   /** tmdb only: the response language. */
   language?: string;
+  /** The command line that reproduces the run (secrets as ***, a random seed added); absent when not run from one. */
+  command?: string;
   /** Fixture-server faults, when any was asked for. */
   faults?: { errorRate: number; rateLimitPerSec: number | null; maxInflight: number | null; capacity: number | null; bandwidthMbps?: number | null };
   /** Measured rounds and warm-up rounds (each round runs every strategy once). */
@@ -134,8 +136,13 @@ export interface ReportConfig {
 }
 
 export interface TransportConfig {
-  /** The HTTP version offered. */
-  protocol: 'h1';
+  /** The HTTP version offered: h1; h2 (--http2: by ALPN, HTTP/1.1 when the server does not take it); or several, each strategy run under each ("h1,h2"). */
+  protocol: string;
+  /**
+   * With HTTP/2 offered: for each version asked, what the connections spoke ({"h2": ["h2"]}, or
+   * {"h2": ["h1"]} when the server chose HTTP/1.1); empty when no connection was made.
+   */
+  negotiated?: Partial<Record<Protocol, Protocol[]>>;
   /** "env" (the proxy variables as set), "none" (--no-proxy), or the --proxy URL with credentials as ***. */
   proxy: string;
   /** Whether accept-encoding: gzip, deflate, br was sent. */
@@ -181,6 +188,8 @@ export type ErrorExamples = Partial<Record<ErrorClass, ErrorExample[]>>;
 export interface StrategyResult {
   strategy: StrategyName;
   concurrency: number | null;
+  /** The HTTP version this result offered, when the run compared versions (--protocol h1,h2); its speedup is against sequential over the same. */
+  protocol?: Protocol;
   wallMs: number;
   requests: number;
   ok: number;
@@ -223,7 +232,7 @@ export interface StrategyResult {
   verdict: Verdict | null;
   /** bounded only: time requests waited for a semaphore slot before being sent (not latency). */
   queueWaitMs: QueueWaitSummary | null;
-  /** Connections the pool opened, and most open at once. */
+  /** Connections the pool opened, most open at once, and (peakStreams) most requests at once on one connection. */
   pool: PoolStats | null;
   /** p99 of the event loop's delay while the strategy ran (worst run), ms. */
   eventLoopDelayP99Ms: number | null;

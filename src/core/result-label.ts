@@ -1,6 +1,7 @@
-import type { StrategyName } from './types.js';
+import type { Protocol, StrategyName } from './types.js';
 
-/** How thresholds and baselines name one result: "sequential", "all", "bounded@8". */
-export function resultKey(result: { strategy: StrategyName; concurrency: number | null }): string {
-  return result.strategy === 'bounded' ? `bounded@${result.concurrency ?? '?'}` : result.strategy;
+/** How thresholds and baselines name one result: "sequential", "all", "bounded@8"; "all/h2" when the run compares protocols. */
+export function resultKey(result: { strategy: StrategyName; concurrency: number | null; protocol?: Protocol }): string {
+  const key = result.strategy === 'bounded' ? `bounded@${result.concurrency ?? '?'}` : result.strategy;
+  return result.protocol === undefined ? key : `${key}/${result.protocol}`;
 }

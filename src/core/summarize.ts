@@ -255,6 +255,7 @@ export function summarizeGroup(
   const result: StrategyResult = {
     strategy: first.strategy,
     concurrency: first.strategy === 'all' ? null : isSequential ? 1 : first.concurrency,
+    ...(first.protocol === undefined ? {} : { protocol: first.protocol }),
     wallMs: roundMs(spread.median),
     requests: t.requests,
     ok,
@@ -278,7 +279,7 @@ export function summarizeGroup(
     speedupCI95: ci === null ? null : [round(ci[0], 3), round(ci[1], 3)],
     verdict: isSequential || ratio === null ? null : timingVerdict(ratio, ci),
     queueWaitMs: first.strategy === 'bounded' ? queueWaitSummary(t.queueWaits) : null,
-    pool: pools.length === 0 ? null : { opened: maxOf(pools.map((p) => p.opened)), peak: maxOf(pools.map((p) => p.peak)), staleRetries: pools.reduce((sum, p) => sum + p.staleRetries, 0) },
+    pool: pools.length === 0 ? null : summarizePools(pools),
     eventLoopDelayP99Ms: loopDelays.length === 0 ? null : roundMs(maxOf(loopDelays)),
     dns: transports.length === 0 ? null : { lookups: transports.reduce((sum, s) => sum + s.dns.lookups, 0), totalMs: roundMs(transports.reduce((sum, s) => sum + s.dns.totalMs, 0)) },
     retries: {
@@ -295,6 +296,16 @@ export function summarizeGroup(
   return result;
 }
 
+/** The pool over several runs: the most any run opened, held open, or sent on one connection; stale retries added up. */
+function summarizePools(pools: readonly PoolStats[]): PoolStats {
+  const pool: PoolStats = { opened: maxOf(pools.map((p) => p.opened)), peak: maxOf(pools.map((p) => p.peak)), staleRetries: pools.reduce((sum, p) => sum + p.staleRetries, 0) };
+  const streams = pools.filter((p) => p.peakStreams !== undefined).map((p) => p.peakStreams!);
+  if (streams.length > 0) pool.peakStreams = maxOf(streams);
+  const h2 = pools.filter((p) => p.h2 !== undefined).map((p) => p.h2!);
+  if (h2.length > 0) pool.h2 = maxOf(h2);
+  return pool;
+}
+
 /** Salted so the bootstrap draws numbers of its own, not the URLs' or the round order's. */
 const BOOTSTRAP_SALT = 0x68e31da4;
 
@@ -309,14 +320,21 @@ export function bootstrapRandom(seed: number, key: string): () => number {
  * sequential, than the least-failing result) is never faster, whatever its time.
  */
 export function summarizeGroups(groups: readonly StrategyRuns[], seed: number, details?: DetailOptions): StrategyResult[] {
-  const sequential = groups.find((g) => g.spec.strategy === 'sequential');
-  const complete = sequential ? sequential.runs.filter((r) => !r.partial).map((r) => r.wallMs) : [];
-  const baseline = complete.length > 0 ? complete : null;
-  const results = groups.map((g) => summarizeGroup(g.runs, baseline, bootstrapRandom(seed, resultKey(g.spec)), details));
-  return judgeFailures(results);
+  // With --protocol h1,h2, each version's results are compared with its own sequential: like for like.
+  const baselines = new Map<string | undefined, number[] | null>();
+  for (const g of groups) {
+    if (g.spec.strategy !== 'sequential') continue;
+    const complete = g.runs.filter((r) => !r.partial).map((r) => r.wallMs);
+    baselines.set(g.spec.protocol, complete.length > 0 ? complete : null);
+  }
+  const results = groups.map((g) => summarizeGroup(g.runs, baselines.get(g.spec.protocol) ?? null, bootstrapRandom(seed, resultKey(g.spec)), details));
+  const byProtocol = new Map<string | undefined, StrategyResult[]>();
+  for (const r of results) byProtocol.set(r.protocol, [...(byProtocol.get(r.protocol) ?? []), r]);
+  for (const same of byProtocol.values()) judgeFailures(same);
+  return results;
 }
 
-/** The failure rule over finished results: more failures than the reference is "more-failures". */
+/** The failure rule over finished results (of one protocol): more failures than the reference is "more-failures". */
 export function judgeFailures(results: StrategyResult[]): StrategyResult[] {
   const sequential = results.find((r) => r.strategy === 'sequential');
   const rate = (r: StrategyResult): number => r.failureRate;

@@ -3,6 +3,10 @@
 export const STRATEGIES = ['sequential', 'all', 'bounded'] as const;
 export type StrategyName = (typeof STRATEGIES)[number];
 
+/** HTTP versions a run can offer: HTTP/1.1, and HTTP/2 by ALPN (HTTP/1.1 when the server does not take it). */
+export const PROTOCOLS = ['h1', 'h2'] as const;
+export type Protocol = (typeof PROTOCOLS)[number];
+
 /** The contract's error classes, in the order the JSON document lists them. */
 export const ERROR_CLASSES = [
   'timeout',

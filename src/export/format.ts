@@ -1,11 +1,21 @@
 /** Number and label formatting shared by the human-readable exporters. */
 import type { RequestSample, StrategyResult } from '../core/report.js';
-import type { StrategyName } from '../core/types.js';
+import type { Protocol, StrategyName } from '../core/types.js';
 
 export function strategyLabel(strategy: StrategyName, concurrency: number | null): string {
   if (strategy === 'bounded') return `bounded (C=${concurrency ?? '?'})`;
   if (strategy === 'all') return 'all (Promise.all)';
   return 'sequential';
+}
+
+/** " · h2" after a result's name when the run compared HTTP versions; nothing otherwise. */
+export function protocolSuffix(result: { protocol?: Protocol }): string {
+  return result.protocol === undefined ? '' : ` · ${result.protocol}`;
+}
+
+/** A result's (or a spec's) name: "all (Promise.all)", or "all (Promise.all) · h2" when the run compared HTTP versions. */
+export function resultLabel(result: { strategy: StrategyName; concurrency: number | null; protocol?: Protocol }): string {
+  return strategyLabel(result.strategy, result.concurrency) + protocolSuffix(result);
 }
 
 /** Wall times: seconds with three decimals, as "2.483 s". */
@@ -55,4 +65,15 @@ export function formatSpeedupSpread(r: StrategyResult): string {
 /** Where a request's bar ends: its last byte, or the end of the run for one cut off in flight. */
 export function sampleEndMs(sample: RequestSample, result: StrategyResult): number {
   return sample.endMs ?? Math.max(result.wallMs, sample.startMs);
+}
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "Sat 21 Nov 2026, 22:00 UTC" from an ISO time; the text as given when it is no date. */
+export function humanDate(iso: string): string {
+  const d = new Date(iso);
+  if (iso === '' || Number.isNaN(d.getTime())) return iso;
+  const two = (x: number): string => String(x).padStart(2, '0');
+  return `${DAYS[d.getUTCDay()]!} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]!} ${d.getUTCFullYear()}, ${two(d.getUTCHours())}:${two(d.getUTCMinutes())} UTC`;
 }

@@ -5,9 +5,10 @@
  */
 import type { AutoStep } from '../core/auto-sweep.js';
 import type { BaselineEntry, Report, StrategyResult } from '../core/report.js';
-import { ERROR_CLASSES, type ErrorClass } from '../core/types.js';
-import { MIN_RUNS_FOR_INTERVAL } from '../core/summarize.js';
-import { formatMs, formatRate, formatSeconds, strategyLabel } from './format.js';
+import { ERROR_CLASSES, type ErrorClass, type Protocol } from '../core/types.js';
+import { minOf } from '../core/stats.js';
+import { MIN_RUNS_FOR_INTERVAL, SAME_WITHIN } from '../core/summarize.js';
+import { formatMs, formatRate, formatSeconds, protocolSuffix, resultLabel } from './format.js';
 
 /** "3 failed: 2 timeout, 1 http5xx (503)" */
 export function describeFailures(result: Pick<StrategyResult, 'failed' | 'errors' | 'statusCodes'>): string {
@@ -19,7 +20,8 @@ export function describeFailures(result: Pick<StrategyResult, 'failed' | 'errors
 }
 
 const percent = (rate: number): string => `${Math.round(rate * 100)}%`;
-const resultName = (r: StrategyResult): string => (r.strategy === 'bounded' ? `bounded (C=${r.concurrency})` : r.strategy);
+const strategyName = (r: StrategyResult): string => (r.strategy === 'bounded' ? `bounded (C=${r.concurrency})` : r.strategy);
+const resultName = (r: StrategyResult): string => strategyName(r) + protocolSuffix(r);
 
 /** The least-failing result other than `r`, the reference when sequential did not run. */
 function leastFailing(results: readonly StrategyResult[], r: StrategyResult): StrategyResult | undefined {
@@ -27,29 +29,32 @@ function leastFailing(results: readonly StrategyResult[], r: StrategyResult): St
 }
 
 /** The verdict sentence of one concurrent result, or null when it has none. */
-function verdictLine(r: StrategyResult, results: readonly StrategyResult[]): string | null {
+function verdictLine(r: StrategyResult, all: readonly StrategyResult[]): string | null {
+  // Compared like for like: with --protocol h1,h2, against the sequential of the same version.
+  const results = all.filter((o) => o.protocol === r.protocol);
   const sequential = results.find((o) => o.strategy === 'sequential');
   const name = resultName(r);
+  const seqName = `sequential${protocolSuffix(r)}`;
   if (r.verdict === 'more-failures') {
     const reference = sequential ?? leastFailing(results, r);
-    const against = reference === undefined ? '' : reference === sequential ? ` where sequential failed ${percent(reference.failureRate)}` : ` where ${strategyLabel(reference.strategy, reference.concurrency)} failed ${percent(reference.failureRate)}`;
+    const against = reference === undefined ? '' : reference === sequential ? ` where ${seqName} failed ${percent(reference.failureRate)}` : ` where ${resultLabel(reference)} failed ${percent(reference.failureRate)}`;
     return `${name}: not faster, it failed more: ${r.failed} of ${r.requests} (${percent(r.failureRate)})${against}; ${describeFailures(r)}`;
   }
   if (!sequential || sequential.partial || r.speedup === null) return null;
   const ratio = r.speedup;
   // Timing failures against failures compares nothing worth a verdict.
   if (r.ok === 0 || sequential.ok === 0) {
-    return `${name}: no comparison, ${r.ok === 0 ? 'every request failed' : 'every sequential request failed'} (${describeFailures(r.ok === 0 ? r : sequential)})`;
+    return `${name}: no comparison, ${r.ok === 0 ? 'every request failed' : `every ${seqName} request failed`} (${describeFailures(r.ok === 0 ? r : sequential)})`;
   }
   const ci = r.speedupCI95 === null ? '' : `; 95% CI ${r.speedupCI95[0].toFixed(2)}–${r.speedupCI95[1].toFixed(2)}x`;
   const times = `(${formatSeconds(r.wallMs)} vs ${formatSeconds(sequential.wallMs)}${ci})`;
   const failures = r.failed > 0 ? `; ${describeFailures(r)}` : '';
   if (r.verdict === 'inconclusive') {
-    return `${name}: inconclusive, ${ratio.toFixed(2)}x against sequential ${times}: the interval includes 1${failures}`;
+    return `${name}: inconclusive, ${ratio.toFixed(2)}x against ${seqName} ${times}: the interval includes 1${failures}`;
   }
-  if (r.verdict === 'same') return `${name}: about the same as sequential, ${ratio.toFixed(2)}x ${times}${failures}`;
+  if (r.verdict === 'same') return `${name}: about the same as ${seqName}, ${ratio.toFixed(2)}x ${times}${failures}`;
   const relation = ratio >= 1 ? `${ratio.toFixed(2)}x faster than` : `${(1 / ratio).toFixed(2)}x slower than`;
-  return `${name}: ${relation} sequential ${times}${failures}`;
+  return `${name}: ${relation} ${seqName} ${times}${failures}`;
 }
 
 /**
@@ -71,6 +76,51 @@ export function verdictNotes(results: readonly StrategyResult[]): Array<{ text: 
   return notes;
 }
 
+/** The fastest results of one HTTP version by goodput: the best, and those within SAME_WITHIN of it (a tie). */
+function fastest(results: readonly StrategyResult[]): { best: StrategyResult; tied: StrategyResult[] } | null {
+  const judged = results.filter((r) => r.ok > 0 && r.verdict !== 'more-failures' && !r.partial);
+  const best = judged.reduce<StrategyResult | null>((a, b) => (a === null || b.okPerSec > a.okPerSec ? b : a), null);
+  if (best === null) return null;
+  return { best, tied: judged.filter((r) => r.okPerSec * (1 + SAME_WITHIN) >= best.okPerSec) };
+}
+
+/**
+ * What the HTTP versions did to the picture, when the run offered HTTP/2: that a server answered
+ * over HTTP/1.1 instead; with --protocol h1,h2, each strategy's time under one version against
+ * the other, and whether HTTP/2 changes which strategy is fastest (by goodput, a tie within 10%).
+ */
+export function protocolLines(report: Pick<Report, 'config' | 'results'>): string[] {
+  const lines: string[] = [];
+  const spoke = report.config.transport.negotiated?.h2;
+  if (spoke !== undefined && spoke.length > 0 && !spoke.includes('h2')) {
+    lines.push('h2: offered, but every connection spoke HTTP/1.1 (the server chose it by ALPN, or the URL is plain http://): the h2 results measure HTTP/1.1');
+  } else if (spoke !== undefined && spoke.includes('h1') && spoke.includes('h2')) {
+    lines.push('h2: offered; some servers (or plain http:// URLs) answered over HTTP/1.1');
+  }
+  const versions = [...new Set(report.results.map((r) => r.protocol).filter((p): p is Protocol => p !== undefined))];
+  if (versions.length < 2) return lines;
+  const [first, second] = versions as [Protocol, Protocol];
+  const ratios: string[] = [];
+  for (const r of report.results.filter((o) => o.protocol === second)) {
+    const other = report.results.find((o) => o.protocol === first && o.strategy === r.strategy && o.concurrency === r.concurrency);
+    if (other && r.wallMs > 0 && r.ok > 0 && other.ok > 0) ratios.push(`${strategyName(r)} ${(other.wallMs / r.wallMs).toFixed(2)}x`);
+  }
+  if (ratios.length > 0) lines.push(`${second} against ${first}, strategy by strategy (${first} time / ${second} time): ${ratios.join(', ')}`);
+  const a = fastest(report.results.filter((r) => r.protocol === first));
+  const b = fastest(report.results.filter((r) => r.protocol === second));
+  if (a && b) {
+    const key = (r: StrategyResult): string => `${r.strategy}@${r.concurrency}`;
+    const shared = a.tied.find((r) => b.tied.some((o) => key(o) === key(r)));
+    const twin = shared && b.tied.find((o) => key(o) === key(shared));
+    lines.push(
+      shared && twin
+        ? `HTTP/2 does not change the answer: ${strategyName(shared)} is the fastest over ${first} (${formatSeconds(shared.wallMs)}) and over ${second} (${formatSeconds(twin.wallMs)})`
+        : `HTTP/2 changes the answer: the fastest over ${first} is ${strategyName(a.best)} (${formatSeconds(a.best.wallMs)}), over ${second} ${strategyName(b.best)} (${formatSeconds(b.best.wallMs)})`,
+    );
+  }
+  return lines;
+}
+
 /** "1 run: indicative; --runs 5 for an interval", once, when verdicts rest on fewer runs than an interval needs. */
 export function indicativeLine(report: Pick<Report, 'config' | 'results'>): string | null {
   const runs = report.config.runs;
@@ -83,7 +133,7 @@ export function indicativeLine(report: Pick<Report, 'config' | 'results'>): stri
 export function untoldFailureLines(results: readonly StrategyResult[]): string[] {
   return results
     .filter((r) => r.failed > 0 && (r.strategy === 'sequential' || verdictLine(r, results) === null))
-    .map((r) => `${strategyLabel(r.strategy, r.concurrency)}: ${describeFailures(r)}`);
+    .map((r) => `${resultLabel(r)}: ${describeFailures(r)}`);
 }
 
 /** What to do about the most common cause of a class of failure; the one home of that advice. */
@@ -204,4 +254,125 @@ const formatEstimate = (x: number): string => (x >= 10 ? String(Math.round(x)) :
 /** "auto: C=8 → 78.4 ok/s, p50 102 ms, 0 failed: scales" */
 export function autoStepLine(step: AutoStep): string {
   return `auto: C=${step.concurrency} → ${formatRate(step.okPerSec)} ok/s, p50 ${formatMs(step.p50)}, ${step.failed} failed: ${step.verdict}`;
+}
+
+/** One line of the verdict banner: what it is about, the answer, and what backs it. */
+export interface BannerItem {
+  label: string;
+  /** The answer itself: a verdict sentence, "-c 6", "PASS" … */
+  value: string;
+  /** What backs or explains the answer, when something does. */
+  detail?: string;
+  tone: 'good' | 'bad' | 'warn' | 'plain';
+}
+
+/** The verdict banner: its lines, and the state of the whole run (checks first, then failures). */
+export interface Banner {
+  state: 'pass' | 'fail' | 'warn' | 'plain';
+  items: BannerItem[];
+}
+
+/** The verdict line's tone, as the table colours it. */
+function verdictTone(verdict: StrategyResult['verdict']): BannerItem['tone'] {
+  return verdict === 'more-failures' ? 'bad' : verdict === 'inconclusive' ? 'warn' : 'plain';
+}
+
+/**
+ * Which strategy was fastest like for like: the highest speedup among the results judged
+ * faster (the one the table marks), told by its verdict sentence. Without one, why not.
+ */
+function fastestItem(results: readonly StrategyResult[]): BannerItem {
+  const label = 'Fastest like for like';
+  if (results.length === 0) return { label, value: 'none: no strategy ran', tone: 'warn' };
+  const sequential = results.find((r) => r.strategy === 'sequential');
+  const concurrent = results.filter((r) => r.strategy !== 'sequential');
+  const told = concurrent.map((r) => ({ r, line: verdictLine(r, results) })).filter((t): t is { r: StrategyResult; line: string } => t.line !== null);
+  const faster = told.filter((t) => t.r.verdict === 'faster' && t.r.speedup !== null);
+  if (faster.length > 0) {
+    const best = faster.reduce((a, b) => (b.r.speedup! > a.r.speedup! ? b : a));
+    return { label, value: best.line, tone: 'good' };
+  }
+  if (sequential === undefined) {
+    // Without sequential there is no speedup: the quickest of the results that failed least.
+    const finished = results.filter((r) => r.ok > 0 && !r.partial);
+    if (finished.length === 0) return { label, value: 'none: no strategy finished with a request ok', tone: 'warn' };
+    const fewest = minOf(finished.map((r) => r.failed));
+    const best = finished.filter((r) => r.failed === fewest).reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
+    const among = finished.some((r) => r.failed > fewest) ? ' among the results with the fewest failures' : '';
+    return { label, value: `${resultName(best)}: ${formatSeconds(best.wallMs)}`, detail: `the quickest${among}; sequential did not run, so there is no speedup`, tone: 'plain' };
+  }
+  if (concurrent.length === 0) return { label, value: `${resultName(sequential)} alone: ${formatSeconds(sequential.wallMs)}`, detail: 'no concurrent strategy ran to compare with', tone: 'plain' };
+  if (told.length === 0) {
+    const why = sequential.partial ? 'sequential was cut off before it finished' : 'no result could be compared with sequential';
+    return { label, value: 'no verdict', detail: why, tone: 'warn' };
+  }
+  // Nothing ok on one side: no timing compares, and the sentence says why.
+  const ownSequential = (r: StrategyResult): StrategyResult | undefined => results.find((o) => o.strategy === 'sequential' && o.protocol === r.protocol);
+  if (told.every((t) => t.r.ok === 0 || (ownSequential(t.r)?.ok ?? 0) === 0)) return { label, value: 'no verdict', detail: told[0]!.line, tone: 'warn' };
+  // None was faster: the quickest one's sentence says what it was instead.
+  const quickest = told.reduce((a, b) => (b.r.wallMs < a.r.wallMs ? b : a));
+  return { label, value: 'none beat sequential', detail: quickest.line, tone: verdictTone(quickest.r.verdict) };
+}
+
+/** A sweep around a single limit: half, it, twice and four times it. */
+function sweepAround(limit: number): number[] {
+  return [...new Set([Math.max(1, Math.floor(limit / 2)), limit, limit * 2, limit * 4])];
+}
+
+/** The recommended limit of a sweep; with one limit measured, the sweep that would find it. */
+function limitItem(report: Pick<Report, 'recommendation' | 'results'>): BannerItem | null {
+  const label = 'Recommended limit';
+  const rec = report.recommendation;
+  if (rec) return { label, value: `-c ${rec.concurrency}`, detail: rec.reason, tone: 'good' };
+  const limits = [...new Set(report.results.filter((r) => r.strategy === 'bounded' && r.concurrency !== null).map((r) => r.concurrency!))];
+  if (limits.length !== 1) return null;
+  return { label, value: 'not measured', detail: `one limit ran (C=${limits[0]}); a sweep such as -c ${sweepAround(limits[0]!).join(',')} finds the best`, tone: 'plain' };
+}
+
+/** Failed checks the banner names; more are counted. */
+const BANNER_FAILED_CHECKS = 3;
+
+/** PASS or FAIL of the thresholds and baseline comparisons, the failed ones named. */
+function checksItem(report: Pick<Report, 'thresholds' | 'baseline'>): BannerItem {
+  const label = 'Checks';
+  const thresholds = report.thresholds ?? [];
+  const comparisons = report.baseline?.comparisons ?? [];
+  const total = thresholds.length + comparisons.length;
+  if (total === 0) return { label, value: 'none', detail: 'add --threshold, --min-speedup or --baseline to gate a run', tone: 'plain' };
+  const failed = [
+    ...thresholds.filter((t) => !t.pass).map((t) => `${t.expr} on ${t.strategy}: ${t.actual === null ? 'no result' : String(t.actual)}${t.reason ? ` (${t.reason})` : ''}`),
+    ...comparisons.filter((c) => !c.pass).map((c) => `baseline ${c.strategy}: ${signedPercent(c.favourableChangePct)} at best, over the +${report.baseline!.maxRegressionPct}% limit`),
+  ];
+  const noun = `check${total === 1 ? '' : 's'}`;
+  if (failed.length === 0) return { label, value: 'PASS', detail: total === 1 ? '1 check passed' : `all ${total} ${noun} passed`, tone: 'good' };
+  const named = failed.length > BANNER_FAILED_CHECKS ? [...failed.slice(0, BANNER_FAILED_CHECKS - 1), `${failed.length - BANNER_FAILED_CHECKS + 1} more`] : failed;
+  return { label, value: 'FAIL', detail: `${failed.length} of ${total} ${noun} failed: ${named.join('; ')}`, tone: 'bad' };
+}
+
+/** How many requests failed over the whole run, and the most common cause. */
+function failuresItem(report: Pick<Report, 'results' | 'setup'>): BannerItem | null {
+  const failed = report.results.reduce((sum, r) => sum + r.failed, 0) + (report.setup?.failed ?? 0);
+  if (failed === 0) return null;
+  const requests = report.results.reduce((sum, r) => sum + r.requests, 0) + (report.setup?.requests ?? 0);
+  const cause = failureCauseLines([...report.results, ...(report.setup ? [{ errorExamples: report.setup.errorExamples ?? {} }] : [])])[0];
+  return { label: 'Failures', value: `${failed} of ${requests} requests failed`, ...(cause === undefined ? {} : { detail: cause }), tone: 'bad' };
+}
+
+/**
+ * What a reader wants first, in a few lines: the fastest strategy like for like, the limit to
+ * use, whether the checks passed, and what failed. The HTML report puts it on top.
+ */
+export function verdictBanner(report: Pick<Report, 'results' | 'recommendation' | 'thresholds' | 'baseline' | 'setup' | 'partial'>): Banner {
+  const interrupted = interruptedSentence(report);
+  const checks = checksItem(report);
+  const failures = failuresItem(report);
+  const items = [
+    ...(interrupted === null ? [] : [{ label: 'Run', value: interrupted, tone: 'warn' as const }]),
+    fastestItem(report.results),
+    limitItem(report),
+    checks,
+    failures,
+  ].filter((item): item is BannerItem => item !== null);
+  const state = checks.tone === 'bad' ? 'fail' : interrupted !== null || failures !== null ? 'warn' : checks.tone === 'good' ? 'pass' : 'plain';
+  return { state, items };
 }

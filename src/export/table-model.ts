@@ -4,9 +4,8 @@
  * machine view (plain values in stable units). A new column is added here and nowhere else.
  */
 import type { Report, StrategyResult } from '../core/report.js';
-import { maxOf } from '../core/stats.js';
 import { ERROR_CLASSES } from '../core/types.js';
-import { formatMs, formatRate, formatSpeedupSpread, formatWall, strategyLabel } from './format.js';
+import { formatMs, formatRate, formatSpeedupSpread, formatWall, resultLabel } from './format.js';
 
 /** How a renderer may set a cell apart: colour on a terminal, bold in markdown, a class in HTML. */
 export type Tone = 'plain' | 'ok' | 'bad' | 'strong' | 'best';
@@ -29,12 +28,17 @@ interface Column {
   /** Name in CSV; absent: human table only. */
   csv?: string;
   value?(r: StrategyResult): MachineValue;
+  /** Only when this holds for the results (an option's columns, absent from every other run's CSV). */
+  when?(results: readonly StrategyResult[]): boolean;
 }
+
+/** The run offered HTTP/2 (--http2 or --protocol): its results count HTTP/2 connections. */
+const offeredH2 = (results: readonly StrategyResult[]): boolean => results.some((r) => r.protocol !== undefined || r.pool?.h2 !== undefined);
 
 /** What a cell may need to know about the whole table. */
 export interface TableFacts {
-  /** The highest speedup among the results judged faster, marked as the best; null when none is. */
-  bestSpeedup: number | null;
+  /** The highest speedup among the results judged faster, per HTTP version compared (one key, undefined, otherwise): marked as the best. */
+  bestSpeedup: ReadonlyMap<string | undefined, number>;
 }
 
 /**
@@ -44,18 +48,25 @@ export interface TableFacts {
 function speedupCell(r: StrategyResult, t: TableFacts): Cell {
   if (r.verdict === 'more-failures') return { text: 'more failures', tone: 'bad' };
   if (r.speedup === null || (r.verdict !== null && r.ok === 0)) return plain(dash);
-  return { text: formatSpeedupSpread(r), tone: r.verdict === 'faster' && r.speedup === t.bestSpeedup ? 'best' : 'plain' };
+  return { text: formatSpeedupSpread(r), tone: r.verdict === 'faster' && r.speedup === t.bestSpeedup.get(r.protocol) ? 'best' : 'plain' };
 }
 
 const plain = (text: string): Cell => ({ text, tone: 'plain' });
 const dash = '–';
+
+/** Connections opened; over HTTP/2, with the most streams one of them carried at once: "1 (20 streams)". */
+function socketsCell(r: StrategyResult): Cell {
+  if (r.pool === null) return plain(dash);
+  const { opened, h2, peakStreams } = r.pool;
+  return plain(h2 !== undefined && h2 > 0 && peakStreams !== undefined ? `${opened} (${peakStreams} stream${peakStreams === 1 ? '' : 's'})` : String(opened));
+}
 
 const COLUMNS: readonly Column[] = [
   {
     header: 'Strategy',
     align: 'left',
     csv: 'strategy',
-    cell: (r) => ({ text: strategyLabel(r.strategy, r.concurrency), tone: 'plain', ...(r.partial ? { note: ' (partial)' } : {}) }),
+    cell: (r) => ({ text: resultLabel(r), tone: 'plain', ...(r.partial ? { note: ' (partial)' } : {}) }),
     value: (r) => r.strategy,
   },
   { csv: 'concurrency', value: (r) => r.concurrency },
@@ -73,7 +84,7 @@ const COLUMNS: readonly Column[] = [
   { header: 'max', csv: 'max_ms', cell: (r) => plain(formatMs(r.latencyMs.max)), value: (r) => r.latencyMs.max },
   { header: 'Speedup', csv: 'speedup', cell: speedupCell, value: (r) => r.speedup },
   { csv: 'speedup_stddev', value: (r) => r.speedupStddev },
-  { header: 'Sockets', csv: 'sockets_opened', cell: (r) => plain(r.pool === null ? dash : String(r.pool.opened)), value: (r) => r.pool?.opened ?? null },
+  { header: 'Sockets', csv: 'sockets_opened', cell: socketsCell, value: (r) => r.pool?.opened ?? null },
   {
     header: 'Loop p99',
     csv: 'loop_delay_p99_ms',
@@ -84,6 +95,10 @@ const COLUMNS: readonly Column[] = [
   // The verdict beside the ratio (last, so that older readers' columns keep their places): the
   // speedup of a result that failed more is no speedup.
   { csv: 'verdict', value: (r) => r.verdict },
+  // With HTTP/2 offered, after the others: the version a row offered (when the run compared
+  // versions) and the most requests at once on one connection.
+  { csv: 'protocol', value: (r) => r.protocol ?? null, when: offeredH2 },
+  { csv: 'peak_streams', value: (r) => r.pool?.peakStreams ?? null, when: offeredH2 },
 ];
 
 export interface HumanTable {
@@ -93,8 +108,12 @@ export interface HumanTable {
 }
 
 function tableFacts(results: readonly StrategyResult[]): TableFacts {
-  const faster = results.filter((r) => r.verdict === 'faster' && r.speedup !== null).map((r) => r.speedup!);
-  return { bestSpeedup: faster.length > 0 ? maxOf(faster) : null };
+  const bestSpeedup = new Map<string | undefined, number>();
+  for (const r of results) {
+    if (r.verdict !== 'faster' || r.speedup === null) continue;
+    bestSpeedup.set(r.protocol, Math.max(bestSpeedup.get(r.protocol) ?? -Infinity, r.speedup));
+  }
+  return { bestSpeedup };
 }
 
 /** The human view: headings, alignment and one row of cells per result. */
@@ -110,6 +129,6 @@ export function humanTable(report: Pick<Report, 'results'>): HumanTable {
 
 /** The machine view: CSV names and one row of plain values per result. */
 export function machineTable(report: Pick<Report, 'results'>): { names: string[]; rows: MachineValue[][] } {
-  const columns = COLUMNS.filter((c): c is Column & Required<Pick<Column, 'csv' | 'value'>> => c.csv !== undefined && c.value !== undefined);
+  const columns = COLUMNS.filter((c): c is Column & Required<Pick<Column, 'csv' | 'value'>> => c.csv !== undefined && c.value !== undefined && (c.when?.(report.results) ?? true));
   return { names: columns.map((c) => c.csv), rows: report.results.map((r) => columns.map((c) => c.value(r))) };
 }

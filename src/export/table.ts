@@ -2,10 +2,10 @@ import Table from 'cli-table3';
 import type { Report, StrategyResult } from '../core/report.js';
 import { renderSweepChart } from './chart.js';
 import type { ExportContext } from './exporters.js';
-import { formatMs, formatSeconds, strategyLabel, withoutRowRules } from './format.js';
+import { formatMs, formatSeconds, protocolSuffix, resultLabel, withoutRowRules } from './format.js';
 import { renderWaterfall } from './waterfall.js';
 import { humanTable, type Tone } from './table-model.js';
-import { baselineChange, baselineWarningLines, failureCauseLines, indicativeLine, interruptedLine, recommendationNotes, setupLine, untoldFailureLines, verdictNotes } from './prose.js';
+import { baselineChange, baselineWarningLines, failureCauseLines, indicativeLine, interruptedLine, protocolLines, recommendationNotes, setupLine, untoldFailureLines, verdictNotes } from './prose.js';
 
 /** The waterfall's width when stdout is no terminal (--waterfall into a pipe). */
 const DEFAULT_COLUMNS = 80;
@@ -17,7 +17,7 @@ export type TableView = Pick<ExportContext, 'heading' | 'sample' | 'chalk'> & Pa
 function whereTheTimeWent(r: StrategyResult): string | null {
   if (r.strategy !== 'bounded' || r.queueWaitMs === null) return null;
   const pool = r.pool && r.concurrency !== null && r.pool.opened > r.concurrency ? `; the pool opened ${r.pool.opened} sockets for ${r.concurrency} slot${r.concurrency === 1 ? '' : 's'}` : '';
-  return `bounded (C=${r.concurrency}): waited ${formatMs(r.queueWaitMs.mean)} for a slot (mean; p95 ${formatMs(r.queueWaitMs.p95)}), then ${formatMs(r.latencyMs.p50)} on the wire (p50)${pool}`;
+  return `bounded (C=${r.concurrency})${protocolSuffix(r)}: waited ${formatMs(r.queueWaitMs.mean)} for a slot (mean; p95 ${formatMs(r.queueWaitMs.p95)}), then ${formatMs(r.latencyMs.p50)} on the wire (p50)${pool}`;
 }
 
 /** With --retries: what retrying cost each strategy, apart from first-try latency. */
@@ -25,7 +25,7 @@ function retryLines(report: Report): string[] {
   if (report.config.retries === 0) return [];
   return report.results.map((r) => {
     const { attempts, retried, addedMs, firstTryMs } = r.retries;
-    return `${strategyLabel(r.strategy, r.concurrency)}: ${retried} request${retried === 1 ? '' : 's'} retried, ${attempts} attempts, retries added ${formatSeconds(addedMs)} in all; first tries p50 ${formatMs(firstTryMs.p50)}, p95 ${formatMs(firstTryMs.p95)}`;
+    return `${resultLabel(r)}: ${retried} request${retried === 1 ? '' : 's'} retried, ${attempts} attempts, retries added ${formatSeconds(addedMs)} in all; first tries p50 ${formatMs(firstTryMs.p50)}, p95 ${formatMs(firstTryMs.p95)}`;
   });
 }
 
@@ -75,6 +75,7 @@ export function renderTable(report: Report, view: TableView): string {
   for (const { text, verdict } of verdictNotes(report.results)) {
     lines.push(verdict === 'more-failures' ? chalk.red(text) : verdict === 'inconclusive' ? chalk.yellow(text) : chalk.cyan(text));
   }
+  for (const l of protocolLines(report)) lines.push(chalk.cyan(l));
   const indicative = indicativeLine(report);
   if (indicative) lines.push(chalk.dim(indicative));
   for (const l of untoldFailureLines(report.results)) lines.push(chalk.red(l));

@@ -1,7 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { RequestSample, StrategyResult } from '../core/report.js';
 import { maxOf } from '../core/stats.js';
-import { formatSeconds, sampleEndMs, strategyLabel } from './format.js';
+import { formatSeconds, sampleEndMs, resultLabel } from './format.js';
 
 /** How the waterfall is drawn: the width it must fit and the colours (level 0: plain characters). */
 export interface WaterfallOptions {
@@ -120,7 +120,7 @@ export function renderWaterfall(results: readonly StrategyResult[], options: Wat
     const rows = shown[i]!;
     const facts = [`${r.requests} requests`, formatSeconds(r.wallMs), `at most ${r.maxInFlight} in flight`];
     if (r.failed > 0) facts.push(chalk.red(`${r.failed} failed`));
-    const lines = [`${chalk.bold(strategyLabel(r.strategy, r.concurrency))} · ${facts.join(' · ')}${r.partial ? chalk.yellow(' (partial)') : ''}`];
+    const lines = [`${chalk.bold(resultLabel(r))} · ${facts.join(' · ')}${r.partial ? chalk.yellow(' (partial)') : ''}`];
     rows.forEach((s, index) => {
       const from = cell(s.startMs);
       const to = cell(sampleEndMs(s, r));

@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createSecureServer, type Http2SecureServer, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
+import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { createBandwidthLimiter, CHUNK_BYTES, type BandwidthLimiter } from './bandwidth.js';
 import { hashString } from '../core/random.js';
+import { createSelfSignedCertificate } from '../http/self-signed.js';
 import { loadFixtureData, type FixtureData } from './data.js';
 import { createBodyStore, negotiateEncoding, type BodyStore } from './encoding.js';
 import { createFaultGate, createServiceQueue, NO_FAULTS, type FaultOptions } from './faults.js';
@@ -17,6 +19,8 @@ export interface FixtureServerOptions {
   latency: LatencyModel;
   seed: number;
   faults?: FaultOptions;
+  /** Serve HTTPS, HTTP/2 and HTTP/1.1 by ALPN, under a certificate made at start-up. */
+  http2?: boolean;
 }
 
 export interface ListenOptions extends FixtureServerOptions {
@@ -25,9 +29,13 @@ export interface ListenOptions extends FixtureServerOptions {
 }
 
 export interface RunningFixtureServer {
-  server: Server;
-  /** "http://127.0.0.1:PORT" */
+  server: Server | Http2SecureServer;
+  /** "http://127.0.0.1:PORT", or "https://127.0.0.1:PORT" with http2. */
   baseUrl: string;
+  /** With http2: the certificate (PEM) a client must trust, and only that client; null over plain http. */
+  caPem: string | null;
+  /** With http2: the HTTP/2 sessions (connections) opened so far; HTTP/1.1 connections are not counted. */
+  sessions(): number;
   close(): Promise<void>;
 }
 
@@ -69,6 +77,12 @@ export function answer(routes: readonly Route[], request: FixtureRequest): Fixtu
   return notFound();
 }
 
+/** Whether the client is gone: an HTTP/2 compatibility response has no `destroyed` of its own, its stream has. */
+function gone(res: ServerResponse): boolean {
+  const stream = (res as unknown as Partial<Http2ServerResponse>).stream;
+  return stream === undefined ? res.destroyed : stream.destroyed;
+}
+
 /** What the server adds to every answer, as the real APIs do. */
 const DEFAULT_CACHE_CONTROL = 'no-cache';
 
@@ -91,7 +105,7 @@ function createSender(store: BodyStore, link: BandwidthLimiter | null): Sender {
     }
     let offset = 0;
     const next = (): void => {
-      if (res.destroyed) return;
+      if (gone(res)) return;
       if (offset >= bytes.length) {
         res.end();
         return;
@@ -99,7 +113,7 @@ function createSender(store: BodyStore, link: BandwidthLimiter | null): Sender {
       const chunk = bytes.subarray(offset, offset + CHUNK_BYTES);
       offset += chunk.length;
       const go = (): void => {
-        if (res.destroyed) return;
+        if (gone(res)) return;
         if (res.write(chunk)) next();
         else res.once('drain', next);
       };
@@ -124,7 +138,7 @@ function createSender(store: BodyStore, link: BandwidthLimiter | null): Sender {
     const encoded = store.encode(body, encoding);
     encoded.catch(() => {}); // handled when sent
     return () => {
-      if (res.destroyed) return;
+      if (gone(res)) return;
       if (notModified) {
         res.writeHead(304, headers);
         res.end();
@@ -132,7 +146,7 @@ function createSender(store: BodyStore, link: BandwidthLimiter | null): Sender {
       }
       encoded.then(
         (bytes) => {
-          if (res.destroyed) return;
+          if (gone(res)) return;
           if (bytes !== body.identity) headers['content-encoding'] = encoding;
           res.writeHead(response.status, { ...headers, 'content-length': String(bytes.length) });
           if (req.method === 'HEAD') res.end();
@@ -198,7 +212,8 @@ export function createFixtureHandler(
     // A retry draws its fault afresh; first attempts meet the same faults in every strategy.
     const attempt = req.headers[ATTEMPT_HEADER];
     let faultKey = typeof attempt === 'string' && attempt !== '1' ? `${key}#${attempt}` : key;
-    const origin = `http://${req.headers.host ?? FIXTURE_HOST}`;
+    // HTTP/2 names the host in :authority; every connection of the http2 server is TLS.
+    const origin = `${options.http2 ? 'https' : 'http'}://${req.headers.host ?? req.headers[':authority'] ?? FIXTURE_HOST}`;
     // With --capacity, each response says how many were in service when it started (for tests and curious users).
     let serviceHeaders: Record<string, string> = {};
     const serve = (): void => {
@@ -215,7 +230,7 @@ export function createFixtureHandler(
       const delay = delayFor(options.latency, options.seed, key);
       if (delay > 0) setTimeout(respond, delay);
       setImmediate(() => {
-        if (res.destroyed) return;
+        if (gone(res)) return;
         const request: FixtureRequest = { path: url.pathname, query: url.searchParams, origin, headers: req.headers, method, body };
         const response: FixtureResponse = gate.failure(faultKey) ?? (isWrite ? answerWrite(writeRoutes, request) : answer(routes, request));
         sendPrepared = prepare(req, res, { ...response, headers: { ...response.headers, ...serviceHeaders } });
@@ -249,9 +264,34 @@ export function createFixtureHandler(
   };
 }
 
+/**
+ * The server over TLS with HTTP/2 and HTTP/1.1 (by ALPN), under a certificate made now: the
+ * handler is the same, through node:http2's compatibility API. Its connections are kept so that
+ * close() ends them, as closeAllConnections() does over plain http.
+ */
+function secureServer(handler: (req: IncomingMessage, res: ServerResponse) => void): { server: Http2SecureServer; caPem: string; sessions(): number; closeAll(): void } {
+  const { certPem, keyPem } = createSelfSignedCertificate();
+  const server = createSecureServer({ cert: certPem, key: keyPem, allowHTTP1: true }, handler as unknown as (req: Http2ServerRequest, res: Http2ServerResponse) => void);
+  const sockets = new Set<Socket>();
+  let sessions = 0;
+  server.on('secureConnection', (socket: Socket) => {
+    // As node:http does for its own sockets: a head and a body written apart must not wait for
+    // the client's delayed ACK (40 ms a response over loopback).
+    socket.setNoDelay(true);
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  server.on('session', () => sessions++);
+  return { server, caPem: certPem, sessions: () => sessions, closeAll: () => sockets.forEach((s) => s.destroy()) };
+}
+
 /** Starts the fixture server on 127.0.0.1 in this thread. */
 export function listenFixtureServer(options: ListenOptions, data?: FixtureData): Promise<RunningFixtureServer> {
-  const server = createServer({ keepAliveTimeout: 10_000 }, createFixtureHandler(options, data));
+  const handler = createFixtureHandler(options, data);
+  const plain = options.http2 ? null : createServer({ keepAliveTimeout: 10_000 }, handler);
+  const secure = plain === null ? secureServer(handler) : null;
+  const server = plain ?? secure!.server;
+  const closeAll = (): void => (plain ? plain.closeAllConnections() : secure!.closeAll());
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     // A deep backlog: `all` opens every connection at once, and a full queue costs a 1 s SYN retry.
@@ -260,11 +300,13 @@ export function listenFixtureServer(options: ListenOptions, data?: FixtureData):
       const { port } = server.address() as AddressInfo;
       resolve({
         server,
-        baseUrl: `http://${FIXTURE_HOST}:${port}`,
+        baseUrl: `${secure ? 'https' : 'http'}://${FIXTURE_HOST}:${port}`,
+        caPem: secure?.caPem ?? null,
+        sessions: () => secure?.sessions() ?? 0,
         close: () =>
           new Promise<void>((done) => {
             server.close(() => done());
-            server.closeAllConnections();
+            closeAll();
           }),
       });
     });

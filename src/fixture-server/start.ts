@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { builtModule } from '../core/built-module.js';
 import { HEALTH_PATH } from './protocol.js';
 import type { ListenOptions } from './server.js';
 
@@ -6,6 +7,8 @@ export interface FixtureServerHandle {
   baseUrl: string;
   /** Answered at once, without delay or faults: what the client is primed on. */
   healthUrl: string;
+  /** With http2: the server's certificate (PEM), for the client of this run to trust; null over plain http. */
+  caPem: string | null;
   stop(): Promise<void>;
 }
 
@@ -42,12 +45,12 @@ function stopWorker(worker: Worker): Promise<void> {
  * never delays the strategies being measured on the main one.
  */
 export function startFixtureServer(options: ListenOptions): Promise<FixtureServerHandle> {
-  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: options });
+  const worker = new Worker(builtModule('fixture-server/worker.js'), { workerData: options });
   // The CLI may exit while the server still runs: the worker must not keep the process alive.
   worker.unref();
   return new Promise((resolve, reject) => {
     worker.once('error', reject);
-    worker.once('message', (message: { type: string; baseUrl?: string; code?: string; message?: string }) => {
+    worker.once('message', (message: { type: string; baseUrl?: string; caPem?: string | null; code?: string; message?: string }) => {
       worker.off('error', reject);
       if (message.type !== 'listening' || !message.baseUrl) {
         void worker.terminate();
@@ -57,6 +60,7 @@ export function startFixtureServer(options: ListenOptions): Promise<FixtureServe
       resolve({
         baseUrl: message.baseUrl,
         healthUrl: message.baseUrl + HEALTH_PATH,
+        caPem: message.caPem ?? null,
         stop: () => stopWorker(worker),
       });
     });

@@ -7,7 +7,7 @@ if (!port) throw new Error('worker.ts must run as a worker thread');
 
 listenFixtureServer(workerData as ListenOptions).then(
   (running) => {
-    port.postMessage({ type: 'listening', baseUrl: running.baseUrl });
+    port.postMessage({ type: 'listening', baseUrl: running.baseUrl, caPem: running.caPem });
     port.on('message', (message: unknown) => {
       // Once closed, the thread ends at once: a delayed response's timer must not keep it alive.
       if (message === 'stop') void running.close().then(() => process.exit(0));

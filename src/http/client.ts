@@ -2,12 +2,14 @@ import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
+import type { PoolStats } from '../core/benchmark.js';
 import { DEFAULTS } from '../core/defaults.js';
 import { isIdempotent, type RequestSpec } from '../core/request.js';
 import type { ErrorClass, RequestOutcome } from '../core/types.js';
 import { classifyError, classifyStatus, describeError, shortCause } from './classify.js';
 import { ACCEPT_ENCODING, BodyDecoder, encodingOf, looksGzipped } from './decode.js';
-import { DEFAULT_TRANSPORT, createTransport, type DnsStats, type SocketTally, type TransportOptions } from './transport.js';
+import type { HttpVersion } from './negotiate.js';
+import { DEFAULT_TRANSPORT, createTransport, emptySocketTally, type DnsStats, type SocketTally, type TransportOptions } from './transport.js';
 
 export interface HttpClientOptions {
   /** Per-request limit over connect, headers and body, ms. */
@@ -43,7 +45,7 @@ export interface HttpClient {
    * Connections that carried a request, the most open at once, and requests sent again on a
    * new connection because a reused one was closed under them (see Exchange.retryStale).
    */
-  poolStats(): { opened: number; peak: number; staleRetries: number };
+  poolStats(): PoolStats;
   /** Lookups the resolver answered (each host once per client), and responses that were gzip without saying so. */
   transportStats(): { dns: DnsStats; undeclaredGzip: number };
   /** Closes the connection pool. */
@@ -66,6 +68,8 @@ interface ClientContext {
   maxRedirects: number;
   outer: AbortSignal | undefined;
   sockets: SocketTally;
+  /** Origins whose connection chose HTTP/2 (or HTTP/1.1) by ALPN, once known. */
+  versions: ReadonlyMap<string, HttpVersion>;
 }
 
 /**
@@ -78,35 +82,50 @@ let awaitingSocket: Exchange | null = null;
 const REQUESTS_WRITTEN = Symbol('requests written');
 type TrackedSocket = Socket & { [REQUESTS_WRITTEN]: number };
 
+/** Counts a socket as opened and open until it is destroyed or closed. */
+function countOpened(tracked: TrackedSocket, tally: SocketTally): void {
+  tally.opened++;
+  if (++tally.open > tally.peak) tally.peak = tally.open;
+  // Closed from the moment it is destroyed: its 'close' event comes a loop turn later, when
+  // the request that replaces an aborted one may already hold a new socket.
+  let released = false;
+  const release = (): void => {
+    if (!released) tally.open--;
+    released = true;
+  };
+  const destroy = tracked.destroy;
+  tracked.destroy = function (this: TrackedSocket, ...destroyArgs: Parameters<Socket['destroy']>) {
+    release();
+    return destroy.apply(this, destroyArgs);
+  };
+  tracked.once('close', release);
+}
+
 /**
  * Counts a socket once it carries a request. undici reconnects after a request is aborted
  * (a timeout) even when nothing waits for that connection; counting at connect time made the
- * Sockets column show such idle reconnects as connections used.
+ * Sockets column show such idle reconnects as connections used. An HTTP/2 socket is counted
+ * at once: its session writes frames past the socket's write(), and it only connects for
+ * requests that wait.
  */
 function trackSocket(socket: Socket, tally: SocketTally): void {
   const tracked = socket as TrackedSocket;
   tracked[REQUESTS_WRITTEN] = 0;
+  if ((socket as Socket & { alpnProtocol?: string | false }).alpnProtocol === 'h2') {
+    tracked[REQUESTS_WRITTEN] = 1;
+    tally.h2++;
+    countOpened(tracked, tally);
+    return;
+  }
   const write = socket.write;
   tracked.write = function (this: TrackedSocket, ...args: Parameters<Socket['write']>): boolean {
     const exchange = awaitingSocket;
     awaitingSocket = null;
     exchange?.onSocket(tracked[REQUESTS_WRITTEN] > 0);
     if (tracked[REQUESTS_WRITTEN]++ === 0) {
-      tally.opened++;
-      if (++tally.open > tally.peak) tally.peak = tally.open;
-      // Closed from the moment it is destroyed: its 'close' event comes a loop turn later, when
-      // the request that replaces an aborted one may already hold a new socket.
-      let released = false;
-      const release = (): void => {
-        if (!released) tally.open--;
-        released = true;
-      };
-      const destroy = tracked.destroy;
-      tracked.destroy = function (this: TrackedSocket, ...destroyArgs: Parameters<Socket['destroy']>) {
-        release();
-        return destroy.apply(this, destroyArgs);
-      };
-      tracked.once('close', release);
+      // HTTP/1.1 without pipelining: one request at a time on a connection.
+      if (tally.peakStreams === 0) tally.peakStreams = 1;
+      countOpened(tracked, tally);
     }
     return write.apply(this, args);
   } as Socket['write'];
@@ -159,6 +178,10 @@ class Exchange implements Dispatcher.DispatchHandler {
   private statusText = '';
   /** The socket this attempt went out on had carried a request before. */
   private reusedSocket = false;
+  /** Where this attempt goes, "https://host:port": its HTTP/2 connection, when it has one. */
+  private origin = '';
+  /** This attempt is an open stream on an HTTP/2 connection (counted in the tally's streams). */
+  private onStream = false;
   private staleRetried = false;
   /** Node's own client, used once when undici rejects an interim 100 Continue (see sendWithNodeHttp). */
   private nodeRequest: ClientRequest | null = null;
@@ -184,6 +207,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     let origin = host;
     const at = origin.indexOf('@');
     if (at !== -1) origin = this.useCredentials(origin, at);
+    this.origin = origin;
     try {
       const { method, body } = this;
       if (this.staleRetried) this.context.freshAgent().dispatch({ origin, path, method, headers: this.headers, body, reset: true }, this);
@@ -223,8 +247,25 @@ class Exchange implements Dispatcher.DispatchHandler {
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
     if (this.cutOff) controller.abort(new Error(this.cutOff));
+    else if (this.context.versions.get(this.origin) === 'h2') this.openStream();
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the hand-over to trackSocket's write, see awaitingSocket
     else awaitingSocket = this;
+  }
+
+  /** A stream on the origin's one HTTP/2 connection: counted while open, for the peak. */
+  private openStream(): void {
+    const { sockets } = this.context;
+    const open = (sockets.streams.get(this.origin) ?? 0) + 1;
+    sockets.streams.set(this.origin, open);
+    if (open > sockets.peakStreams) sockets.peakStreams = open;
+    this.onStream = true;
+  }
+
+  private closeStream(): void {
+    if (!this.onStream) return;
+    this.onStream = false;
+    const { streams } = this.context.sockets;
+    streams.set(this.origin, (streams.get(this.origin) ?? 1) - 1);
   }
 
   /** Called by the socket as it writes this request (trackSocket). */
@@ -264,6 +305,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
+    this.closeStream();
     const next = this.redirectTo;
     if (next !== null && !this.settled) {
       this.redirectTo = null;
@@ -300,6 +342,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    this.closeStream();
     if (this.cutOff === 'timeout') return this.settle('timeout', this.timeoutCause());
     if (this.context.outer?.aborted) return this.settle('aborted', 'interrupted');
     const code = (err as { code?: unknown }).code;
@@ -404,6 +447,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   private settle(error: ErrorClass | null, cause?: string): void {
     if (this.settled) return;
     this.settled = true;
+    this.closeStream();
     clearTimeout(this.timer);
     this.decoder?.destroy();
     this.decoder = null;
@@ -448,7 +492,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   // undici's own timers are coarse (they fire up to half a second early); ours is the limit,
   // theirs only a backstop set past it.
   const backstopMs = timeoutMs + 1_000;
-  const sockets: SocketTally = { opened: 0, open: 0, peak: 0, staleRetries: 0 };
+  const sockets = emptySocketTally();
   const settings: TransportOptions = { ...DEFAULT_TRANSPORT, ...options.transport };
   const transport = createTransport(settings, backstopMs, sockets, trackSocket);
   const { agent } = transport;
@@ -463,7 +507,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const abortAll = (): void => transport.destroy();
   outer?.addEventListener('abort', abortAll, { once: true });
   const undeclaredGzip = { count: 0 };
-  const context: ClientContext = { agent, freshAgent: transport.freshAgent, reset: transport.reset, undeclaredGzip, tls: transport.tls, timeoutMs, maxRedirects, outer, sockets };
+  const context: ClientContext = { agent, freshAgent: transport.freshAgent, reset: transport.reset, undeclaredGzip, tls: transport.tls, timeoutMs, maxRedirects, outer, sockets, versions: transport.versions };
 
   function sendOne(url: string, method: string, body: Buffer | string | null, keepBody: boolean, extra: Record<string, string> | null | undefined, more?: Record<string, string>): Promise<RequestOutcome> {
     if (outer?.aborted) return Promise.resolve({ status: 0, bytes: 0, ttfbMs: Number.NaN, error: 'aborted', cause: 'interrupted' });
@@ -476,7 +520,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   return {
     fetch: (url, keepBody = false, extraHeaders) => sendOne(url, 'GET', null, keepBody, extraHeaders),
     send: (spec, keepBody = false, extraHeaders) => sendOne(spec.url, spec.method, spec.body, keepBody, spec.headers, extraHeaders),
-    poolStats: () => ({ opened: sockets.opened, peak: sockets.peak, staleRetries: sockets.staleRetries }),
+    poolStats: () => ({ opened: sockets.opened, peak: sockets.peak, staleRetries: sockets.staleRetries, peakStreams: sockets.peakStreams, ...(settings.http2 ? { h2: sockets.h2 } : {}) }),
     transportStats: () => ({ dns: { ...transport.dns }, undeclaredGzip: undeclaredGzip.count }),
     async close() {
       outer?.removeEventListener('abort', abortAll);

@@ -7,11 +7,12 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import type { buildConnector as BuildConnector, Agent as UndiciAgent, Dispatcher, EnvHttpProxyAgent as UndiciEnvHttpProxyAgent, ProxyAgent as UndiciProxyAgent } from 'undici';
 import buildConnector from 'undici/lib/core/connect.js';
 import Agent from 'undici/lib/dispatcher/agent.js';
 import Pool from 'undici/lib/dispatcher/pool.js';
+import { NegotiatingPool, type HttpVersion } from './negotiate.js';
 import { proxyVariables } from './proxy-env.js';
 
 /** A resolver with dns.lookup's signature; tests inject one for names that must not reach real DNS. */
@@ -29,16 +30,20 @@ export interface TransportOptions {
   compression: boolean;
   /** Reuse connections; false sends every request on a connection of its own. */
   keepAlive: boolean;
+  /** Offer HTTP/2 by ALPN on https origins (HTTP/1.1 when the server does not take it); one connection per origin. */
+  http2: boolean;
   /** Skip certificate verification (-k). */
   insecure: boolean;
   /** Extra trusted CA certificates, PEM (--cacert), added to Node's own roots. */
   caPem?: string;
+  /** Trust caPem alone, not Node's roots: our own fixture server's certificate. */
+  trustOnlyCa?: boolean;
   proxy: ProxyChoice;
   /** The resolver behind the per-run cache; dns.lookup when absent. */
   lookup?: LookupFunction;
 }
 
-export const DEFAULT_TRANSPORT: TransportOptions = { compression: true, keepAlive: true, insecure: false, proxy: { kind: 'env' } };
+export const DEFAULT_TRANSPORT: TransportOptions = { compression: true, keepAlive: true, http2: false, insecure: false, proxy: { kind: 'env' } };
 
 /** Lookups that reached the resolver and the time they took; the cache answers the rest. */
 export interface DnsStats {
@@ -46,12 +51,23 @@ export interface DnsStats {
   totalMs: number;
 }
 
-/** Sockets that carried at least one request: opened, open now, most open at once; stale retries. */
+/** Sockets that carried at least one request: opened, open now, most open at once; stale retries; HTTP/2 streams. */
 export interface SocketTally {
   opened: number;
   open: number;
   peak: number;
   staleRetries: number;
+  /** Of the sockets opened, those that spoke HTTP/2. */
+  h2: number;
+  /** HTTP/2 streams open now, per origin (one connection each). */
+  streams: Map<string, number>;
+  /** Most requests in flight at once on one connection: 1 over HTTP/1.1, the peak of streams over HTTP/2. */
+  peakStreams: number;
+}
+
+/** A fresh tally, nothing counted yet. */
+export function emptySocketTally(): SocketTally {
+  return { opened: 0, open: 0, peak: 0, staleRetries: 0, h2: 0, streams: new Map(), peakStreams: 0 };
 }
 
 export interface Transport {
@@ -63,6 +79,8 @@ export interface Transport {
   reset: boolean;
   /** The certificate settings (-k, --cacert), for a request that goes out through node:https instead. */
   tls: { rejectUnauthorized?: boolean; ca?: string[] };
+  /** What each origin's connection chose by ALPN, once known (only origins offered HTTP/2 are here). */
+  versions: Map<string, HttpVersion>;
   destroy(): void;
   close(): Promise<void>;
 }
@@ -125,13 +143,36 @@ function loadProxyAgents(): { EnvHttpProxyAgent: typeof UndiciEnvHttpProxyAgent;
   return require('undici') as { EnvHttpProxyAgent: typeof UndiciEnvHttpProxyAgent; ProxyAgent: typeof UndiciProxyAgent };
 }
 
+/** Certificate stores by what they trust: see trustContext. */
+const trustContexts = new Map<string, SecureContext>();
+
+/**
+ * The TLS context that trusts `caPem` (with Node's roots unless `only`), made once per process.
+ * Made per connection, as tls.connect does by default, Node's 140 roots cost tens of ms of CPU
+ * on every handshake, counted against whichever strategy opens the most connections. A context
+ * holds no TLS sessions (undici keeps those per client), so sharing it warms no connection.
+ */
+function trustContext(caPem: string, only: boolean): SecureContext {
+  const key = `${only ? 'only' : 'roots'}\n${caPem}`;
+  let context = trustContexts.get(key);
+  if (context === undefined) {
+    context = createSecureContext({ ca: only ? [caPem] : [...rootCertificates, caPem] });
+    trustContexts.set(key, context);
+  }
+  return context;
+}
+
 export function createTransport(options: TransportOptions, backstopMs: number, sockets: SocketTally, track: (socket: Socket, tally: SocketTally) => void): Transport {
   const dns: DnsStats = { lookups: 0, totalMs: 0 };
   const lookup = cachedLookup(options.lookup ?? (systemLookup as LookupFunction), dns);
   const tls: { rejectUnauthorized?: boolean; ca?: string[] } = {};
   if (options.insecure) tls.rejectUnauthorized = false;
-  if (options.caPem !== undefined) tls.ca = [...rootCertificates, options.caPem];
-  const connectSocket = buildConnector({ timeout: backstopMs, lookup, ...tls } as Parameters<typeof BuildConnector>[0]);
+  if (options.caPem !== undefined) tls.ca = options.trustOnlyCa ? [options.caPem] : [...rootCertificates, options.caPem];
+  const secure = options.caPem === undefined ? {} : { secureContext: trustContext(options.caPem, options.trustOnlyCa === true) };
+  // Offering h2 by ALPN is the connector's to do; which pool gets the socket is the factory's.
+  const alpn = options.http2 ? { allowH2: true } : {};
+  const connectSocket = buildConnector({ timeout: backstopMs, lookup, ...tls, ...secure, ...alpn } as Parameters<typeof BuildConnector>[0]);
+  const versions = new Map<string, HttpVersion>();
   // Every pool's connector is wrapped here, whoever built it: ours, or the proxy agent's tunnel.
   const counted = (inner: ReturnType<typeof BuildConnector>): ReturnType<typeof BuildConnector> => (connectOptions, callback) =>
     inner(connectOptions, (err, socket) => {
@@ -141,7 +182,10 @@ export function createTransport(options: TransportOptions, backstopMs: number, s
     });
   const factory = (origin: string | URL, poolOptions: Record<string, unknown>): Dispatcher => {
     const inner = poolOptions.connect;
-    const connect = typeof inner === 'function' ? counted(inner as ReturnType<typeof BuildConnector>) : counted(buildConnector({ timeout: backstopMs, lookup, ...tls, ...(inner as object) } as Parameters<typeof BuildConnector>[0]));
+    const connect = typeof inner === 'function' ? counted(inner as ReturnType<typeof BuildConnector>) : counted(buildConnector({ timeout: backstopMs, lookup, ...tls, ...secure, ...alpn, ...(inner as object) } as Parameters<typeof BuildConnector>[0]));
+    const key = String(origin);
+    // ALPN needs TLS: a plain http:// origin speaks HTTP/1.1 whatever was offered.
+    if (options.http2 && key.startsWith('https:')) return new NegotiatingPool(key, { ...poolOptions, connect }, (version) => versions.set(key, version));
     return new Pool(origin, { ...poolOptions, connect });
   };
   const agentOptions = {
@@ -152,7 +196,7 @@ export function createTransport(options: TransportOptions, backstopMs: number, s
     headersTimeout: backstopMs,
     bodyTimeout: backstopMs,
   };
-  const proxyOptions = { requestTls: { lookup, ...tls }, proxyTls: { timeout: backstopMs, lookup }, proxyTunnel: false };
+  const proxyOptions = { requestTls: { lookup, ...tls, ...secure, ...alpn }, proxyTls: { timeout: backstopMs, lookup }, proxyTunnel: false };
   const build = (): Dispatcher => {
     if (options.proxy.kind === 'url') {
       const { ProxyAgent } = loadProxyAgents();
@@ -175,6 +219,7 @@ export function createTransport(options: TransportOptions, backstopMs: number, s
     dns,
     reset: !options.keepAlive,
     tls,
+    versions,
     destroy() {
       void agent.destroy().catch(() => {});
       void fresh?.destroy().catch(() => {});

@@ -25,3 +25,22 @@ declare module 'undici/lib/dispatcher/pool.js' {
   const PoolClass: typeof Pool;
   export default PoolClass;
 }
+
+/** The Pool's internals that NegotiatingPool overrides (negotiate.ts). */
+declare module 'undici/lib/dispatcher/pool-base.js' {
+  export const kClients: unique symbol;
+  export const kGetDispatcher: unique symbol;
+  export const kNeedDrain: unique symbol;
+}
+
+/**
+ * undici's shared symbols: the dispatch and destroy hooks, and the HTTP/2 session on a socket. At
+ * run time the module has its default export alone; the named ones only give the types.
+ */
+declare module 'undici/lib/core/symbols.js' {
+  export const kDispatch: unique symbol;
+  export const kDestroy: unique symbol;
+  export const kHTTP2Session: unique symbol;
+  const symbols: { readonly kDispatch: typeof kDispatch; readonly kDestroy: typeof kDestroy; readonly kHTTP2Session: typeof kHTTP2Session };
+  export default symbols;
+}

@@ -69,7 +69,7 @@ export async function runPipeline(input: PipelineInput, hooks: PipelineHooks): P
   try {
     const { urls, requests } = workload;
     const count = requests.count;
-    const transport = transportSettings(options, input.caPem);
+    const transport = transportSettings(options, input.caPem, server?.caPem);
     const proxy = activeProxy(transport.proxy, process.env, urls);
     for (const proxyUrl of proxyUrls(transport.proxy, process.env)) {
       for (const secret of secretsInUrl(proxyUrl, input.redaction)) if (isScrubbable(secret)) workload.secrets.push(secret);
@@ -89,13 +89,17 @@ export async function runPipeline(input: PipelineInput, hooks: PipelineHooks): P
       ownServer: server !== null,
       sampleSize: target.kind === 'preset' ? target.preset.sampleSize : 0,
     });
-    const specs = count === 0 ? [] : planStrategies(options.strategies, options.concurrency);
+    const specs = count === 0 ? [] : planStrategies(options.strategies, options.concurrency, options.protocols);
     if (count > ALL_FAN_OUT_WARNING && specs.some((s) => s.strategy === 'all')) {
       hooks.warn(`warning: all starts ${count.toLocaleString('en-US')} requests at once, each on its own connection; the system may refuse some (counted as failures). bounded (-s bounded -c 100) is the polite way.`);
     }
     // The first request in a process compiles undici's parser and warms the JIT (about 20 ms
     // here); paid on our own server, it lands on no strategy and on no user's target.
-    if (specs.length > 0 && !workload.setup && !hooks.signal.aborted) await primeHttpClient(server?.healthUrl);
+    // A setup stage primed the first HTTP version; each other one is primed here.
+    const unprimed = workload.setup ? options.protocols.slice(1) : options.protocols;
+    if (specs.length > 0 && unprimed.length > 0 && !hooks.signal.aborted) {
+      await primeHttpClient(server ? { url: server.healthUrl, caPem: server.caPem } : undefined, unprimed);
+    }
     // A failed request is classified, never printed with its stack: capturing a stack for each
     // of thousands of fast failures (a refused port) only costs CPU and memory mid-measurement.
     const stackTraceLimit = Error.stackTraceLimit;
@@ -106,7 +110,7 @@ export async function runPipeline(input: PipelineInput, hooks: PipelineHooks): P
       runRounds(
         which,
         count,
-        () => clients.createClient(),
+        (spec) => clients.createClient(spec),
         () => performance.now(),
         { runs: options.runs, warmup: options.warmup, random: createRandom(seed ^ ROUND_ORDER_SALT) },
         {

@@ -4,7 +4,7 @@
  */
 import type { FingerprintField } from '../core/fingerprint.js';
 import type { Threshold } from '../core/thresholds.js';
-import type { LatencyModel, StrategyName } from '../core/types.js';
+import type { LatencyModel, Protocol, StrategyName } from '../core/types.js';
 import type { Format } from '../export/exporters.js';
 import type { FaultOptions } from '../fixture-server/faults.js';
 import type { ProxyChoice, TransportOptions } from '../http/transport.js';
@@ -24,6 +24,8 @@ export interface ServerSettings {
 export interface RunOptions extends ServerSettings {
   /** The tool's version, for the report. */
   version: string;
+  /** The arguments as typed (after the program's name), for the command that reproduces the run. */
+  commandLine?: readonly string[];
   targets: string[];
   /** --file paths in the order given ('-' is stdin); their URLs follow the arguments'. */
   files: readonly string[];
@@ -53,6 +55,10 @@ export interface RunOptions extends ServerSettings {
   compression: boolean;
   /** Reuse connections (--no-keep-alive: false, a connection per request). */
   keepAlive: boolean;
+  /** The HTTP versions each strategy runs under, in order: ['h1'] by default, ['h2'] with --http2, or --protocol's list. */
+  protocols: readonly Protocol[];
+  /** Which option chose them: --http2, --protocol, or neither (null). */
+  protocolOption: '--http2' | '--protocol' | null;
   /** Skip certificate verification (-k, --insecure). */
   insecure: boolean;
   /** --cacert: a PEM file of CA certificates to trust besides the system's (read by the plan). */
@@ -98,13 +104,19 @@ export interface RunOptions extends ServerSettings {
   quiet: boolean;
 }
 
-/** The client's transport for a run: the options as given; our own fixture server is always reached directly. */
-export function transportSettings(options: RunOptions, caPem: string | null): TransportOptions {
+/**
+ * The client's transport for a run: the options as given, HTTP/2 offered when `protocol` is h2
+ * (the run's first protocol by default). Our own fixture server is always reached directly, and
+ * its certificate (`serverCa`, made at its start) is the only one trusted for it.
+ */
+export function transportSettings(options: RunOptions, caPem: string | null, serverCa: string | null = null, protocol: Protocol = options.protocols[0] ?? 'h1'): TransportOptions {
+  const trust = serverCa !== null ? { caPem: serverCa, trustOnlyCa: true } : caPem !== null ? { caPem } : {};
   return {
     compression: options.compression,
     keepAlive: options.keepAlive,
+    http2: protocol === 'h2',
     insecure: options.insecure,
-    ...(caPem === null ? {} : { caPem }),
+    ...trust,
     proxy: options.offline ? { kind: 'none' } : options.proxy,
   };
 }
@@ -112,4 +124,6 @@ export function transportSettings(options: RunOptions, caPem: string | null): Tr
 export interface ServeOptions extends ServerSettings {
   preset: string | undefined;
   port: number;
+  /** Serve HTTPS with HTTP/2 (and HTTP/1.1) under a certificate made at start-up. */
+  http2: boolean;
 }

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { StrategyClient } from '../core/benchmark.js';
+import type { StrategyClient, StrategySpec } from '../core/benchmark.js';
 import { createRandom } from '../core/random.js';
 import { createRateLimiter, type Sleep } from '../core/rate-limit.js';
 import { isIdempotent, type RequestSource } from '../core/request.js';
@@ -31,7 +31,8 @@ export interface ClientFactoryOptions {
 }
 
 export interface ClientFactory {
-  createClient(): StrategyClient;
+  /** A client for one run of `spec`: over the HTTP version the spec names, when it names one. */
+  createClient(spec?: StrategySpec): StrategyClient;
   /** Bodies kept by the first run, by request index. */
   readonly bodies: readonly string[];
 }
@@ -54,8 +55,9 @@ export function clientFactory(options: ClientFactoryOptions): ClientFactory {
 
   return {
     bodies,
-    createClient(): StrategyClient {
-      const http = createHttpClient({ timeoutMs: options.timeoutMs, headers: options.headers, signal, maxRedirects: options.maxRedirects, transport: options.transport });
+    createClient(spec?: StrategySpec): StrategyClient {
+      const transport = spec?.protocol === undefined ? options.transport : { ...options.transport, http2: spec.protocol === 'h2' };
+      const http = createHttpClient({ timeoutMs: options.timeoutMs, headers: options.headers, signal, maxRedirects: options.maxRedirects, transport });
       const keep = firstRun ? options.sampleSize : 0;
       firstRun = false;
       const fetchOne = keep > 0

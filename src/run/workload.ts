@@ -46,6 +46,16 @@ export function checkCombination(options: RunOptions, target: Target): void {
     if (options.latency !== null) throw new UsageError("--latency sets the built-in server's delay and needs --offline");
     if (options.faultsGiven) throw new UsageError('--error-rate, --rate-limit, --max-inflight, --capacity and --bandwidth shape the built-in server and need --offline');
   }
+  if (!options.keepAlive && options.protocols.includes('h2')) {
+    throw new UsageError(
+      options.protocolOption === '--http2'
+        ? '--no-keep-alive and --http2 do not combine: HTTP/2 sends every request over one connection (compare with --protocol h1 --no-keep-alive)'
+        : '--no-keep-alive opens a connection per request, which HTTP/2 never does: with --protocol it combines with h1 only',
+    );
+  }
+  if (options.protocols.length > 1 && (options.autoConcurrency !== null || (options.strategies.includes('bounded') && options.concurrency.length > 1))) {
+    throw new UsageError('--protocol with two versions runs one bounded limit under each: sweep limits (-c 1,2,4 or -c auto) under one version at a time');
+  }
   if (options.languageGiven && !(target.kind === 'preset' && target.preset.name === 'tmdb')) {
     throw new UsageError('--language applies to the tmdb preset only');
   }
@@ -138,12 +148,14 @@ export async function prepareWorkload(
   let where = `live ${new URL(baseUrl).host}`;
   if (options.offline) {
     const latency = options.latency ?? preset.defaultLatency;
-    server = await startFixtureServer({ latency, seed, faults: options.faults });
+    // Asked for HTTP/2, the server speaks TLS to every row (h1 rows too), as the real APIs do.
+    server = await startFixtureServer({ latency, seed, faults: options.faults, http2: options.protocols.includes('h2') });
     baseUrl = server.baseUrl;
     where = `offline (${formatLatency(latency)}${hasFaults(options.faults) ? `; ${describeFaults(options.faults)}` : ''})`;
   }
   try {
-    const stageClient = createHttpClient({ timeoutMs: options.timeoutMs, signal, maxRedirects: options.maxRedirects, transport: transportSettings(options, caPem) });
+    // Our own server's certificate is trusted by this run's clients alone, in memory.
+    const stageClient = createHttpClient({ timeoutMs: options.timeoutMs, signal, maxRedirects: options.maxRedirects, transport: transportSettings(options, caPem, server?.caPem) });
     let plan;
     try {
       plan = await preset.plan({

@@ -1,8 +1,11 @@
 /**
- * The HTML report opened in a real browser: Debian's Chromium driven by playwright-core.
- * A 20-request offline run with a sweep and a threshold writes test-output/report.html; the
- * page must render without console errors, draw one waterfall per result with one bar per
- * request, and request nothing but itself. Screenshots go to test-output/ for people to look at.
+ * The HTML report opened in a real browser: Debian's Chromium driven by playwright-core, one
+ * launch for the file, one page at 1280 px and one at 360 px (a phone). A 16-request offline run
+ * of two rounds with a sweep and a check that holds whatever the load (failed==0) writes
+ * test-output/report.html; the page must render without console errors, request nothing but
+ * itself, answer first (the verdict banner above every chart), never scroll sideways at 360 px,
+ * keep every SVG text at least 10 px tall, and draw one waterfall per result (folded behind
+ * <details>: four results) with one bar per request. Screenshots at both widths go to test-output/ for people to look at.
  *
  * Under CI, Chromium is not optional: .ci/run installs it (apt-get install chromium) when
  * /usr/bin/chromium is missing, and without it this suite fails and says so. On a developer's
@@ -15,7 +18,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ROOT, cleanupCli, describeRun, run } from '../helpers/cli.js';
+import { ROOT, describeRun } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/in-process.js';
 import { parseJsonReport } from '../helpers/expectations.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -23,6 +27,10 @@ const OUTPUT = join(ROOT, 'test-output');
 const REPORT = join(OUTPUT, 'report.html');
 const SCREENSHOT = join(OUTPUT, 'report.png');
 const SCREENSHOT_DARK = join(OUTPUT, 'report-dark.png');
+const SCREENSHOT_NARROW = join(OUTPUT, 'report-360.png');
+const WIDE = { width: 1280, height: 900 };
+const NARROW = { width: 360, height: 780 };
+const ROUNDS = 2;
 
 /**
  * Headless, and quiet on the network: this machine's closed network refuses Chromium's own
@@ -40,7 +48,7 @@ const CHROMIUM_ARGS = [
 ];
 
 interface Doc {
-  results: Array<{ strategy: string; concurrency: number | null; requests: number }>;
+  results: Array<{ strategy: string; concurrency: number | null; requests: number; runs: unknown[] }>;
   recommendation?: { concurrency: number };
   thresholds?: unknown[];
 }
@@ -50,6 +58,8 @@ const keyOf = (r: Doc['results'][number]): string => (r.strategy === 'bounded' ?
 let doc: Doc;
 let context: BrowserContext;
 let page: Page;
+/** The same report at 360 px. */
+let narrow: Page;
 let profile: string;
 /** Every URL the browser requested for the page, in order. */
 const requested: string[] = [];
@@ -68,7 +78,8 @@ beforeAll(async () => {
   }
   mkdirSync(OUTPUT, { recursive: true });
   rmSync(REPORT, { force: true });
-  const result = await run(['pokemon', '--offline', '-n', '20', '--latency', '40-160', '--seed', '7', '-c', '3,6', '--threshold', 'speedup>=2', '--json', '--report', REPORT]);
+  // In this process: the page is what is tested here, and a spawned CLI would only add its start-up.
+  const result = await runInProcess(['pokemon', '--offline', '-n', '16', '--latency', '20-80', '--seed', '7', '-c', '3,6', '--runs', String(ROUNDS), '--threshold', 'failed==0', '--json', '--report', REPORT]);
   expect(result.code, describeRun(result)).toBe(0);
   doc = parseJsonReport<Doc>(result);
 
@@ -78,21 +89,45 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     headless: true,
     args: CHROMIUM_ARGS,
-    viewport: { width: 1100, height: 900 },
+    viewport: WIDE,
   });
   context.on('request', (request) => void requested.push(request.url()));
-  page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => void consoleErrors.push(error.message));
-  await page.goto(pathToFileURL(REPORT).href, { waitUntil: 'load' });
+  const open = async (viewport: { width: number; height: number }): Promise<Page> => {
+    const p = await context.newPage();
+    await p.setViewportSize(viewport);
+    p.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    p.on('pageerror', (error) => void consoleErrors.push(error.message));
+    await p.goto(pathToFileURL(REPORT).href, { waitUntil: 'load' });
+    return p;
+  };
+  page = await open(WIDE);
+  narrow = await open(NARROW);
 }, 90_000);
+
+/** Opens every folded figure: the first by a click on its caption, as a reader would, the rest at once. */
+async function unfold(p: Page): Promise<void> {
+  const folded = p.locator('details.figure:not([open]) > summary');
+  if ((await folded.count()) === 0) return;
+  await folded.first().click();
+  await p.evaluate(`document.querySelectorAll('details.figure').forEach((d) => { d.open = true; })`);
+}
+
+/*
+ * Code run in the page, as text: the type check knows Node's globals, not the browser's.
+ * SVG_TEXT_SIZES: the em size in CSS px of every SVG text that is drawn (font size times the
+ * element's scale on screen; the narrow screen hides some labels). WIDTHS: how wide the page and
+ * the summary table are laid out.
+ */
+const SVG_TEXT_SIZES = `[...document.querySelectorAll('svg text')]
+  .filter((t) => t.getBoundingClientRect().width > 0)
+  .map((t) => ({ text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * (t.getScreenCTM()?.d ?? 1) }))`;
+const WIDTHS = `({ page: document.documentElement.scrollWidth, table: document.querySelector('table.summary').scrollWidth })`;
 
 afterAll(async () => {
   await context?.close();
   if (profile) rmSync(profile, { recursive: true, force: true });
-  cleanupCli();
 });
 
 describe.runIf(RUN_BROWSER)('the HTML report in Chromium', () => {
@@ -110,7 +145,47 @@ describe.runIf(RUN_BROWSER)('the HTML report in Chromium', () => {
     expect(elsewhere).toEqual([]);
   });
 
+  test('answers first: the verdict banner and the command, above every chart, in the first screen at 360 px', async () => {
+    for (const p of [narrow, page]) {
+      const banner = (await p.locator('#verdict').boundingBox())!;
+      const firstChart = (await p.locator('svg').first().boundingBox())!;
+      expect(banner.y + banner.height).toBeLessThanOrEqual(firstChart.y);
+      expect(await p.locator('#verdict').innerText()).toMatch(/Fastest like for like\s+\S[\s\S]*Recommended limit\s+-c \d+[\s\S]*Checks\s+PASS/);
+    }
+    const command = (await narrow.locator('#verdict pre.command').boundingBox())!;
+    expect(command.y + command.height).toBeLessThanOrEqual(NARROW.height);
+    expect(await narrow.locator('#verdict pre.command').innerText()).toMatch(/^async-bench pokemon --offline -n 16 .*--report /);
+    expect(await narrow.locator('header time').getAttribute('title')).toMatch(/^\d{4}-\d\d-\d\dT/);
+  });
+
+  test('folds the four waterfalls behind their captions', async () => {
+    for (const p of [narrow, page]) {
+      expect(await p.locator('details.figure:not([open]) svg.waterfall').count()).toBe(4);
+      expect(await p.locator('svg.waterfall').first().isVisible()).toBe(false);
+      await unfold(p);
+      expect(await p.locator('details.figure[open] svg.waterfall').count()).toBe(4);
+    }
+  });
+
+  test('never scrolls sideways, at 360 px as at 1280 px: wide tables scroll in their own box', async () => {
+    for (const [p, viewport] of [[narrow, NARROW], [page, WIDE]] as const) {
+      const widths = (await p.evaluate(WIDTHS)) as { page: number; table: number };
+      expect(widths.page).toBeLessThanOrEqual(viewport.width);
+      if (p === narrow) expect(widths.table).toBeGreaterThan(viewport.width); // the table is wider, and scrolls in its box
+    }
+  });
+
+  test('keeps every SVG text at least 10 px tall, at 360 px as at 1280 px', async () => {
+    for (const p of [narrow, page]) {
+      await unfold(p);
+      const sizes = (await p.evaluate(SVG_TEXT_SIZES)) as Array<{ text: string; px: number }>;
+      expect(sizes.length).toBeGreaterThan(50);
+      expect(sizes.filter((s) => s.px < 10)).toEqual([]);
+    }
+  });
+
   test('draws one waterfall per result, with one visible bar per request', async () => {
+    await unfold(page);
     const drawn = await page.$$eval('svg.waterfall', (svgs) =>
       svgs.map((svg) => ({
         key: svg.getAttribute('data-result'),
@@ -123,16 +198,18 @@ describe.runIf(RUN_BROWSER)('the HTML report in Chromium', () => {
     expect(drawn.map((d) => d.key)).toEqual(doc.results.map(keyOf));
     expect(doc.results.map(keyOf)).toEqual(['sequential', 'all', 'bounded@3', 'bounded@6']);
     drawn.forEach((d, i) => {
-      const requests = doc.results[i]!.requests;
-      expect(requests).toBe(20);
+      // The median round's requests.
+      const requests = doc.results[i]!.requests / ROUNDS;
+      expect(requests).toBe(16);
       expect(d.bars, d.key ?? '').toBe(requests);
       expect(d.visibleBars, d.key ?? '').toBe(requests);
       expect(d.width).toBeGreaterThan(500);
     });
   });
 
-  test('draws the latency histograms, the sweep curve with its recommendation, the checks and the configuration', async () => {
+  test('draws the latency histograms, the sweep curve with its recommendation, every round, the checks and the configuration', async () => {
     expect(await page.locator('svg.histogram').count()).toBe(doc.results.length);
+    expect(await page.locator('svg.runs circle.run').count()).toBe(doc.results.length * ROUNDS);
     expect(await page.locator('svg.sweep circle.point').count()).toBe(2);
     expect(await page.locator('svg.sweep circle.recommended').count()).toBe(1);
     expect(await page.locator('#sweep').innerText()).toContain(`Recommended concurrency: ${doc.recommendation!.concurrency}`);
@@ -141,11 +218,14 @@ describe.runIf(RUN_BROWSER)('the HTML report in Chromium', () => {
     expect(await page.locator('#config').innerText()).toContain('seed');
   });
 
-  test('writes screenshots for people to look at', async () => {
+  test('writes screenshots for people to look at: 1280 px (light and dark) and 360 px', async () => {
+    await unfold(page);
+    await unfold(narrow);
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    await narrow.screenshot({ path: SCREENSHOT_NARROW, fullPage: true });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: SCREENSHOT_DARK, fullPage: true });
     await page.emulateMedia({ colorScheme: 'light' });
-    for (const file of [SCREENSHOT, SCREENSHOT_DARK]) expect(statSync(file).size).toBeGreaterThan(10_000);
+    for (const file of [SCREENSHOT, SCREENSHOT_DARK, SCREENSHOT_NARROW]) expect(statSync(file).size).toBeGreaterThan(10_000);
   });
 });

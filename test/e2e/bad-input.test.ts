@@ -285,6 +285,15 @@ describe.concurrent('bad input: one clear line, exit 2, nothing on stdout, no re
     ['an unknown option', (t) => [t, '--retry', '3'], /unknown option '--retry'/],
     ['a malformed header', (t) => [t, '-H', 'NoColonHere'], /--header must look like "Name: value"/],
     ['nothing to fetch', () => [], /nothing to fetch/],
+    ['--http2 with --no-keep-alive', (t) => [t, '--http2', '--no-keep-alive'], /--no-keep-alive and --http2 do not combine/],
+    ['--protocol h1,h2 with --no-keep-alive', (t) => [t, '--protocol', 'h1,h2', '--no-keep-alive'], /with --protocol it combines with h1 only/],
+    ['--protocol h2 with --no-keep-alive', (t) => [t, '--protocol', 'h2', '--no-keep-alive'], /with --protocol it combines with h1 only/],
+    ['--http2 with --protocol', (t) => [t, '--http2', '--protocol', 'h2'], /give one of --http2 and --protocol/],
+    ['an unknown --protocol', (t) => [t, '--protocol', 'h1,h3'], /--protocol: unknown HTTP version 'h3'/],
+    ['--protocol naming one twice', (t) => [t, '--protocol', 'h2,h2'], /--protocol names h2 twice/],
+    ['--protocol with nothing', (t) => [t, '--protocol', ','], /--protocol needs one or more of h1, h2/],
+    ['--protocol h1,h2 with a sweep', (t) => [t, '--protocol', 'h1,h2', '-c', '1,2'], /sweep limits .* under one version at a time/],
+    ['--protocol h1,h2 with -c auto', (t) => [t, '--protocol', 'h1,h2', '-c', 'auto'], /sweep limits .* under one version at a time/],
   ];
 
   test.each(conflicts)('conflicting or missing: %s', async (label, args, message) => {

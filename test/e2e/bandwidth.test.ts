@@ -1,6 +1,7 @@
 /** --bandwidth on the command line: recorded in config.faults, named in the heading, checked as usage. */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { assertBuilt, cleanupCli, run } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/in-process.js';
 import { expectOk, expectUsageError, parseJsonReport } from '../helpers/expectations.js';
 
 beforeAll(assertBuilt);
@@ -18,7 +19,7 @@ describe('--bandwidth', () => {
   });
 
   test.each([['0'], ['fast'], ['-5']])('--bandwidth %s is a usage error', async (value) => {
-    expectUsageError(await run(['pokemon', '--offline', '--bandwidth', value]), /--bandwidth/);
+    expectUsageError(await runInProcess(['pokemon', '--offline', '--bandwidth', value]), /--bandwidth/);
   });
 
   test('needs --offline', async () => {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ANSI, assertBuilt, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/in-process.js';
 import { expectValidReport } from '../helpers/schema.js';
 import { parseJsonReport } from '../helpers/expectations.js';
 
@@ -75,11 +76,11 @@ const key = (r: Result): string => (r.strategy === 'bounded' ? `bounded@${r.conc
 
 /** The one --json run of the repeated benchmark (shared: it is also the saved baseline). */
 let repeatedJson: Promise<RunResult> | undefined;
-const runRepeatedJson = (): Promise<RunResult> => (repeatedJson ??= run([...REPEATED, '--min-speedup', '2', '--json']));
+const runRepeatedJson = (): Promise<RunResult> => (repeatedJson ??= run([...REPEATED, '--min-speedup', '1.5', '--json']));
 
 describe.concurrent('repeated runs with checks', SPAWN, () => {
-  test('--min-speedup 2 passes: exit 0, speedups with their spread, a pass line per concurrent strategy', async () => {
-    const result = await run([...REPEATED, '--min-speedup', '2']);
+  test('--min-speedup 1.5 passes (10x in theory: the margin is for a busy machine): exit 0, speedups with their spread, a pass line per concurrent strategy', async () => {
+    const result = await run([...REPEATED, '--min-speedup', '1.5']);
     const context = describeRun(result);
     expect(result.code, context).toBe(0);
     expect(result.stderr, context).toBe('');
@@ -90,8 +91,8 @@ describe.concurrent('repeated runs with checks', SPAWN, () => {
     // Wall times are medians with their range, never ± a standard deviation.
     expect(result.stdout, context).toMatch(/\d\.\d{3} s \(\d\.\d{3}–\d\.\d{3}\)/);
     expect(result.stdout, context).not.toContain('±');
-    expect(result.stdout, context).toMatch(/^pass {2}speedup>=2 {2}all: \d/m);
-    expect(result.stdout, context).toMatch(/^pass {2}speedup>=2 {2}bounded@5: \d/m);
+    expect(result.stdout, context).toMatch(/^pass {2}speedup>=1\.5 {2}all: \d/m);
+    expect(result.stdout, context).toMatch(/^pass {2}speedup>=1\.5 {2}bounded@5: \d/m);
     expect(result.stdout, context).not.toContain('FAIL');
   });
 
@@ -145,13 +146,13 @@ describe.concurrent('repeated runs with checks', SPAWN, () => {
         expect(lo, where).toBeLessThanOrEqual(hi);
         expect(lo, where).toBeGreaterThan(1);
         expect(r.verdict, where).toBe('faster');
-        expect(r.speedup!, where).toBeGreaterThan(2);
+        expect(r.speedup!, where).toBeGreaterThan(1.5);
       }
     }
     expect(doc.thresholds, context).toHaveLength(2);
     expect(doc.thresholds!.map((t) => [t.expr, t.strategy, t.pass])).toEqual([
-      ['speedup>=2', 'all', true],
-      ['speedup>=2', 'bounded@5', true],
+      ['speedup>=1.5', 'all', true],
+      ['speedup>=1.5', 'bounded@5', true],
     ]);
     for (const t of doc.thresholds!) expect(t.actual).toBe(doc.results.find((r) => key(r) === t.strategy)!.speedup);
   });
@@ -328,7 +329,7 @@ describe.concurrent('bad checks and outputs exit 2 before any request', SPAWN, (
   ];
 
   test.each(cases)('%s', async (_name, args, message) => {
-    const result = await run([...QUICK, ...args()]);
+    const result = await runInProcess([...QUICK, ...args()]);
     const context = describeRun(result);
     expect(result.code, context).toBe(2);
     expect(result.stdout, context).toBe('');

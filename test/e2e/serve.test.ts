@@ -4,10 +4,13 @@
  * 127.0.0.1, then stops it with Ctrl-C (SIGINT).
  */
 import type { ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { connect as http2Connect } from 'node:http2';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { assertBuilt, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/in-process.js';
 import { expectUsageError } from '../helpers/expectations.js';
 
 interface Raw {
@@ -41,9 +44,9 @@ interface Served {
 
 /**
  * Runs `async-bench serve ...args`; once the banner is out, runs `use` with the base URL it
- * names, then sends SIGINT and waits for the exit. A hung server is killed after 20 s.
+ * names (and the banner), then sends SIGINT and waits for the exit. A hung server is killed after 20 s.
  */
-async function serve(args: string[], use: (baseUrl: string) => Promise<void>): Promise<Served> {
+async function serve(args: string[], use: (baseUrl: string, banner: string) => Promise<void>): Promise<Served> {
   let banner = '';
   let failure: unknown;
   let interruptedAt: number | null = null;
@@ -58,7 +61,7 @@ async function serve(args: string[], use: (baseUrl: string) => Promise<void>): P
         if (used || !banner.includes('Ctrl-C to stop')) return;
         used = true;
         const baseUrl = /fixture server on (\S+)/.exec(banner)?.[1] ?? '';
-        use(baseUrl)
+        use(baseUrl, banner)
           .catch((err: unknown) => (failure = err))
           .finally(() => {
             interruptedAt = performance.now();
@@ -150,6 +153,37 @@ describe.concurrent('serve in the foreground', SPAWN, () => {
     expect(Math.max(...burst.map((r) => Number(r.headers['x-async-bench-in-service'])))).toBe(2);
   });
 
+  test('serve pokemon --http2: HTTPS with HTTP/2 under a certificate made at start-up, in a file named in the banner and removed on stop', async () => {
+    let caFile = '';
+    let answer: { status: number; id: number } | undefined;
+    const served = await serve(['pokemon', '--http2', '--latency', '0', '--seed', '1'], async (baseUrl, banner) => {
+      caFile = /certificate, made at start-up for 127\.0\.0\.1 and localhost: (\S+)/.exec(banner)?.[1] ?? '';
+      const session = http2Connect(baseUrl, { ca: readFileSync(caFile, 'utf8') });
+      try {
+        answer = await new Promise((resolve, reject) => {
+          const stream = session.request({ ':path': '/api/v2/pokemon/25' });
+          let status = 0;
+          let body = '';
+          stream.on('response', (headers) => (status = Number(headers[':status'])));
+          stream.setEncoding('utf8');
+          stream.on('data', (chunk: string) => (body += chunk));
+          stream.on('end', () => resolve({ status, id: (JSON.parse(body) as { id: number }).id }));
+          stream.on('error', reject);
+          stream.end();
+        });
+      } finally {
+        session.close();
+      }
+    });
+    expectStoppedCleanly(served);
+    expect(served.banner).toMatch(/^async-bench fixture server on https:\/\/127\.0\.0\.1:\d+\n/);
+    expect(served.banner).toMatch(/curl --cacert '[^']+' --http2 'https:\/\/127\.0\.0\.1:\d+\/api\/v2\/pokemon\/25'/);
+    expect(served.banner).toMatch(/async-bench 'https:\/\/127\.0\.0\.1:\d+\/api\/v2\/pokemon\/25' --http2 --cacert '[^']+'/);
+    expect(answer).toEqual({ status: 200, id: 25 });
+    expect(caFile).not.toBe('');
+    expect(existsSync(caFile)).toBe(false);
+  });
+
   test('serve without a preset shows every route family and still stops on Ctrl-C', async () => {
     let status = 0;
     const served = await serve(['--latency', '0'], async (baseUrl) => {
@@ -197,6 +231,6 @@ describe.concurrent('serve: bad usage', SPAWN, () => {
     ['pokemn', 'pokemon'],
     ['jsonplaceholdr', 'jsonplaceholder'],
   ])('a misspelt preset %s: exit 2 with "did you mean \'%s\'"', async (typo, preset) => {
-    expectUsageError(await run(['serve', typo]), new RegExp(`unknown preset '${typo}'.*did you mean '${preset}'`));
+    expectUsageError(await runInProcess(['serve', typo]), new RegExp(`unknown preset '${typo}'.*did you mean '${preset}'`));
   });
 });

@@ -9,13 +9,34 @@ import type { RunResult } from './cli.js';
 
 let queue: Promise<unknown> = Promise.resolve();
 
-export function runInProcess(args: readonly string[]): Promise<RunResult> {
-  const next = queue.then(() => once(args));
+export interface InProcessOptions {
+  /** Working directory for the run (a .env there is read, as by the built CLI). */
+  cwd?: string;
+  /** Set (or, when undefined, removed) in process.env for the run, then restored. */
+  env?: Record<string, string | undefined>;
+}
+
+export function runInProcess(args: readonly string[], options: InProcessOptions = {}): Promise<RunResult> {
+  const next = queue.then(() => once(args, options));
   queue = next.catch(() => undefined);
   return next;
 }
 
-async function once(args: readonly string[]): Promise<RunResult> {
+/** The variables a spawned CLI never inherits from the test process (see cliEnv in cli.ts). */
+const SCRUBBED = ['NO_COLOR', 'FORCE_COLOR', 'TMDB_API_KEY', 'http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY'];
+
+async function once(args: readonly string[], options: InProcessOptions): Promise<RunResult> {
+  const savedEnv = new Map<string, string | undefined>();
+  const setEnv = (name: string, value: string | undefined): void => {
+    if (!savedEnv.has(name)) savedEnv.set(name, process.env[name]);
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  };
+  for (const name of SCRUBBED) setEnv(name, undefined);
+  setEnv('CI', '1');
+  for (const [name, value] of Object.entries(options.env ?? {})) setEnv(name, value);
+  const savedCwd = process.cwd();
+  if (options.cwd !== undefined) process.chdir(options.cwd);
   const out: string[] = [];
   const err: string[] = [];
   const stdoutWrite = process.stdout.write.bind(process.stdout);
@@ -33,6 +54,11 @@ async function once(args: readonly string[]): Promise<RunResult> {
   } finally {
     process.stdout.write = stdoutWrite;
     process.stderr.write = stderrWrite;
+    process.chdir(savedCwd);
+    for (const [name, value] of savedEnv) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
   }
   const code = typeof process.exitCode === 'number' ? process.exitCode : 0;
   process.exitCode = undefined;

@@ -149,11 +149,13 @@ describe('fixture server: --capacity queues instead of refusing', () => {
     expect(Math.max(...inService(queued.responses))).toBe(5);
     expect(Math.min(...inService(queued.responses))).toBeGreaterThanOrEqual(1);
     expect(Math.max(...inService(open.responses))).toBeLessThanOrEqual(20);
-    // Four waves of L against one: compared in one run, with a generous band.
+    // Four waves of L against one. The server holds each wave for L, so the queued makespan is at
+    // least 4L however busy the machine; the open one is one wave plus whatever the load adds,
+    // hence a generous band for the ratio.
     const ratio = queued.makespanMs / open.makespanMs;
-    expect(ratio, `capacity 5: ${queued.makespanMs.toFixed(0)} ms, capacity 20: ${open.makespanMs.toFixed(0)} ms`).toBeGreaterThan(2.5);
-    expect(ratio).toBeLessThan(8);
     expect(queued.makespanMs).toBeGreaterThanOrEqual(4 * latencyMs * 0.9);
+    expect(ratio, `capacity 5: ${queued.makespanMs.toFixed(0)} ms, capacity 20: ${open.makespanMs.toFixed(0)} ms`).toBeGreaterThan(1.5);
+    expect(ratio).toBeLessThan(8);
   });
 
   it('without --capacity there is no in-service header', async () => {

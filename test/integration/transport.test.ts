@@ -125,7 +125,7 @@ describe('the sample line reads decoded bodies', () => {
       requests: urlListSource(urls, { method: 'GET', headers: null, body: null }, urls.length, 1), retryAll: false,
       headers: { 'Accept-Encoding': 'gzip' }, timeoutMs: 5_000, maxRedirects: 5, retries: 0, ratePerSec: null, seed: 1,
       signal: controller.signal, sleep: () => Promise.resolve(), ownServer: false, sampleSize: 1,
-      transport: { compression: true, keepAlive: true, insecure: false, proxy: { kind: 'none' } },
+      transport: { compression: true, keepAlive: true, http2: false, insecure: false, proxy: { kind: 'none' } },
     });
     const client = factory.createClient();
     try {

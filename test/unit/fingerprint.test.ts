@@ -47,6 +47,15 @@ describe('fingerprintDifferences', () => {
   });
 
   it('compares every field it records', () => {
-    expect([...FINGERPRINT_FIELDS].sort()).toEqual(Object.keys(base).sort());
+    const h2 = workloadFingerprint({ ...CONFIG, transport: { ...CONFIG.transport, protocol: 'h2' } }, 10, null);
+    expect([...FINGERPRINT_FIELDS].sort()).toEqual(Object.keys(h2).sort());
+  });
+
+  it('records the HTTP versions offered, except HTTP/1.1 alone (as fingerprints made before it)', () => {
+    const compared = workloadFingerprint({ ...CONFIG, transport: { ...CONFIG.transport, protocol: 'h1,h2' } }, 10, null);
+    expect(base).not.toHaveProperty('protocol');
+    expect(compared.protocol).toBe('h1,h2');
+    expect(fingerprintDifferences(base, compared)).toEqual(['protocol']);
+    expect(fingerprintDifferences(base, compared, ['protocol'])).toEqual([]);
   });
 });

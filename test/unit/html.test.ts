@@ -68,8 +68,8 @@ describe('renderHtml', () => {
     for (const svg of histograms) {
       const counted = [...svg.matchAll(/<title>(\d+) requests? of/g)].reduce((sum, m) => sum + Number(m[1]), 0);
       expect(counted).toBe(20);
-      expect(svg).toContain('p50 ');
-      expect(svg).toContain('p95 ');
+      expect(svg).toContain('>p50</text>');
+      expect(svg).toContain('>p95</text>');
     }
   });
 
@@ -115,7 +115,7 @@ describe('renderHtml', () => {
     const curve = elements(page, 'svg', 'sweep');
     expect(curve).toHaveLength(1);
     expect(curve[0]!.match(/<circle class="point/g)).toHaveLength(2);
-    expect(curve[0]).toMatch(/<circle class="point recommended( failed)?" cx="74"/); // C=5, the first point
+    expect(curve[0]).toMatch(/<circle class="point recommended( failed)?" cx="4%"/); // C=5, the first point
     expect(page).toContain('Recommended concurrency: 5');
     expect(page).toContain('<code>bounded.p95&lt;100</code>');
     expect(page).toContain('<span class="bad">FAIL</span>');
@@ -135,6 +135,68 @@ describe('renderHtml', () => {
     expect(empty).toContain('No strategy ran.');
     expect(empty).toContain('Interrupted before any strategy started: no results.');
     expect(empty).not.toContain('class="waterfall"');
+  });
+
+  it('answers first: the verdict banner and the command to run it again, above the table and every chart', () => {
+    const all = results(20).map((r) => (r.strategy === 'sequential' ? r : { ...r, verdict: 'faster' as const }));
+    const command = "async-bench pokemon --offline -n 20 -H 'Authorization: ***' --seed 42";
+    const page = renderHtml(makeReport(all, { thresholds: [{ expr: 'speedup>=3', strategy: 'all', actual: 10, pass: true }] }, { command }), CONTEXT);
+    const banner = /<section id="verdict" class="banner banner-(\w+)"[\s\S]*?<\/section>/.exec(page)!;
+    expect(banner[1]).toBe('warn'); // bounded's failed request
+    expect(banner[0]).toContain('<dt>Fastest like for like</dt><dd><strong class="good">all: 10.00x faster than sequential (');
+    expect(banner[0]).toContain('<dt>Recommended limit</dt><dd><strong class="plain">not measured</strong><span class="detail">one limit ran (C=5); a sweep such as <span class="nw">-c</span> 2,5,10,20 finds the best</span></dd>');
+    expect(banner[0]).toContain('<dt>Checks</dt><dd><strong class="good">PASS</strong><span class="detail">1 check passed</span></dd>');
+    expect(banner[0]).toContain('<dt>Failures</dt><dd><strong class="bad">1 of 60 requests failed</strong>');
+    expect(banner[0]).toContain('<pre class="command"><code>async-bench pokemon <span class="nw">--offline</span> <span class="nw">-n</span> 20 <span class="nw">-H</span> &#39;Authorization: ***&#39; <span class="nw">--seed</span> 42</code></pre>');
+    const at = (marker: string): number => page.indexOf(marker);
+    expect(at('id="verdict"')).toBeGreaterThan(at('<body>'));
+    expect(at('id="verdict"')).toBeLessThan(at('<table class="summary">'));
+    expect(at('<table class="summary">')).toBeLessThan(at('<svg'));
+    // A report without a command line (from code) has no command block.
+    expect(html).not.toContain('class="command"');
+  });
+
+  it('tells the date as people read it, with the ISO form in its title', () => {
+    expect(html).toContain('started <time datetime="2026-11-21T22:00:00.000Z" title="2026-11-21T22:00:00.000Z">Sat 21 Nov 2026, 22:00 UTC</time>');
+  });
+
+  it('fits any width: no SVG has a viewBox (x in percent, text at its CSS size), tables scroll in their own box', () => {
+    expect(html).not.toContain('viewBox');
+    expect(html).toMatch(/<div class="scroll" role="region" aria-label="results" tabindex="0"><table class="summary">/);
+    for (const svg of elements(html, 'svg', 'waterfall')) expect(svg).toMatch(/<rect class="bar ok" x="[\d.]+%" y="[\d.]+" width="[\d.]+%"/);
+  });
+
+  it('folds each waterfall behind its caption when there are more than three results', () => {
+    expect(html).not.toContain('<details');
+    const four = [...results(10), makeResult({ strategy: 'bounded', concurrency: 8, samples: results(10)[2]!.samples })];
+    const page = renderHtml(makeReport(four), CONTEXT);
+    expect(page.match(/<details class="figure"><summary><strong>[^<]+<\/strong> · 10 requests/g)).toHaveLength(4);
+    expect(page.match(/<details class="figure">[\s\S]*?<svg class="waterfall"[\s\S]*?<\/details>/g)).toHaveLength(4);
+    expect(page).toContain('4 results: open one to see its requests.');
+  });
+
+  it('draws at least 10 histogram bars from 30 requests on', () => {
+    const page = renderHtml(makeReport(results(30)), CONTEXT);
+    for (const svg of elements(page, 'svg', 'histogram')) expect(svg.match(/<rect class="bin"/g)!.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('with --runs, a strip per result with a dot for every round and a tick at the median', () => {
+    expect(html).not.toContain('id="runs"');
+    const rounds = (walls: number[], failedIn = -1): Partial<StrategyResult> => ({
+      runs: walls.map((wallMs, i) => ({ wallMs, ok: 10, failed: i === failedIn ? 1 : 0 })),
+      wallMs: [...walls].sort((a, b) => a - b)[1]!,
+    });
+    const page = renderHtml(
+      makeReport([makeResult({ strategy: 'sequential', ...rounds([2500, 2400, 2600]) }), makeResult({ strategy: 'all', concurrency: null, ...rounds([400, 900, 410], 1) })], {}, { runs: 3 }),
+      CONTEXT,
+    );
+    const strip = elements(page, 'svg', 'runs');
+    expect(strip).toHaveLength(1);
+    expect(strip[0]!.match(/<circle class="run/g)).toHaveLength(6);
+    expect(strip[0]!.match(/<circle class="run failed"/g)).toHaveLength(1);
+    expect(strip[0]).toContain('<title>all (Promise.all), round 2: 0.900 s, 1 failed</title>');
+    expect(strip[0]).toContain('<line class="median" x1="96.15%"'); // 2500 of 2600 ms
+    expect(page.indexOf('id="sweep"')).toBe(-1);
   });
 
   it('escapes the five markup characters', () => {

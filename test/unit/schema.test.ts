@@ -85,6 +85,17 @@ describe('schema/result.schema.json accepts what the CLI prints', () => {
     expectValidReport(doc(name));
   });
 
+  it('a run over h1 and h2 (--protocol h1,h2): versions per result, streams, what was negotiated, keys with the version', () => {
+    // The shape main() prints (test/e2e/http2.test.ts validates a real one), made from the plain document.
+    const d = clone(doc('plain'));
+    const h2 = d.results.map((r) => ({ ...structuredClone(r), protocol: 'h2', pool: { opened: 1, peak: 1, staleRetries: 0, peakStreams: 3, h2: 1 } }));
+    d.results = [...d.results.map((r) => ({ ...r, protocol: 'h1' })), ...h2];
+    d.config.transport = { ...(d.config.transport as object), protocol: 'h1,h2', negotiated: { h1: ['h1'], h2: ['h2'] } };
+    (d.fingerprint as Record<string, unknown>).protocol = 'h1,h2';
+    d.thresholds = [{ expr: 'all.p95<300', strategy: 'all/h2', actual: 12, pass: true }];
+    expectValidReport(d);
+  });
+
   it('the documents exercise the optional parts of the schema', () => {
     expect(doc('plain')).not.toHaveProperty('thresholds');
     expect(doc('runs 3 with thresholds').thresholds).toEqual(expect.arrayContaining([expect.objectContaining({ pass: false })]));
@@ -142,6 +153,16 @@ describe('schema/result.schema.json rejects what the contract does not allow', (
     expect(errors).toMatch(/\/results\/1\/errors: must NOT have additional properties \{"additionalProperty":"teapot"\}/);
     expect(errors).toMatch(/\/results\/1\/concurrency: must be null/);
     expect(errors).toMatch(/\/results\/2\/concurrency: must be integer/);
+  });
+
+  it('an unknown HTTP version anywhere', () => {
+    const d = clone(doc('plain'));
+    d.config.transport = { ...(d.config.transport as object), protocol: 'h3', negotiated: { h2: ['h3'] } };
+    d.results[0]!.protocol = 'h3';
+    const errors = schemaErrors(d).join('\n');
+    expect(errors).toMatch(/^\/config\/transport\/protocol: must match pattern/m);
+    expect(errors).toMatch(/^\/config\/transport\/negotiated\/h2\/0: must be equal to one of the allowed values/m);
+    expect(errors).toMatch(/^\/results\/0\/protocol: must be equal to one of the allowed values/m);
   });
 
   it('partial other than true, and an unknown verdict', () => {

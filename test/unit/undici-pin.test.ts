@@ -28,6 +28,16 @@ describe('undici deep import', () => {
     expect(mod.default).toBe(Pool);
   });
 
+  it('undici/lib/dispatcher/pool-base.js and core/symbols.js still hold what NegotiatingPool overrides (negotiate.ts)', async () => {
+    const base = (await import('undici/lib/dispatcher/pool-base.js')) as Record<string, unknown>;
+    for (const name of ['kClients', 'kGetDispatcher', 'kNeedDrain']) expect(typeof base[name], `pool-base.js no longer exports ${name}`).toBe('symbol');
+    const symbols = (await import('undici/lib/core/symbols.js')).default as Record<string, unknown>;
+    for (const name of ['kDispatch', 'kDestroy', 'kHTTP2Session']) expect(typeof symbols[name], `core/symbols.js no longer has ${name}`).toBe('symbol');
+    const { Pool } = await import('undici');
+    const proto = Pool.prototype as unknown as Record<symbol, unknown>;
+    for (const key of [base.kGetDispatcher, symbols.kDispatch, symbols.kDestroy]) expect(typeof proto[key as symbol], 'Pool no longer has a method NegotiatingPool overrides').toBe('function');
+  });
+
   it('package.json pins undici to the minor the deep import was checked against', () => {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> };
     const range = pkg.dependencies.undici ?? '';
