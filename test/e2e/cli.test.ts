@@ -222,11 +222,11 @@ describe.concurrent('offline presets', SPAWN_OPTIONS, () => {
   });
 
   test('the default output is the table with a verdict per concurrent strategy', async ({ expect }) => {
-    const result = await run(['pokemon', '--offline', '--count', '10', '--latency', '30', '--seed', '5']);
+    const result = await run(['pokemon', '--offline', '--count', '10', '--latency', '100', '--seed', '5']);
     expectOk(result);
     const { stdout } = result;
     expect(stdout).toContain('Time taken');
-    expect(stdout).toMatch(/pokemon · offline \(30 ms\) · 10 requests per strategy · seed 5/);
+    expect(stdout).toMatch(/pokemon · offline \(100 ms\) · 10 requests per strategy · seed 5/);
     for (const label of ['sequential', 'all (Promise.all)', 'bounded (C=5)']) expect(stdout).toContain(label);
     expect(stdout).toMatch(/^all: \d+\.\d\dx faster than sequential/m);
     expect(stdout).toMatch(/^bounded \(C=5\): \d+\.\d\dx faster than sequential/m);
