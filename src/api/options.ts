@@ -22,6 +22,10 @@ export interface RunSettings {
   adaptiveMax?: number;
   /** --fail-fast: all with Promise.all's rejection at the first failure (default: as allSettled). */
   failFast?: boolean;
+  /** --workers: threads of the workers strategy (default: the CPU count). */
+  workers?: number;
+  /** --cpu-work: ms of synchronous work after each successful response. */
+  cpuWork?: number;
   /** --max-requests: with concurrency 'auto', the requests the search may make. */
   maxRequests?: number;
   /** -r: measured rounds. */
@@ -124,6 +128,8 @@ const ARGUMENTS: { readonly [K in keyof Required<RunSettings>]: Arguments } = {
   adaptiveStart: single('adaptive-start'),
   adaptiveMax: single('adaptive-max'),
   failFast: toggle('fail-fast'),
+  workers: single('workers'),
+  cpuWork: single('cpu-work'),
   maxRequests: single('max-requests'),
   runs: single('runs'),
   warmup: single('warmup'),

@@ -12,6 +12,8 @@ export const LIMITS = {
   latencyMs: 60_000,
   seed: 2 ** 32 - 1,
   runs: 1_000,
+  workers: 64,
+  cpuWorkMs: 60_000,
 } as const;
 
 const WHOLE = /^\d+$/;
@@ -50,6 +52,16 @@ export const parseMaxRequests = (text: string): number => parseWholeNumber('--ma
 export const parseWarmup = (text: string): number => parseWholeNumber('--warmup', text, 0, LIMITS.runs);
 export const parseAdaptiveStart = (text: string): number => parseWholeNumber('--adaptive-start', text, 1, LIMITS.concurrency);
 export const parseAdaptiveMax = (text: string): number => parseWholeNumber('--adaptive-max', text, 1, LIMITS.concurrency);
+export const parseWorkers = (text: string): number => parseWholeNumber('--workers', text, 1, LIMITS.workers);
+
+/** --cpu-work: ms of busy work per response, "20" or "20ms" (fractions allowed; 0 is none). */
+export function parseCpuWork(text: string): number {
+  const trimmed = text.trim().replace(/\s*ms$/i, '');
+  const value = Number(trimmed);
+  if (trimmed === '' || !Number.isFinite(value) || value < 0) throw new UsageError(`--cpu-work must be a number of milliseconds such as 20, got ${quoteInput(text)}`);
+  if (value > LIMITS.cpuWorkMs) throw new UsageError(`--cpu-work must be at most ${LIMITS.cpuWorkMs.toLocaleString('en-US')} ms, got ${value}`);
+  return value;
+}
 
 /** -c auto or auto:64: search for the limit, up to a ceiling (null: the requests per step). */
 export interface AutoConcurrency {

@@ -102,6 +102,8 @@ function reportConfig(options: RunOptions, target: Target, seed: number, redacti
   if (options.strategies.includes('adaptive')) config.adaptive = { start: options.adaptiveStart, max: options.adaptiveMax };
   if (options.failFast) config.failFast = true;
   if (target.kind === 'preset' && target.preset.name === 'tmdb') config.language = options.language;
+  if (options.strategies.includes('workers')) config.workers = options.workers;
+  if (options.cpuWorkMs > 0) config.cpuWorkMs = options.cpuWorkMs;
   if (options.offline && hasFaults(options.faults)) {
     // bandwidthMbps only when given: documents (and baselines' fingerprints) from before it stay alike.
     const { bandwidthMbps, ...faults } = options.faults;
@@ -130,8 +132,8 @@ function checkSameWorkload(saved: SavedReport, current: Fingerprint, options: Ru
   if (!saved.fingerprint) return; // an older file: the comparison carries a warning instead
   const differ = fingerprintDifferences(saved.fingerprint, current, options.baselineIgnore);
   if (differ.length === 0) return;
-  // A fingerprint without a protocol measured HTTP/1.1 alone.
-  const shown = (fingerprint: Fingerprint, f: FingerprintField): string => JSON.stringify(f === 'protocol' ? (fingerprint.protocol ?? 'h1') : fingerprint[f]);
+  // A fingerprint without a protocol measured HTTP/1.1 alone; a field it lacks, none.
+  const shown = (fingerprint: Fingerprint, f: FingerprintField): string => (f === 'protocol' ? JSON.stringify(fingerprint.protocol ?? 'h1') : (JSON.stringify(fingerprint[f]) ?? 'none'));
   const describe = (f: FingerprintField): string => `${f} ${shown(saved.fingerprint!, f)} → ${shown(current, f)}`;
   throw new UsageError(
     `--baseline '${options.baseline}' measured another workload (${differ.map(describe).join('; ')}); run the same workload, or accept the difference with --baseline-ignore ${differ.join(',')}`,
@@ -169,6 +171,9 @@ export async function planRun(options: RunOptions, signal?: AbortSignal): Promis
     throw new UsageError('-c auto searches for the limit of bounded; add bounded to --strategy');
   }
   checkStrategyOptions(options);
+  if (options.workersGiven && !options.strategies.includes('workers')) {
+    throw new UsageError('--workers sets the threads of the workers strategy; add workers to --strategy (e.g. -s all,workers)');
+  }
   checkThresholdsApply(thresholds, options.strategies, options.concurrency);
   const saved = await unlessInterrupted(() => readBaseline(options.baseline, options.maxRegressionPct, signal), null, signal);
   const config = reportConfig(options, target, seed, redaction);

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Command, Option, type OptionValues } from '@commander-js/extra-typings';
 import { DEFAULTS } from '../core/defaults.js';
 import { UsageError, closestMatch } from '../core/errors.js';
@@ -18,6 +19,7 @@ import {
   parseAdaptiveStart,
   parseCapacity,
   parseCount,
+  parseCpuWork,
   parseErrorRate,
   parseHeader,
   parseLanguage,
@@ -38,6 +40,7 @@ import {
   parseWarmup,
   parseStrategies,
   parseTimeout,
+  parseWorkers,
 } from './options.js';
 
 /** `export <engine> [run arguments...]`: the run's arguments are parsed as the run command's. */
@@ -176,13 +179,15 @@ export function buildProgram(version: string, actions: Actions): Command {
         .default([...DEFAULTS.concurrency], DEFAULTS.concurrency.join(',')),
     )
     .addOption(
-      new Option('-s, --strategy <list>', 'any of sequential,all,bounded,batched,adaptive')
+      new Option('-s, --strategy <list>', 'any of sequential,all,bounded,batched,adaptive,workers')
         .argParser(parseStrategies)
         .default([...DEFAULTS.strategies], DEFAULTS.strategies.join(',')),
     )
     .option('--adaptive-start <n>', 'adaptive: the limit it starts at', parseAdaptiveStart, DEFAULTS.adaptiveStart)
     .option('--adaptive-max <n>', 'adaptive: the highest limit it may reach', parseAdaptiveMax, DEFAULTS.adaptiveMax)
     .option('--fail-fast', "all: Promise.all's rejection at the first failure (the rest keep running and are reported apart)")
+    .option('--workers <n>', 'threads of the workers strategy, each with its own event loop and pool, C/N in flight each (default: the CPU count)', parseWorkers)
+    .option('--cpu-work <ms>', 'after each successful response, this much synchronous CPU work over its body on the thread that received it (not a sleep)', parseCpuWork)
     .option('--max-requests <n>', '-c auto: requests the whole search may make', parseMaxRequests, DEFAULTS.maxRequests)
     .option('-r, --runs <n>', 'measured rounds; strategies are interleaved round by round', parseRuns, DEFAULTS.runs)
     .option('-w, --warmup <n>', 'rounds to run first and discard', parseWarmup, DEFAULTS.warmup)
@@ -236,7 +241,7 @@ export function buildProgram(version: string, actions: Actions): Command {
     .option('--min-speedup <x>', 'shorthand for --threshold speedup>=x on every concurrent strategy', (v: string) => parsePositiveNumber('--min-speedup', v))
     .option('--baseline <file>', 'compare wall times with a saved --json result')
     .option('--max-regression <pct>', 'with --baseline: fail (exit 1) when slower by more than this % even at the lower end of the 95% interval (3+ runs each side)', (v: string) => parsePercent('--max-regression', v))
-    .option('--baseline-ignore <field,...>', 'with --baseline: workload differences to accept (target, urls, count, strategies, concurrency, latency, faults, method, headers, protocol)', parseBaselineIgnore)
+    .option('--baseline-ignore <field,...>', 'with --baseline: workload differences to accept (target, urls, count, strategies, concurrency, latency, faults, method, headers, protocol, workers, cpuWorkMs)', parseBaselineIgnore)
     .option('--fail-on-error', 'exit 1 when any request failed')
     .option('--no-color', 'no ANSI colour (NO_COLOR and FORCE_COLOR are honoured too)')
     .option('-q, --quiet', 'no spinner or progress')
@@ -254,12 +259,16 @@ export function buildProgram(version: string, actions: Actions): Command {
         count: opts.count,
         countGiven: command.getOptionValueSource('count') === 'cli',
         ...concurrencySettings(opts.concurrency),
+        concurrencyGiven: command.getOptionValueSource('concurrency') === 'cli',
         maxRequests: opts.maxRequests,
         strategies: opts.strategy,
         adaptiveStart: opts.adaptiveStart,
         adaptiveMax: opts.adaptiveMax,
         adaptiveGiven: command.getOptionValueSource('adaptiveStart') === 'cli' || command.getOptionValueSource('adaptiveMax') === 'cli',
         failFast: opts.failFast === true,
+        workers: opts.workers ?? availableParallelism(),
+        workersGiven: opts.workers !== undefined,
+        cpuWorkMs: opts.cpuWork ?? 0,
         runs: opts.runs,
         warmup: opts.warmup,
         offline: opts.offline === true,

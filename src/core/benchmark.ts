@@ -1,12 +1,13 @@
 import { createAdaptiveLimiter, limitSignal, type AdaptiveSettings, type LimitPoint } from './adaptive-limit.js';
 import { DEFAULTS } from './defaults.js';
+import { busyWork } from './cpu-work.js';
 import { createDispatchPacer, PACER_LIMITS } from './dispatch-pacer.js';
 import type { RateLimiter } from './rate-limit.js';
 import { Samples } from './samples.js';
 import { runSchedule } from './strategies.js';
 import type { Clock, Protocol, RequestFn, RequestOutcome, StrategyName } from './types.js';
 
-/** One strategy to run: sequential and all carry no limit; bounded and batched carry their C. */
+/** One strategy to run: sequential and all carry no limit; bounded and batched carry their C; workers its C (or none) and threads. */
 export interface StrategySpec {
   strategy: StrategyName;
   /** 1 for sequential, C for bounded and batched, null for all and adaptive. */
@@ -17,6 +18,8 @@ export interface StrategySpec {
   adaptive?: AdaptiveSettings;
   /** all: Promise.all's rejection on the first failure (--fail-fast) instead of allSettled. */
   failFast?: boolean;
+  /** workers: the threads asked for (--workers); on a run, the threads that ran it (never more than C). */
+  threads?: number;
 }
 
 /** --fail-fast: when Promise.all rejected, on which request, and what was still running then. */
@@ -70,12 +73,16 @@ export interface StrategyRun extends StrategySpec {
   partial: boolean;
   pool: PoolStats | null;
   transport?: TransportStats | null;
-  /** p99 of the event loop's delay during the run, ms; null when not measured. */
+  /** p99 of the event loop's delay during the run, ms; null when not measured. workers: the worst thread's. */
   eventLoopDelayP99Ms: number | null;
   /** adaptive: each change of its limit. */
   limitTrace?: LimitPoint[];
   /** --fail-fast: when and why Promise.all rejected; absent when nothing failed. */
   rejection?: Rejection;
+  /** The clock's reading when the run started: its samples' time zero. */
+  clockStart?: number;
+  /** --cpu-work: the work asked for after each successful response, ms. */
+  cpuWorkMs?: number;
 }
 
 /** Where a run stands: round r of the warm-up or of the measured rounds. */
@@ -101,17 +108,34 @@ export interface BenchmarkHooks {
    * run between slices (see dispatch-pacer.ts).
    */
   nextTurn?: () => Promise<void>;
+  /**
+   * --cpu-work: after each successful response, this many ms of synchronous work over its body
+   * on this thread (the client keeps bodies for it). Its last byte is recorded first: the work
+   * is the lane's time and the loop's, not the request's latency (it is kept apart, per request).
+   */
+  cpuWorkMs?: number;
+  /** bounded: where the next request's index comes from (see ScheduleOptions.next). */
+  next?: () => number;
+  /** Runs a workers spec on threads of its own; required to run one. */
+  runOnThreads?(spec: StrategySpec, count: number): Promise<StrategyRun>;
+}
+
+/** How the workers strategy runs: its threads, and its limits (null: none, like all). */
+export interface WorkersPlan {
+  threads: number;
+  limits: ReadonlyArray<number | null>;
 }
 
 /** How the strategies beyond the three are set up. */
 export interface PlanExtras {
   adaptive?: AdaptiveSettings;
   failFast?: boolean;
+  workers?: WorkersPlan;
 }
 
 /**
  * The strategies to run, in report order: sequential, all, bounded at each limit, batched at
- * each limit, adaptive. With two or more protocols, that list once per protocol, each spec
+ * each limit, adaptive, workers at each of its limits. With two or more protocols, that list once per protocol, each spec
  * carrying its protocol.
  */
 export function planStrategies(strategies: readonly StrategyName[], concurrency: readonly number[], protocols: readonly Protocol[] = [], extras: PlanExtras = {}): StrategySpec[] {
@@ -123,6 +147,9 @@ export function planStrategies(strategies: readonly StrategyName[], concurrency:
   }
   if (strategies.includes('adaptive')) {
     specs.push({ strategy: 'adaptive', concurrency: null, adaptive: extras.adaptive ?? { start: DEFAULTS.adaptiveStart, max: DEFAULTS.adaptiveMax } });
+  }
+  if (strategies.includes('workers') && extras.workers) {
+    for (const c of extras.workers.limits) specs.push({ strategy: 'workers', concurrency: c, threads: extras.workers.threads });
   }
   if (protocols.length < 2) return specs;
   return protocols.flatMap((protocol) => specs.map((spec) => ({ ...spec, protocol })));
@@ -148,6 +175,7 @@ export async function runStrategy(
   const samples = new Samples(count);
   const signal = hooks.signal ?? new AbortController().signal;
   let done = 0;
+  const cpuWorkMs = hooks.cpuWorkMs ?? 0;
   // Requests sent and not yet settled: a request waiting for its turn (pacer, --rate) is not in flight.
   let sent = 0;
   let maxSent = 0;
@@ -161,6 +189,11 @@ export async function runStrategy(
     // Before the scheduler hears of the end: the slot it frees is counted against the new limit.
     limiter?.onSample({ startMs: samples.startMs[index]!, endMs, signal: limitSignal(outcome), inFlight: sent });
     sent--;
+    if (cpuWorkMs > 0 && outcome.error === null && !signal.aborted) {
+      const before = clock();
+      busyWork(outcome.body ?? '', cpuWorkMs, clock);
+      samples.recordCpuWork(index, clock() - before);
+    }
     done++;
     hooks.onRequestDone?.(spec, done, count);
   };
@@ -210,10 +243,11 @@ export async function runStrategy(
     ...(hooks.handOver ? { handOver: hooks.handOver } : {}),
     ...(limiter ? { limit: () => limiter.limit } : {}),
     ...(spec.failFast ? { failFast: true, onReject } : {}),
+    ...(hooks.next ? { next: hooks.next } : {}),
   }).finally(() => signal.removeEventListener('abort', releaseAll));
   const wallMs = clock() - t0;
   const partial = started < count || signal.aborted;
-  const run: StrategyRun = { ...spec, samples, wallMs, maxInFlight: maxSent, partial, pool: null, transport: null, eventLoopDelayP99Ms: null };
+  const run: StrategyRun = { ...spec, samples, wallMs, maxInFlight: maxSent, partial, pool: null, transport: null, eventLoopDelayP99Ms: null, clockStart: t0, ...(cpuWorkMs > 0 ? { cpuWorkMs } : {}) };
   if (limiter) run.limitTrace = [...limiter.trace];
   if (rejection) run.rejection = rejection;
   return run;
@@ -227,6 +261,13 @@ async function measuredRun(
   clock: Clock,
   hooks: BenchmarkHooks,
 ): Promise<StrategyRun> {
+  if (spec.strategy === 'workers') {
+    // Each thread makes its own client and measures its own loop: this one only waits.
+    if (!hooks.runOnThreads) throw new Error('the workers strategy needs runOnThreads');
+    const run = await hooks.runOnThreads(spec, count);
+    hooks.onStrategyEnd?.(run);
+    return run;
+  }
   const client = createClient(spec);
   try {
     const stopLoopDelay = hooks.measureLoopDelay?.();

@@ -19,9 +19,13 @@ export interface Fingerprint {
   headers: string[];
   /** The HTTP versions offered ("h2", "h1,h2"); absent for HTTP/1.1 alone, as in fingerprints made before it. */
   protocol?: string;
+  /** With the workers strategy: its threads (absent without, so older baselines still match). */
+  workers?: number;
+  /** With --cpu-work: the work after each response, ms (absent without). */
+  cpuWorkMs?: number;
 }
 
-export const FINGERPRINT_FIELDS = ['target', 'urls', 'count', 'strategies', 'concurrency', 'latency', 'faults', 'method', 'headers', 'protocol'] as const satisfies ReadonlyArray<keyof Fingerprint>;
+export const FINGERPRINT_FIELDS = ['target', 'urls', 'count', 'strategies', 'concurrency', 'latency', 'faults', 'method', 'headers', 'protocol', 'workers', 'cpuWorkMs'] as const satisfies ReadonlyArray<keyof Fingerprint>;
 export type FingerprintField = (typeof FINGERPRINT_FIELDS)[number];
 
 /** Two independent 32-bit FNV-1a hashes over the list, as 16 hex digits: cheap and stable. */
@@ -49,6 +53,8 @@ export function workloadFingerprint(config: Omit<ReportConfig, 'count'>, count: 
     method,
     headers: config.headers.map((h) => h.slice(0, h.indexOf(':')).trim().toLowerCase()).sort(),
     ...protocol,
+    ...(config.workers === undefined ? {} : { workers: config.workers }),
+    ...(config.cpuWorkMs === undefined ? {} : { cpuWorkMs: config.cpuWorkMs }),
   };
 }
 

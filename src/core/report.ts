@@ -122,6 +122,10 @@ export interface ReportConfig {
   language?: string;
   /** The command line that reproduces the run (secrets as ***, a random seed added); absent when not run from one. */
   command?: string;
+  /** With the workers strategy: the threads asked for (--workers; a run never uses more than C). */
+  workers?: number;
+  /** With --cpu-work: ms of synchronous work after each successful response. */
+  cpuWorkMs?: number;
   /** Fixture-server faults, when any was asked for. */
   faults?: { errorRate: number; rateLimitPerSec: number | null; maxInflight: number | null; capacity: number | null; bandwidthMbps?: number | null };
   /** Measured rounds and warm-up rounds (each round runs every strategy once). */
@@ -242,6 +246,10 @@ export interface StrategyResult {
   eventLoopDelayP99Ms: number | null;
   /** What retries (--retries) did: attempts made, requests retried, time they added. */
   retries: RetrySummary;
+  /** workers: the threads that shared the requests. */
+  workers?: number;
+  /** With --cpu-work: the work asked per response; per run (the mean over runs), the responses worked on and the work's measured total, ms. Not in latency. */
+  cpuWork?: { perResponseMs: number; responses: number; totalMs: number };
   /** With --details: every request of the median run, in input order (the pictures draw from these). */
   samples?: RequestSample[];
   partial?: true;
@@ -295,6 +303,10 @@ export interface RequestSample {
   error: ErrorClass | null;
   /** Why it failed ("interrupted" when cut off); null when it succeeded. */
   message?: string | null;
+  /** With --cpu-work: the work done after this response, ms (after endMs, not part of its latency). */
+  cpuWorkMs?: number;
+  /** workers: the thread (0, 1 …) that sent it. */
+  thread?: number;
 }
 
 /** What --details needs to list requests: their URLs (already redacted). */

@@ -31,6 +31,23 @@ export interface RequestSource {
   /** The method of request `index`, without building the request. */
   methodAt(index: number): string;
   shape(): RequestShape;
+  /** What the source is made from, as plain data: rebuilt by sourceFromRecipe on another thread. */
+  readonly recipe?: RequestRecipe;
+}
+
+/** A request source as plain (structured-cloneable) data: a worker thread rebuilds the same requests from it. */
+export type RequestRecipe =
+  | { kind: 'urls'; urls: readonly string[]; shared: Omit<RequestSpec, 'url'>; count: number; seed: number }
+  | { kind: 'specs'; specs: readonly RequestSpec[]; count: number; seed: number; literal: boolean };
+
+/** A body that crossed to another thread arrives as a Uint8Array: a Buffer again, same bytes. */
+const asBody = (body: Buffer | Uint8Array | string | null): Buffer | string | null =>
+  body === null || typeof body === 'string' || Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+
+/** The source a recipe describes, the same requests at every index as the one it came from. */
+export function sourceFromRecipe(recipe: RequestRecipe): RequestSource {
+  if (recipe.kind === 'urls') return urlListSource(recipe.urls, { ...recipe.shared, body: asBody(recipe.shared.body) }, recipe.count, recipe.seed);
+  return specListSource(recipe.specs.map((spec) => ({ ...spec, body: asBody(spec.body) })), recipe.count, recipe.seed, recipe.literal);
 }
 
 /** Methods a client may send again without changing the outcome (RFC 9110 §9.2.2). */
@@ -150,6 +167,7 @@ export function urlListSource(urls: readonly string[], shared: Omit<RequestSpec,
   return {
     count: n === 0 ? 0 : count,
     at,
+    recipe: { kind: 'urls', urls, shared, count, seed },
     methodAt: () => shared.method,
     shape() {
       const total = n === 0 ? 0 : count;
@@ -168,6 +186,7 @@ export function specListSource(specs: readonly RequestSpec[], count: number, see
   const templated = specs.map((s) => !literal && (hasPlaceholders(s.url) || specHasPlaceholders(s)));
   const source: RequestSource = {
     count: n === 0 ? 0 : count,
+    recipe: { kind: 'specs', specs, count, seed, literal },
     at(index) {
       const k = index % n;
       return templated[k] ? expandRequest(specs[k]!, seed, index) : specs[k]!;

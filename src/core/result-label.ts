@@ -2,9 +2,10 @@ import { takesLimit, type Protocol, type StrategyName } from './types.js';
 
 /**
  * How thresholds and baselines name one result: "sequential", "all", "bounded@8", "batched@8",
- * "adaptive"; "all/h2" when the run compares protocols.
+ * "adaptive", "workers" (no limit) or "workers@8"; "all/h2" when the run compares protocols.
  */
 export function resultKey(result: { strategy: StrategyName; concurrency: number | null; protocol?: Protocol }): string {
-  const key = takesLimit(result.strategy) ? `${result.strategy}@${result.concurrency ?? '?'}` : result.strategy;
+  const limited = takesLimit(result.strategy) || (result.strategy === 'workers' && result.concurrency !== null);
+  const key = limited ? `${result.strategy}@${result.concurrency ?? '?'}` : result.strategy;
   return result.protocol === undefined ? key : `${key}/${result.protocol}`;
 }

@@ -4,6 +4,23 @@ const NOT_STARTED = 0;
 const IN_FLIGHT = 1;
 const DONE = 2;
 
+/** Samples as plain data: what a worker thread posts back (see Samples.toData and absorb). */
+export interface SamplesData {
+  count: number;
+  startMs: Float64Array;
+  endMs: Float64Array;
+  ttfbMs: Float64Array;
+  bytes: Float64Array;
+  decodedBytes: Float64Array;
+  status: Uint16Array;
+  errorCode: Uint8Array;
+  attempts: Uint8Array;
+  firstTryMs: Float64Array;
+  cpuWorkMs: Float64Array | null;
+  state: Uint8Array;
+  causes: Array<[number, string]>;
+}
+
 /**
  * Per-request measurements of one strategy run, kept column-wise in typed arrays
  * (about 50 bytes a request) so that 100,000-URL runs stay small.
@@ -24,6 +41,10 @@ export class Samples {
   readonly attempts: Uint8Array;
   /** The first attempt's latency; equals the latency without retries. */
   readonly firstTryMs: Float64Array;
+  /** --cpu-work done after each response, ms (apart from latency); null while none was done. */
+  cpuWorkMs: Float64Array | null = null;
+  /** workers: the thread (0, 1 …) that sent each request; null for a run on one thread. */
+  thread: Uint8Array | null = null;
   private readonly state: Uint8Array;
   /** Why each failed request failed, by index; only failures have one, and equal texts share one string. */
   private readonly causes = new Map<number, string>();
@@ -59,6 +80,49 @@ export class Samples {
     this.attempts[index] = Math.min(255, outcome.attempts ?? 1);
     this.firstTryMs[index] = outcome.firstTryMs ?? atMs - this.startMs[index]!;
     this.state[index] = DONE;
+  }
+
+  recordCpuWork(index: number, ms: number): void {
+    (this.cpuWorkMs ??= new Float64Array(this.count))[index] = ms;
+  }
+
+  /** The columns as plain typed arrays, to post from a worker thread (their buffers can be transferred). */
+  toData(): SamplesData {
+    const { count, startMs, endMs, ttfbMs, bytes, decodedBytes, status, errorCode, attempts, firstTryMs, cpuWorkMs, state } = this;
+    return { count, startMs, endMs, ttfbMs, bytes, decodedBytes, status, errorCode, attempts, firstTryMs, cpuWorkMs, state, causes: [...this.causes] };
+  }
+
+  /**
+   * Takes in every request `part` started (one worker thread's share), its times moved by
+   * `offsetMs` onto this run's clock, marked as sent by `thread`. Returns how many it took.
+   */
+  absorb(part: SamplesData, offsetMs: number, thread: number): number {
+    if (part.count !== this.count) throw new Error(`samples of ${part.count} requests cannot join a run of ${this.count}`);
+    const threads = (this.thread ??= new Uint8Array(this.count));
+    const causes = new Map(part.causes);
+    let taken = 0;
+    for (let i = 0; i < part.count; i++) {
+      const state = part.state[i]!;
+      if (state === NOT_STARTED) continue;
+      if (this.state[i] !== NOT_STARTED) throw new Error(`request ${i} was sent by two threads`);
+      this.state[i] = state;
+      this.startMs[i] = part.startMs[i]! + offsetMs;
+      threads[i] = thread;
+      taken++;
+      if (state !== DONE) continue;
+      this.endMs[i] = part.endMs[i]! + offsetMs;
+      this.ttfbMs[i] = part.ttfbMs[i]!;
+      this.bytes[i] = part.bytes[i]!;
+      this.decodedBytes[i] = part.decodedBytes[i]!;
+      this.status[i] = part.status[i]!;
+      this.errorCode[i] = part.errorCode[i]!;
+      this.attempts[i] = part.attempts[i]!;
+      this.firstTryMs[i] = part.firstTryMs[i]!;
+      if (part.cpuWorkMs !== null && part.cpuWorkMs[i]! > 0) this.recordCpuWork(i, part.cpuWorkMs[i]!);
+      const cause = causes.get(i);
+      if (cause !== undefined) this.causes.set(i, this.intern(cause));
+    }
+    return taken;
   }
 
   /** Whether request `index` was started (requests never started are not counted). */

@@ -23,6 +23,11 @@ export interface ScheduleOptions {
    * a turn after its response ends, so without it every next request opens a new connection.
    */
   handOver?: () => Promise<void>;
+  /**
+   * bounded: the index of the next request to start (count or more: none left). By default
+   * 0, 1, 2 …; the workers strategy passes one counter that every thread takes from.
+   */
+  next?: () => number;
 }
 
 export interface ScheduleResult {
@@ -151,20 +156,31 @@ export async function runSchedule(
       });
       break;
     }
-    case 'bounded': {
+    case 'bounded':
+    case 'workers': {
       // A semaphore of C as C workers pulling from one queue: the moment a request finishes,
       // its worker starts the next one (never batches of C), with no promise per acquire.
+      // (workers: each thread runs this over its share, taking from a queue shared by all.)
       let next = 0;
+      // A shared queue cannot be looked at without taking from it: it is known empty once a take comes back empty.
+      const shared = options.next;
+      let drained = false;
+      const left = (): boolean => (shared ? !drained : next < count);
       const { handOver } = options;
       const worker = async (): Promise<void> => {
         let first = true;
-        while (next < count && !stopped()) {
+        while (left() && !stopped()) {
           if (!first && handOver) {
             await handOver();
-            if (next >= count || stopped()) break;
+            if (!left() || stopped()) break;
           }
           first = false;
-          await tracked(next++);
+          const index = shared ? shared() : next++;
+          if (index >= count) {
+            drained = true;
+            break;
+          }
+          await tracked(index);
         }
       };
       await Promise.all(Array.from({ length: Math.min(options.concurrency, count) }, worker));

@@ -226,6 +226,8 @@ export function requestSamples(run: StrategyRun, details: DetailOptions): Reques
       bytes: samples.bytes[i]!,
       error: done ? samples.error(i) : 'aborted',
       message: !done || samples.error(i) !== null ? failureMessage(samples, i) : null,
+      ...(samples.cpuWorkMs !== null && samples.cpuWorkMs[i]! > 0 ? { cpuWorkMs: roundMs(samples.cpuWorkMs[i]!) } : {}),
+      ...(samples.thread !== null ? { thread: samples.thread[i]! } : {}),
     });
   }
   return out;
@@ -290,6 +292,24 @@ function failFastSummary(run: StrategyRun): FailFastSummary | undefined {
   const i = rejection.index;
   const request = i >= 0 && samples.completed(i) ? { index: i, error: samples.error(i) ?? 'other', message: failureMessage(samples, i) } : null;
   return { rejectedAtMs: roundMs(rejection.atMs), request, stillRunning: rejection.stillRunning.length, survivors: { ok, failed, lastEndMs: lastEndMs === null ? null : roundMs(lastEndMs) } };
+}
+
+/** --cpu-work per run, the mean over runs: responses worked on and the work's measured total; null when none was done. */
+function cpuWorkSummary(runs: readonly StrategyRun[]): StrategyResult['cpuWork'] | null {
+  let responses = 0;
+  let totalMs = 0;
+  for (const { samples } of runs) {
+    const work = samples.cpuWorkMs;
+    if (work === null) continue;
+    for (const ms of work) {
+      if (ms <= 0) continue;
+      responses++;
+      totalMs += ms;
+    }
+  }
+  const perResponseMs = runs[0]?.cpuWorkMs;
+  if (responses === 0 || perResponseMs === undefined) return null;
+  return { perResponseMs, responses: round(responses / runs.length, 2), totalMs: roundMs(totalMs / runs.length) };
 }
 
 export function summarizeGroup(
@@ -372,6 +392,9 @@ export function summarizeGroup(
   if (adaptive) result.adaptive = adaptive;
   const failFast = failFastSummary(median);
   if (failFast) result.failFast = failFast;
+  if (first.threads !== undefined) result.workers = maxOf(runs.map((r) => r.threads ?? 0));
+  const cpuWork = cpuWorkSummary(runs);
+  if (cpuWork) result.cpuWork = cpuWork;
   if (details) result.samples = requestSamples(median, details);
   if (undeclaredGzip > 0) result.undeclaredGzip = undeclaredGzip;
   if (runs.some((r) => r.partial)) result.partial = true;

@@ -1,6 +1,6 @@
 /** Shared vocabulary of the pure core: strategies, error classes, one request's outcome. */
 
-export const STRATEGIES = ['sequential', 'all', 'bounded', 'batched', 'adaptive'] as const;
+export const STRATEGIES = ['sequential', 'all', 'bounded', 'batched', 'adaptive', 'workers'] as const;
 export type StrategyName = (typeof STRATEGIES)[number];
 /** What runs when -s is not given. */
 export const DEFAULT_STRATEGIES = ['sequential', 'all', 'bounded'] as const satisfies readonly StrategyName[];

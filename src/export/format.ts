@@ -2,9 +2,23 @@
 import type { RequestSample, StrategyResult } from '../core/report.js';
 import type { Protocol, StrategyName } from '../core/types.js';
 
-/** "bounded (C=5)", "all (Promise.all)"; adaptive with the limit it settled at when known: "adaptive (→9)". */
-export function strategyLabel(strategy: StrategyName, concurrency: number | null, settledLimit?: number | null): string {
+/** What a label adds to a strategy's name: adaptive's settled limit, workers' threads. */
+export interface LabelDetail {
+  settledLimit?: number | null;
+  threads?: number;
+}
+
+/**
+ * "bounded (C=5)", "all (Promise.all)"; adaptive with the limit it settled at when known,
+ * "adaptive (→9)"; workers with its threads and limit, "workers (N=2, C=10)".
+ */
+export function strategyLabel(strategy: StrategyName, concurrency: number | null, detail: LabelDetail = {}): string {
+  const { settledLimit, threads } = detail;
   if (strategy === 'bounded' || strategy === 'batched') return `${strategy} (C=${concurrency ?? '?'})`;
+  if (strategy === 'workers') {
+    const facts = [...(threads === undefined ? [] : [`N=${threads}`]), ...(concurrency === null ? [] : [`C=${concurrency}`])];
+    return facts.length === 0 ? 'workers' : `workers (${facts.join(', ')})`;
+  }
   if (strategy === 'all') return 'all (Promise.all)';
   if (strategy === 'adaptive') return settledLimit === undefined || settledLimit === null ? 'adaptive' : `adaptive (→${settledLimit})`;
   return strategy;
@@ -17,10 +31,10 @@ export function protocolSuffix(result: { protocol?: Protocol }): string {
 
 /**
  * A result's (or a spec's) name: "all (Promise.all)", adaptive with the limit it settled at once a
- * result knows it ("adaptive (→9)"), and " · h2" after it when the run compared HTTP versions.
+ * result knows it ("adaptive (→9)"), workers with its threads ("workers (N=2, C=10)"), and " · h2" after it when the run compared HTTP versions.
  */
-export function resultLabel(result: { strategy: StrategyName; concurrency: number | null; protocol?: Protocol; adaptive?: { settledLimit?: number; start?: number } }): string {
-  return strategyLabel(result.strategy, result.concurrency, result.adaptive?.settledLimit) + protocolSuffix(result);
+export function resultLabel(result: { strategy: StrategyName; concurrency: number | null; protocol?: Protocol; adaptive?: { settledLimit?: number; start?: number }; workers?: number; threads?: number }): string {
+  return strategyLabel(result.strategy, result.concurrency, { settledLimit: result.adaptive?.settledLimit, threads: result.workers ?? result.threads }) + protocolSuffix(result);
 }
 
 /** Wall times: seconds with three decimals, as "2.483 s". */

@@ -20,9 +20,24 @@ export function describeFailures(result: Pick<StrategyResult, 'failed' | 'errors
 }
 
 const percent = (rate: number): string => `${Math.round(rate * 100)}%`;
-/** The short name sentences use: "bounded (C=5)", "batched (C=5)", "adaptive (→9)", "all". */
-const strategyName = (r: StrategyResult): string => (takesLimit(r.strategy) || r.strategy === 'adaptive' ? strategyLabel(r.strategy, r.concurrency, r.adaptive?.settledLimit) : r.strategy);
+/** The short name sentences use: "bounded (C=5)", "batched (C=5)", "adaptive (→9)", "workers (N=2)", "all". */
+const strategyName = (r: StrategyResult): string =>
+  takesLimit(r.strategy) || r.strategy === 'adaptive' || r.strategy === 'workers' ? strategyLabel(r.strategy, r.concurrency, { settledLimit: r.adaptive?.settledLimit, threads: r.workers }) : r.strategy;
 const resultName = (r: StrategyResult): string => strategyName(r) + protocolSuffix(r);
+
+/**
+ * With --cpu-work, what the work does to a concurrent result: on one thread it adds up, in
+ * threads it is shared. "all is capped by 20 × 20 ms of CPU on one thread (0.401 s measured,
+ * of its 0.512 s): concurrency is not parallelism"; null without --cpu-work, and for sequential.
+ */
+export function cpuWorkLine(r: StrategyResult): string | null {
+  if (!r.cpuWork || r.strategy === 'sequential') return null;
+  const { perResponseMs, responses, totalMs } = r.cpuWork;
+  const work = `${Number(responses.toFixed(1))} × ${perResponseMs} ms of CPU`;
+  const threads = r.workers ?? 1;
+  if (threads <= 1) return `${resultName(r)} is capped by ${work} on one thread (${formatSeconds(totalMs)} measured, of its ${formatSeconds(r.wallMs)}): concurrency is not parallelism`;
+  return `${resultName(r)} shares ${work} among ${threads} threads (${formatSeconds(totalMs / threads)} each, of its ${formatSeconds(r.wallMs)}): threads run it in parallel`;
+}
 
 /** The least-failing result other than `r`, the reference when sequential did not run. */
 function leastFailing(results: readonly StrategyResult[], r: StrategyResult): StrategyResult | undefined {
@@ -73,6 +88,8 @@ export function verdictNotes(results: readonly StrategyResult[]): Array<{ text: 
   for (const r of results) {
     const text = r.strategy === 'sequential' ? null : verdictLine(r, results);
     if (text !== null) notes.push({ text, verdict: r.verdict });
+    const cpu = cpuWorkLine(r);
+    if (cpu !== null) notes.push({ text: cpu, verdict: null });
   }
   return notes;
 }

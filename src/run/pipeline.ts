@@ -15,7 +15,8 @@ import type { Target } from '../targets/resolve.js';
 import { startLoopDelay } from './loop-delay.js';
 import { transportSettings, type RunOptions } from './settings.js';
 import { createSleeper } from './sleep.js';
-import { clientFactory } from './strategy-client.js';
+import { clientFactory, type ClientFactoryOptions } from './strategy-client.js';
+import { runOnThreads } from './workers.js';
 import { prepareWorkload, type RequestDefaults, type Workload } from './workload.js';
 
 /** Salted: the round order draws numbers of its own, not the URLs'. */
@@ -74,7 +75,7 @@ export async function runPipeline(input: PipelineInput, hooks: PipelineHooks): P
     for (const proxyUrl of proxyUrls(transport.proxy, process.env)) {
       for (const secret of secretsInUrl(proxyUrl, input.redaction)) if (isScrubbable(secret)) workload.secrets.push(secret);
     }
-    const clients = clientFactory({
+    const clientOptions: Omit<ClientFactoryOptions, 'signal' | 'sleep' | 'sampleSize'> = {
       requests,
       retryAll: options.retryAll,
       headers: workload.headers,
@@ -84,12 +85,13 @@ export async function runPipeline(input: PipelineInput, hooks: PipelineHooks): P
       retries: options.retries,
       ratePerSec: options.ratePerSec,
       seed,
-      signal: hooks.signal,
-      sleep: createSleeper(hooks.signal),
       ownServer: server !== null,
-      sampleSize: target.kind === 'preset' ? target.preset.sampleSize : 0,
-    });
-    const specs = count === 0 ? [] : planStrategies(options.strategies, options.concurrency, options.protocols, { adaptive: { start: options.adaptiveStart, max: options.adaptiveMax }, failFast: options.failFast });
+      keepBodies: options.cpuWorkMs > 0,
+    };
+    const clients = clientFactory({ ...clientOptions, signal: hooks.signal, sleep: createSleeper(hooks.signal), sampleSize: target.kind === 'preset' ? target.preset.sampleSize : 0 });
+    // workers without -c has no limit, as all: the comparison its lesson is about.
+    const workers = { threads: options.workers, limits: options.concurrencyGiven && options.concurrency.length > 0 ? options.concurrency : [null] };
+    const specs = count === 0 ? [] : planStrategies(options.strategies, options.concurrency, options.protocols, { adaptive: { start: options.adaptiveStart, max: options.adaptiveMax }, failFast: options.failFast, workers });
     if (count > ALL_FAN_OUT_WARNING && specs.some((s) => s.strategy === 'all')) {
       hooks.warn(`warning: all starts ${count.toLocaleString('en-US')} requests at once, each on its own connection; the system may refuse some (counted as failures). bounded (-s bounded -c 100) is the polite way.`);
     }
@@ -120,6 +122,19 @@ export async function runPipeline(input: PipelineInput, hooks: PipelineHooks): P
           measureLoopDelay: startLoopDelay,
           handOver: nextLoopTurn,
           nextTurn: nextLoopTurn,
+          cpuWorkMs: options.cpuWorkMs,
+          runOnThreads: (spec, count) => {
+            const { requests: source, ...client } = clientOptions;
+            if (!source.recipe) throw new Error('the workers strategy needs requests it can send to another thread');
+            return runOnThreads(spec, count, {
+              recipe: source.recipe,
+              client,
+              cpuWorkMs: options.cpuWorkMs,
+              prime: server ? { url: server.healthUrl, caPem: server.caPem } : null,
+              signal: hooks.signal,
+              onProgress: (done) => hooks.request(spec, done, count),
+            });
+          },
         },
       );
     try {

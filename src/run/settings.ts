@@ -38,6 +38,8 @@ export interface RunOptions extends ServerSettings {
   autoConcurrency: { ceiling: number | null } | null;
   /** -c auto: requests the whole search may make. */
   maxRequests: number;
+  /** Whether -c was given (without it, workers has no limit, as all). */
+  concurrencyGiven: boolean;
   strategies: readonly StrategyName[];
   /** adaptive: where its limit starts and its ceiling; whether each was given. */
   adaptiveStart: number;
@@ -45,6 +47,12 @@ export interface RunOptions extends ServerSettings {
   adaptiveGiven: boolean;
   /** all with Promise.all's rejection on the first failure (--fail-fast). */
   failFast: boolean;
+  /** --workers: threads of the workers strategy. */
+  workers: number;
+  /** Whether --workers was given (it applies to the workers strategy only). */
+  workersGiven: boolean;
+  /** --cpu-work: ms of synchronous work after each successful response; 0 for none. */
+  cpuWorkMs: number;
   /** Measured rounds and warm-up rounds; each round runs every strategy once. */
   runs: number;
   warmup: number;

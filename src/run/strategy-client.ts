@@ -28,6 +28,8 @@ export interface ClientFactoryOptions {
   ownServer: boolean;
   /** How many response bodies the first run keeps for the sample line (0: none). */
   sampleSize: number;
+  /** --cpu-work: every successful response keeps its body on the outcome, for the work done over it. */
+  keepBodies?: boolean;
 }
 
 export interface ClientFactory {
@@ -60,15 +62,16 @@ export function clientFactory(options: ClientFactoryOptions): ClientFactory {
       const http = createHttpClient({ timeoutMs: options.timeoutMs, headers: options.headers, signal, maxRedirects: options.maxRedirects, transport });
       const keep = firstRun ? options.sampleSize : 0;
       firstRun = false;
+      const keepAll = options.keepBodies === true;
       const fetchOne = keep > 0
         ? async (i: number, attempt?: number): Promise<RequestOutcome> => {
-            if (i >= keep) return http.send(requests.at(i), false, attemptHeader(attempt));
+            if (i >= keep) return http.send(requests.at(i), keepAll, attemptHeader(attempt));
             const outcome = await http.send(requests.at(i), true, attemptHeader(attempt));
             if (outcome.body !== undefined && outcome.error === null) bodies[i] = outcome.body;
-            delete outcome.body;
+            if (!keepAll) delete outcome.body;
             return outcome;
           }
-        : (i: number, attempt?: number): Promise<RequestOutcome> => http.send(requests.at(i), false, attemptHeader(attempt));
+        : (i: number, attempt?: number): Promise<RequestOutcome> => http.send(requests.at(i), keepAll, attemptHeader(attempt));
       // A fresh limiter per run: one strategy's pace never carries over to the next.
       const rate = options.ratePerSec === null ? undefined : createRateLimiter(options.ratePerSec, clock, sleep);
       const client: StrategyClient = {

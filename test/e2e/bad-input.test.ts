@@ -95,6 +95,13 @@ describe.concurrent('bad input: one clear line, exit 2, nothing on stdout, no re
     ['seed negative', ['--seed', '-1'], /--seed must be a whole number/],
     ['seed huge', ['--seed', '4294967296'], /--seed must be at most 4,294,967,295/],
     ['missing value', ['--timeout'], /--timeout|argument missing/],
+    ['workers 0', ['-s', 'workers', '--workers', '0'], /--workers must be at least 1/],
+    ['workers float', ['-s', 'workers', '--workers', '1.5'], /--workers must be a whole number/],
+    ['workers huge', ['-s', 'workers', '--workers', '65'], /--workers must be at most 64/],
+    ['workers without the strategy', ['--workers', '2'], /--workers sets the threads of the workers strategy; add workers to --strategy/],
+    ['cpu-work negative', ['--cpu-work', '-5'], /--cpu-work must be a number of milliseconds/],
+    ['cpu-work NaN', ['--cpu-work', 'NaN'], /--cpu-work must be a number of milliseconds/],
+    ['cpu-work huge', ['--cpu-work', '60001'], /--cpu-work must be at most 60,000 ms/],
   ];
 
   test.each(numbers)('numbers: %s', async (label, extra, message) => {

@@ -189,13 +189,14 @@ function expectExitSoonAfterSigint(times: InterruptTimes, context: string): void
 describe.concurrent('Ctrl-C', () => {
   /** One /ok, then four requests that hang: what is in flight when the signal comes is known. */
   const urls = (tag: string): string[] => [`${server.url}/ok?tag=${tag}`, ...[1, 2, 3, 4].map((i) => `${server.url}/hang?tag=${tag}&i=${i}`)];
-  const expectations: Record<(typeof STRATEGIES)[number], { hangsInFlight: number; requests: number }> = {
+  const expectations: Record<(typeof STRATEGIES)[number] | 'workers', { hangsInFlight: number; requests: number }> = {
     sequential: { hangsInFlight: 1, requests: 2 }, // /ok done, one /hang cut off, three never started
     all: { hangsInFlight: 4, requests: 5 },
     bounded: { hangsInFlight: 2, requests: 3 }, // -c 2
+    workers: { hangsInFlight: 2, requests: 3 }, // -c 2: two threads of one each, sharing one queue
   };
 
-  test.each(STRATEGIES)('%s: the first SIGINT aborts what is in flight, prints valid partial JSON and exits 130', async (strategy) => {
+  test.each([...STRATEGIES, 'workers'] as const)('%s: the first SIGINT aborts what is in flight, prints valid partial JSON and exits 130', async (strategy) => {
     const tag = `sigint-json-${strategy}`;
     const { hangsInFlight, requests } = expectations[strategy];
     const { onSpawn, times } = interruptWhenServerSees(`/hang?tag=${tag}`, hangsInFlight);

@@ -85,7 +85,7 @@ describe('benchmark() is the command line without the printing', () => {
     const cases: Array<[BenchmarkOptions | Record<string, unknown>, string[], RegExp]> = [
       [{ count: 0 }, ['--count', '0'], /^--count must be at least 1, got 0$/],
       [{ count: 2.5 }, ['--count', '2.5'], /^--count must be a whole number, got '2\.5'$/],
-      [{ strategies: ['fast'] as never }, ['-s', 'fast'], /^unknown strategy 'fast'; choose from sequential, all, bounded, batched, adaptive$/],
+      [{ strategies: ['fast'] as never }, ['-s', 'fast'], /^unknown strategy 'fast'; choose from sequential, all, bounded, batched, adaptive, workers$/],
       [{ thresholds: ['p96<3'] }, ['--threshold', 'p96<3'], /^--threshold 'p96<3': unknown metric 'p96'/],
       [{ offline: true }, ['--offline'], /^--offline serves a preset from the built-in server; it does not apply to URLs$/],
       [{ concurrency: [2, 0] }, ['-c', '2,0'], /^--concurrency must be at least 1, got 0$/],

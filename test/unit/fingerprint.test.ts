@@ -47,8 +47,8 @@ describe('fingerprintDifferences', () => {
   });
 
   it('compares every field it records', () => {
-    const h2 = workloadFingerprint({ ...CONFIG, transport: { ...CONFIG.transport, protocol: 'h2' } }, 10, null);
-    expect([...FINGERPRINT_FIELDS].sort()).toEqual(Object.keys(h2).sort());
+    const full = workloadFingerprint({ ...CONFIG, strategies: ['all', 'workers'], workers: 2, cpuWorkMs: 20, transport: { ...CONFIG.transport, protocol: 'h2' } }, 10, null);
+    expect([...FINGERPRINT_FIELDS].sort()).toEqual(Object.keys(full).sort());
   });
 
   it('records the HTTP versions offered, except HTTP/1.1 alone (as fingerprints made before it)', () => {
@@ -57,5 +57,13 @@ describe('fingerprintDifferences', () => {
     expect(compared.protocol).toBe('h1,h2');
     expect(fingerprintDifferences(base, compared)).toEqual(['protocol']);
     expect(fingerprintDifferences(base, compared, ['protocol'])).toEqual([]);
+  });
+
+  it('records workers and --cpu-work only when used: a baseline from before them still matches', () => {
+    expect(base).not.toHaveProperty('workers');
+    expect(base).not.toHaveProperty('cpuWorkMs');
+    const working = workloadFingerprint({ ...CONFIG, cpuWorkMs: 20 }, 10, null);
+    expect(fingerprintDifferences(base, working)).toEqual(['cpuWorkMs']);
+    expect(fingerprintDifferences(working, workloadFingerprint({ ...CONFIG, cpuWorkMs: 5 }, 10, null))).toEqual(['cpuWorkMs']);
   });
 });

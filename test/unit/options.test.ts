@@ -83,22 +83,22 @@ describe('--strategy', () => {
   });
 
   it('rejects an empty list', () => {
-    expect(usageMessage(() => parseStrategies(''))).toBe('--strategy needs at least one of sequential, all, bounded, batched, adaptive');
+    expect(usageMessage(() => parseStrategies(''))).toBe('--strategy needs at least one of sequential, all, bounded, batched, adaptive, workers');
     expect(usageMessage(() => parseStrategies(' , '))).toMatch(/needs at least one/);
   });
 
   it('suggests the strategy meant', () => {
     expect(usageMessage(() => parseStrategies('seq'))).toBe(
-      "unknown strategy 'seq' (did you mean 'sequential'?); choose from sequential, all, bounded, batched, adaptive",
+      "unknown strategy 'seq' (did you mean 'sequential'?); choose from sequential, all, bounded, batched, adaptive, workers",
     );
     expect(usageMessage(() => parseStrategies('all,bonded'))).toMatch(/unknown strategy 'bonded' \(did you mean 'bounded'\?\)/);
   });
 
   it('lists the choices without a guess for nonsense', () => {
-    expect(usageMessage(() => parseStrategies('zzz'))).toBe("unknown strategy 'zzz'; choose from sequential, all, bounded, batched, adaptive");
+    expect(usageMessage(() => parseStrategies('zzz'))).toBe("unknown strategy 'zzz'; choose from sequential, all, bounded, batched, adaptive, workers");
   });
 
-  it('defaults to all three', () => {
+  it('defaults to sequential, all and bounded (workers only when asked)', () => {
     expect(DEFAULTS.strategies).toEqual(['sequential', 'all', 'bounded']);
     expect(DEFAULTS.concurrency).toEqual([5]);
     expect(DEFAULTS.count).toBe(10);

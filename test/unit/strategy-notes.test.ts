@@ -35,7 +35,7 @@ describe('labels and keys', () => {
   it('batched carries its C; adaptive the limit it settled at, once known', () => {
     expect(strategyLabel('batched', 5)).toBe('batched (C=5)');
     expect(strategyLabel('adaptive', null)).toBe('adaptive');
-    expect(strategyLabel('adaptive', null, 9)).toBe('adaptive (→9)');
+    expect(strategyLabel('adaptive', null, { settledLimit: 9 })).toBe('adaptive (→9)');
     expect(resultKey({ strategy: 'batched', concurrency: 5 })).toBe('batched@5');
     expect(resultKey({ strategy: 'adaptive', concurrency: null })).toBe('adaptive');
     expect(humanTable({ results: [ADAPTIVE, BATCHED] }).rows.map((r) => r[0]!.text)).toEqual(['adaptive (→10)', 'batched (C=5)']);
