@@ -122,7 +122,8 @@ export async function tourCommand(options: TourOptions, version: string): Promis
   const level = options.json ? 0 : colorLevel(options.color, process.env, process.stdout.isTTY === true);
   const chalk = new Chalk({ level });
   const progress = await createProgress(progressEnabled(options.quiet, process.env, process.stderr.isTTY === true, process.stderr.columns), level > 0);
-  const controller = new AbortController();
+  // One controller per run (a run's listeners go with it); a stop signal aborts the current one.
+  let controller = new AbortController();
   let stoppedBy: StopSignal | null = null;
   const releaseSignals = takeOverInterrupts((signal) => {
     if (stoppedBy !== null) process.exit(signalExitCode(signal));
@@ -139,6 +140,7 @@ export async function tourCommand(options: TourOptions, version: string): Promis
       const runs: TourLessonResult['runs'] = [];
       for (const [j, runOptions] of parsed[i]!.entries()) {
         if (stopSignal() !== null) break;
+        controller = new AbortController();
         const plan = await planRun(runOptions, controller.signal);
         progress.start(`${lesson.name}`);
         const { report, run } = await measure(

@@ -20,9 +20,6 @@ export interface Lesson {
   takeaway(reports: readonly Report[]): string;
 }
 
-/** The fields --cpu-work and the workers strategy add to a result (read only when present). */
-type WithCpuWork = StrategyResult & { cpuWork?: { perResponseMs: number; responses: number; totalMs: number } | null; workers?: number | null };
-
 const find = (report: Report | undefined, strategy: StrategyResult['strategy'], concurrency?: number): StrategyResult | undefined =>
   report?.results.find((r) => r.strategy === strategy && (concurrency === undefined || r.concurrency === concurrency) && r.protocol === undefined);
 
@@ -118,18 +115,18 @@ function session([kept, fresh]: readonly Report[]): string {
 }
 
 function blocking([report]: readonly Report[]): string {
-  const all = find(report, 'all') as WithCpuWork | undefined;
+  const all = find(report, 'all');
   if (!complete(all)) return NO_TAKEAWAY;
   const work = all.cpuWork;
-  if (work === undefined || work === null) return 'no takeaway: the run did no CPU work (--cpu-work)';
+  if (work === undefined) return 'no takeaway: the run did no CPU work (--cpu-work)';
   const floor = work.responses * work.perResponseMs;
-  const loop = all.eventLoopDelayP99Ms === null ? '' : `, the loop's delay p99 ${formatMs(all.eventLoopDelayP99Ms)}`;
-  return `all took ${s(all.wallMs)}, not the ${formatMs(all.latencyMs.max)} of its slowest wait: ${work.responses} × ${formatMs(work.perResponseMs)} of CPU (${s(floor)}) ran one callback at a time on the one event loop${loop}; concurrency overlaps waits, not work`;
+  const loop = all.eventLoopDelayP99Ms === null ? '' : ` (the loop's delay p99 ${formatMs(all.eventLoopDelayP99Ms)})`;
+  return `all took ${s(all.wallMs)}: ${work.responses} × ${formatMs(work.perResponseMs)} of CPU (${s(floor)}) ran one callback at a time on the one event loop${loop}; concurrency overlaps the waits, not the work`;
 }
 
 function threads([report]: readonly Report[]): string {
-  const all = find(report, 'all') as WithCpuWork | undefined;
-  const workers = report?.results.find((r) => (r.strategy as string) === 'workers') as WithCpuWork | undefined;
+  const all = find(report, 'all');
+  const workers = report?.results.find((r) => r.strategy === 'workers');
   if (!complete(all) || !complete(workers)) return NO_TAKEAWAY;
   const n = workers.workers ?? null;
   const name = n === null ? 'workers' : `workers (${n} threads)`;
@@ -153,7 +150,7 @@ function batched([report]: readonly Report[]): string {
   const bounded = batch === undefined ? undefined : find(report, 'bounded', batch.concurrency ?? undefined);
   if (!complete(batch) || !complete(bounded)) return NO_TAKEAWAY;
   const c = compareWall(batch, bounded);
-  const ideal = batch.idealWallMs !== null && bounded.idealWallMs !== null ? ` (ideal ${s(batch.idealWallMs)} vs ${s(bounded.idealWallMs)} from their own request times)` : '';
+  const ideal = batch.idealWallMs !== null && bounded.idealWallMs !== null ? `; ideal ${s(batch.idealWallMs)} vs ${s(bounded.idealWallMs)} from their own request times` : '';
   if (c.relation === 'slower') return `${resultLabel(batch)} ${c.text}${ideal}: each batch waits for its slowest request, while a semaphore starts the next request at once`;
   return `${resultLabel(batch)} ${c.text}${ideal}: requests this even leave a batch little to wait for`;
 }
@@ -174,7 +171,7 @@ function capacity([report]: readonly Report[]): string {
   const above = bounded.find((r) => cap !== null && (r.concurrency ?? 0) > cap);
   const below = bounded.find((r) => cap !== null && (r.concurrency ?? Infinity) < cap);
   if (cap === null || at === undefined || above === undefined) return NO_TAKEAWAY;
-  const c = compareWall(above, at);
+  const c = compareWall(above, at, `C=${cap}`);
   const lower = below === undefined ? '' : `; C=${below.concurrency} took ${s(below.wallMs)}`;
   const gist = c.relation === 'slower' || c.relation === 'same' ? `past ${cap}, more in flight only waits in its queue (p50 ${formatMs(above.latencyMs.p50)} against ${formatMs(at.latencyMs.p50)})` : `this time more in flight still helped`;
   return `C=${above.concurrency} is ${c.text}${lower}: the server serves ${cap} at once, like a pool of ${cap} threads; ${gist}`;
