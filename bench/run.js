@@ -129,7 +129,8 @@ async function main() {
   }
   const totalMs = Math.round(performance.now() - t0);
 
-  const missed = rows.filter((r) => r.pass === false && !r.error).map((r) => r.measurement);
+  const judged = rows.filter((r) => typeof r.pass === 'boolean' && !r.error);
+  const missed = judged.filter((r) => !r.pass).map((r) => r.measurement);
   const errors = rows.filter((r) => r.error).map((r) => r.measurement);
   const document = {
     schemaVersion: RESULTS_SCHEMA_VERSION,
@@ -140,7 +141,7 @@ async function main() {
     only: options.only,
     machine: { ...machineInfo(), loadAverageBefore: loadBefore, loadAverageAfter: loadAverage() },
     totalMs,
-    summary: { rows: rows.length, passed: rows.filter((r) => r.pass === true).length, missed, errors, skipped: rows.filter((r) => r.skipped).map((r) => r.measurement) },
+    summary: { rows: rows.length, passed: rows.filter((r) => r.pass === true).length, withTarget: judged.length, missed, errors, skipped: rows.filter((r) => r.skipped).map((r) => r.measurement) },
     rows,
   };
   mkdirSync(dirname(options.out), { recursive: true });
@@ -156,7 +157,8 @@ async function main() {
   for (const r of rows) for (const note of r.notes ?? []) process.stdout.write(`note: ${r.measurement}: ${note}\n`);
   for (const r of rows) if (r.error) process.stdout.write(`error: ${r.measurement}: ${r.error.split('\n').slice(0, 3).join(' / ')}\n`);
   if (options.quick) process.stdout.write('quick mode: tiny sizes, one repeat; pass/fail is only indicative\n');
-  process.stdout.write(`\n${missed.length === 0 ? 'every target met' : `targets missed: ${missed.join(', ')}`}${errors.length ? `; could not measure: ${errors.join(', ')}` : ''} · ${(totalMs / 1000).toFixed(1)} s · results in ${options.out}\n`);
+  process.stdout.write(`\ntargets met: ${judged.filter((r) => r.pass).length} of ${judged.length} rows with a target\n`);
+  process.stdout.write(`${missed.length === 0 ? 'every target met' : `targets missed: ${missed.join(', ')}`}${errors.length ? `; could not measure: ${errors.join(', ')}` : ''} · ${(totalMs / 1000).toFixed(1)} s · results in ${options.out}\n`);
 
   for (const problem of malformed) process.stdout.write(`malformed results: ${problem}\n`);
 

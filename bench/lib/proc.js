@@ -71,12 +71,14 @@ export function runAsyncBench(args, options) {
 }
 
 /**
- * Starts bench/server.js in a child process. It stops when we close its stdin (stop()), or by
- * itself after maxSeconds if this process dies without doing so.
+ * Starts bench/server.js in a child process, behind `prefix` (a command that execs the rest, such
+ * as `taskset -c 0`). It stops when we close its stdin (stop()), or by itself after maxSeconds if
+ * this process dies without doing so.
  */
-export function startServer({ delayMs, bytes = 256, maxSeconds = 300 }) {
+export function startServer({ delayMs, bytes = 256, maxSeconds = 300, prefix = [] }) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SERVER, '--delay', String(delayMs), '--bytes', String(bytes), '--max-seconds', String(maxSeconds)], {
+    const args = [SERVER, '--delay', String(delayMs), '--bytes', String(bytes), '--max-seconds', String(maxSeconds)];
+    const child = spawn(prefix[0] ?? process.execPath, prefix.length > 0 ? [...prefix.slice(1), process.execPath, ...args] : args, {
       cwd: ROOT,
       stdio: ['pipe', 'pipe', 'inherit'],
     });

@@ -22,16 +22,21 @@ export function resourceMethod() {
 let seq = 0;
 
 /**
- * Runs `node <args>`; resolves with { result: run()'s result, peakRssMB, cpuMs } (null where
- * the child died before it could be measured).
+ * Runs `node <args>` (or `options.command <args>`), behind `options.prefix` (a command such as
+ * `taskset -c 1` that execs the rest); resolves with { result: run()'s result, peakRssMB, cpuMs }
+ * (null where the child died before it could be measured, or for a command other than node
+ * without GNU time).
  */
 export async function runWithResources(args, tmpDir, options = {}) {
+  const { command = process.execPath, prefix = [], ...runOptions } = options;
   const file = join(tmpDir, `usage-${process.pid}-${++seq}.txt`);
   rmSync(file, { force: true });
   const viaTime = resourceMethod().startsWith(TIME);
-  const result = viaTime
-    ? await run(TIME, ['-f', '%U %S %M', '-o', file, process.execPath, ...args], options)
-    : await run(process.execPath, ['--import', PRELOAD, ...args], { ...options, env: { ...options.env, BENCH_USAGE_FILE: file } });
+  const withPrefix = (cmd, rest) => (prefix.length > 0 ? [prefix[0], [...prefix.slice(1), cmd, ...rest]] : [cmd, rest]);
+  let result;
+  if (viaTime) result = await run(...withPrefix(TIME, ['-f', '%U %S %M', '-o', file, command, ...args]), runOptions);
+  else if (command === process.execPath) result = await run(...withPrefix(command, ['--import', PRELOAD, ...args]), { ...runOptions, env: { ...runOptions.env, BENCH_USAGE_FILE: file } });
+  else result = await run(...withPrefix(command, args), runOptions);
   let userS = Number.NaN;
   let sysS = Number.NaN;
   let rssKiB = Number.NaN;

@@ -11,6 +11,8 @@ export function formatValue(value, unit) {
       return `${Math.round(value).toLocaleString('en-US')} req/s`;
     case 'MB':
       return `${value.toFixed(1)} MB`;
+    case 'µs':
+      return `${value.toFixed(1)} µs`;
     default:
       return `${value} ${unit}`;
   }
@@ -31,10 +33,12 @@ function cells(row) {
   return [row.measurement, formatValue(row.asyncBench.median, row.unit), reference, ratio, row.target.text, passText(row)];
 }
 
-export function renderTable(rows) {
+/** `names` renames the two figure columns (bench/compare.js: after, before). */
+export function renderTable(rows, names = {}) {
+  const headers = COLUMNS.map((h) => names[h] ?? h);
   const body = rows.map(cells);
-  const widths = COLUMNS.map((h, i) => Math.max(h.length, ...body.map((r) => String(r[i]).length)));
+  const widths = headers.map((h, i) => Math.max(h.length, ...body.map((r) => String(r[i]).length)));
   const line = (r) => '| ' + r.map((c, i) => String(c).padEnd(widths[i])).join(' | ') + ' |';
   const rule = '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|';
-  return [line(COLUMNS), rule, ...body.map(line)].join('\n') + '\n';
+  return [line(headers), rule, ...body.map(line)].join('\n') + '\n';
 }

@@ -28,6 +28,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   const version = packageVersion();
   const program = buildProgram(version, {
     async run(options) {
+      (await import('../http/parser-tier.js')).keepParserOnBaselineCompiler();
       const { runCommand } = await import('./run-command.js');
       process.exitCode = await runCommand({ ...options, commandLine: argv });
     },

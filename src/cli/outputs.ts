@@ -100,3 +100,16 @@ export function waterfallWanted(flag: boolean | undefined, stdout: Format, isTTY
   if (flag !== undefined) return flag;
   return isTTY && requests > 0 && requests <= WATERFALL_AUTO_MAX_REQUESTS;
 }
+
+/** What 80-column terminals and pipes get: the width output fits when nothing says otherwise. */
+export const DEFAULT_WIDTH = 80;
+
+/**
+ * The width a stream's lines must fit: a terminal's own width; into a pipe or a file, COLUMNS
+ * when it is set, else 80. (A pseudo-terminal may report no width at all: COLUMNS or 80 then too.)
+ */
+export function outputWidth(stream: { isTTY?: boolean; columns?: number }, env: NodeJS.ProcessEnv): number {
+  if (stream.isTTY && stream.columns !== undefined && stream.columns > 0) return stream.columns;
+  const columns = Number(env.COLUMNS);
+  return Number.isInteger(columns) && columns > 0 ? columns : DEFAULT_WIDTH;
+}

@@ -1,18 +1,20 @@
 import { writeFileSync } from 'node:fs';
 import { Chalk } from 'chalk';
+import { planStrategies } from '../core/benchmark.js';
 import { failedChecks, failedRequests } from '../core/build-report.js';
 import { scrubSecrets } from '../core/redact.js';
 import type { Report } from '../core/report.js';
 import { cleanServerText } from '../core/sanitize.js';
 import { loadExporter, type ExportContext } from '../export/exporters.js';
 import { failureHints } from '../export/hints.js';
+import { formatFileSize, wrapText } from '../export/format.js';
 import { autoStepLine } from '../export/prose.js';
 import { signalExitCode, takeOverInterrupts, type StopSignal } from '../run/interrupt.js';
 import { measure } from '../run/measure.js';
 import type { RunOptions } from '../run/settings.js';
 import { colorLevel } from './color.js';
 import { EXIT } from './exit-codes.js';
-import { describeWriteError, waterfallWanted } from './outputs.js';
+import { describeWriteError, outputWidth, waterfallWanted } from './outputs.js';
 import { planRun } from './plan.js';
 import { createProgress, progressEnabled } from './progress.js';
 
@@ -26,7 +28,12 @@ function withoutSamples(report: Report): Report {
 export async function runCommand(options: RunOptions): Promise<number> {
   const level = colorLevel(options.color, process.env, process.stdout.isTTY === true);
   // Silent until started, so creating it before the input is checked shows nothing.
-  const progress = await createProgress(progressEnabled(options.quiet, process.env, process.stderr.isTTY === true, process.stderr.columns), level > 0);
+  const progress = await createProgress(progressEnabled(options.quiet, process.env, process.stderr.isTTY === true, process.stderr.columns), level > 0, {
+    strategies: planStrategies(options.strategies, options.concurrency, options.protocols, {
+      workers: { threads: options.workers, limits: options.concurrencyGiven && options.concurrency.length > 0 ? options.concurrency : [null] },
+    }).length,
+    rounds: options.runs + options.warmup,
+  });
   // Ctrl-C (and SIGTERM, SIGHUP) is ours from the first moment: stop reading input, stop
   // starting requests, abort those in flight, print what was measured, exit 128 + n; a second
   // signal leaves at once.
@@ -51,6 +58,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
     // Every byte printed passes through the scrub: keys and tokens never reach a terminal or a pipe.
     let secrets: readonly string[] = plan.apiKey === null ? [] : [plan.apiKey];
     const err = (text: string): void => void process.stderr.write(scrubSecrets(text, secrets));
+    /** A line of prose on stderr (a hint, a warning, what was written), wrapped to fit the terminal or 80 columns. */
+    const say = (text: string): void => err(wrapText(text, outputWidth(process.stderr, process.env)).join('\n') + '\n');
     const { report, run } = await measure(
       plan,
       {
@@ -58,9 +67,9 @@ export async function runCommand(options: RunOptions): Promise<number> {
         stage: (text) => progress.start(text),
         strategy: (spec, count, position) => progress.strategy(spec, count, position),
         request: (spec, done, count) => progress.request(spec, done, count),
-        warn: (text) => err(text + '\n'),
+        warn: (text) => say(text),
         autoStep: (step) => {
-          if (!options.quiet) err(autoStepLine(step) + '\n');
+          if (!options.quiet) say(autoStepLine(step));
         },
       },
       // The pictures draw from per-request samples; the JSON carries them only with --details.
@@ -88,6 +97,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
       chalk: new Chalk({ level }),
     };
     if (process.stdout.isTTY && process.stdout.columns) context.columns = process.stdout.columns;
+    if (!options.wide) context.width = outputWidth(process.stdout, process.env);
     const published = options.details ? report : withoutSamples(report);
     if (groups.length > 0 || interrupted || outputs.stdout !== 'table') {
       process.stdout.write(scrubSecrets(stdoutExporter(waterfall ? report : published, { ...context, waterfall }), secrets));
@@ -97,14 +107,16 @@ export async function runCommand(options: RunOptions): Promise<number> {
     let writeFailed = false;
     const writeResult = (option: string, path: string, text: () => string): void => {
       try {
-        writeFileSync(path, scrubSecrets(text(), secrets));
+        const bytes = Buffer.from(scrubSecrets(text(), secrets));
+        writeFileSync(path, bytes);
+        if (!options.quiet) say(`wrote ${path} (${formatFileSize(bytes.length)})`);
       } catch (e) {
         writeFailed = true;
         err(`async-bench: cannot write ${option} '${path}': ${describeWriteError(e)}\n`);
       }
     };
     if (outputs.file && fileExporter) {
-      writeResult('-o', outputs.file.path, () => fileExporter(published, { ...context, chalk: new Chalk({ level: 0 }), columns: undefined }));
+      writeResult('-o', outputs.file.path, () => fileExporter(published, { ...context, chalk: new Chalk({ level: 0 }), columns: undefined, width: undefined }));
     }
     if (reportPath !== null && renderHtml) {
       writeResult('--report', reportPath, () => renderHtml(report, context));
@@ -116,7 +128,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
       proxy: run.proxy,
       ...(target.kind === 'preset' && target.preset.unauthorizedHint ? { unauthorizedHint: target.preset.unauthorizedHint } : {}),
     })) {
-      err(hint + '\n');
+      say(hint);
     }
 
     const signal = stopSignal();

@@ -8,7 +8,9 @@ import { formatLatency } from '../fixture-server/latency.js';
 import { listenFixtureServer } from '../fixture-server/server.js';
 import { findPreset } from '../targets/presets/index.js';
 import { OFFLINE_PLACEHOLDER_KEY } from '../targets/presets/tmdb.js';
+import { wrapText } from '../export/format.js';
 import { EXIT } from './exit-codes.js';
+import { outputWidth } from './outputs.js';
 import type { ServeOptions } from '../run/settings.js';
 
 /** Example paths per preset, printed so users can point curl or their own code at the server. */
@@ -43,28 +45,38 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
       caFile = null;
     }
   }
-  const curl = caFile === null ? 'curl' : `curl --cacert '${caFile}'${options.http2 ? ' --http2' : ''}`;
   const names = preset ? [preset.name] : Object.keys(EXAMPLES);
+  const width = outputWidth(process.stdout, process.env);
+  /** A command to copy, indented; too wide for the terminal, it goes on with `\` onto more lines. */
+  const command = (...words: string[]): string => {
+    const lines = [`    ${words[0]!}`];
+    for (const word of words.slice(1)) {
+      const last = lines.length - 1;
+      if (lines[last]!.length + 1 + word.length + 2 <= width) lines[last] += ` ${word}`;
+      else lines.push(`      ${word}`);
+    }
+    return lines.join(' \\\n');
+  };
+  const curl = (...words: string[]): string => command('curl', ...(caFile === null ? [] : [`--cacert '${caFile}'`, ...(options.http2 ? ['--http2'] : [])]), ...words);
+  const quoted = (url: string): string => `'${url}'`;
+  const say = (text: string): string[] => wrapText(text, width, { indent: '    ' });
   const lines = [
     `async-bench fixture server on ${baseUrl}`,
-    `  latency ${formatLatency(latency)}, seed ${seed}${hasFaults(options.faults) ? `, ${describeFaults(options.faults)}` : ''}`,
+    ...say(`  latency ${formatLatency(latency)}, seed ${seed}${hasFaults(options.faults) ? `, ${describeFaults(options.faults)}` : ''}`),
     ...(caFile === null
       ? running.caPem === null ? [] : ['  HTTP/2 and HTTP/1.1 over TLS']
       : [
-          `  HTTP/2 and HTTP/1.1 over TLS; its certificate, made at start-up for 127.0.0.1 and localhost: ${caFile}`,
-          `    async-bench '${baseUrl}${EXAMPLES[names[0]!]?.[0] ?? '/'}' --http2 --cacert '${caFile}'`,
+          ...say(`  HTTP/2 and HTTP/1.1 over TLS; its certificate, made at start-up for 127.0.0.1 and localhost: ${caFile}`),
+          command('async-bench', quoted(`${baseUrl}${EXAMPLES[names[0]!]?.[0] ?? '/'}`), '--http2', `--cacert '${caFile}'`),
         ]),
     '  try:',
     ...names.flatMap((name) =>
-      (EXAMPLES[name] ?? []).map((path) =>
-        name === 'tmdb' ? `    ${curl} -H 'Authorization: Bearer ${OFFLINE_PLACEHOLDER_KEY}' '${baseUrl}${path}'` : `    ${curl} '${baseUrl}${path}'`,
-      ),
+      (EXAMPLES[name] ?? []).map((path) => (name === 'tmdb' ? curl(`-H 'Authorization: Bearer ${OFFLINE_PLACEHOLDER_KEY}'`, quoted(baseUrl + path)) : curl(quoted(baseUrl + path)))),
     ),
     ...(names.includes('jsonplaceholder')
       ? [
-          `    ${curl} -X POST -H 'Content-Type: application/json' -d '{"title":"hello","userId":1}' '${baseUrl}/posts'`,
-          '  writes (nothing is stored, as on JSONPlaceholder): POST /posts → 201 with the body and id 101;',
-          '    PUT or PATCH /posts/{id} → 200 with the body; DELETE /posts/{id} → 200 {}',
+          curl('-X POST', "-H 'Content-Type: application/json'", `-d '{"title":"hello","userId":1}'`, quoted(`${baseUrl}/posts`)),
+          ...say('  writes (nothing is stored, as on JSONPlaceholder): POST /posts → 201 with the body and id 101; PUT or PATCH /posts/{id} → 200 with the body; DELETE /posts/{id} → 200 {}'),
         ]
       : []),
     '  Ctrl-C to stop.',

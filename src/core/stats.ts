@@ -37,8 +37,12 @@ export function mean(values: ArrayLike<number>): number {
 
 /** Summary of latencies; every field is 0 when there are none (nothing was measured). */
 export function summarizeLatencies(values: Float64Array): LatencySummary {
-  if (values.length === 0) return { min: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0 };
-  const sorted = Float64Array.from(values).sort();
+  return summarizeSortedLatencies(Float64Array.from(values).sort());
+}
+
+/** summarizeLatencies of values already sorted ascending: nothing is copied. */
+export function summarizeSortedLatencies(sorted: Float64Array): LatencySummary {
+  if (sorted.length === 0) return { min: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0 };
   return {
     min: sorted[0]!,
     mean: mean(sorted),

@@ -3,6 +3,7 @@ import { limitAt, settledLimit } from './adaptive-limit.js';
 import type { PoolStats, StrategyRun, StrategyRuns, TransportStats } from './benchmark.js';
 import { idealWallMs } from './ideal.js';
 import { createRandom, hashString } from './random.js';
+import { SampleColumn } from './samples.js';
 import { resultKey } from './result-label.js';
 import {
   bootstrapPairedRatioCI,
@@ -11,7 +12,7 @@ import {
   percentile,
   ratioStddev,
   speedup,
-  summarizeLatencies,
+  summarizeSortedLatencies,
   summarizeSpread,
   throughput,
   type LatencySummary,
@@ -62,22 +63,24 @@ interface Tally {
   decodedBytes: number;
   errors: ErrorCounts;
   statusCodes: Record<string, number>;
-  latencies: number[];
+  latencies: SampleColumn;
   /** Latencies of the requests that succeeded. */
-  okLatencies: number[];
-  queueWaits: number[];
+  okLatencies: SampleColumn;
+  queueWaits: SampleColumn;
   ttfbSum: number;
   ttfbCount: number;
   attempts: number;
   retried: number;
   retryAddedMs: number;
-  firstTries: number[];
+  firstTries: SampleColumn;
   /** ok and failed of each run, in order. */
   perRun: Array<{ ok: number; failed: number }>;
 }
 
 function tally(runs: readonly StrategyRun[]): Tally {
-  const t: Tally = { requests: 0, failed: 0, bytes: 0, decodedBytes: 0, errors: emptyErrorCounts(), statusCodes: {}, latencies: [], okLatencies: [], queueWaits: [], ttfbSum: 0, ttfbCount: 0, attempts: 0, retried: 0, retryAddedMs: 0, firstTries: [], perRun: [] };
+  // Each column holds at most one value per request: sized once, filled, then sorted in place.
+  const column = (): SampleColumn => new SampleColumn(runs.reduce((n, r) => n + r.samples.count, 0));
+  const t: Tally = { requests: 0, failed: 0, bytes: 0, decodedBytes: 0, errors: emptyErrorCounts(), statusCodes: {}, latencies: column(), okLatencies: column(), queueWaits: column(), ttfbSum: 0, ttfbCount: 0, attempts: 0, retried: 0, retryAddedMs: 0, firstTries: column(), perRun: [] };
   for (const { samples } of runs) {
     const requestsBefore = t.requests;
     const failedBefore = t.failed;
@@ -119,9 +122,9 @@ function tally(runs: readonly StrategyRun[]): Tally {
   return t;
 }
 
-function queueWaitSummary(waits: number[]): QueueWaitSummary {
+function queueWaitSummary(waits: SampleColumn): QueueWaitSummary {
   if (waits.length === 0) return { mean: 0, p50: 0, p95: 0, max: 0 };
-  const sorted = Float64Array.from(waits).sort();
+  const sorted = waits.sorted();
   let sum = 0;
   for (const w of sorted) sum += w;
   return {
@@ -132,8 +135,8 @@ function queueWaitSummary(waits: number[]): QueueWaitSummary {
   };
 }
 
-function firstTrySummary(values: number[]): { p50: number; p95: number } {
-  const sorted = Float64Array.from(values).sort();
+function firstTrySummary(values: SampleColumn): { p50: number; p95: number } {
+  const sorted = values.sorted();
   return sorted.length === 0 ? { p50: 0, p95: 0 } : { p50: roundMs(percentile(sorted, 50)), p95: roundMs(percentile(sorted, 95)) };
 }
 
@@ -336,8 +339,8 @@ export function summarizeGroup(
       ci = bootstrapPairedRatioCI(baselineWalls, walls, random);
     }
   }
-  const latency = summarizeLatencies(Float64Array.from(t.latencies));
-  const okLatency = summarizeLatencies(Float64Array.from(t.okLatencies));
+  const latency = summarizeSortedLatencies(t.latencies.sorted());
+  const okLatency = summarizeSortedLatencies(t.okLatencies.sorted());
   const perRun = t.requests / runs.length;
   const ok = t.requests - t.failed;
   const pools = runs.map((r) => r.pool).filter((p): p is PoolStats => p !== null);

@@ -11,6 +11,11 @@ export interface ExportContext {
   chalk: ChalkInstance;
   /** Terminal width for charts, when stdout is a terminal. */
   columns?: number;
+  /**
+   * The width the table and its lines fit: the terminal's, or 80 into a pipe (COLUMNS overrides
+   * it there). Absent (--wide, a file): every column, nothing wrapped.
+   */
+  width?: number;
   /** Draw the per-request waterfall above the table (needs results[].samples). */
   waterfall?: boolean;
 }

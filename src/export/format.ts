@@ -86,6 +86,43 @@ export function sampleEndMs(sample: RequestSample, result: StrategyResult): numb
   return sample.endMs ?? Math.max(result.wallMs, sample.startMs);
 }
 
+/** Columns a text takes on a terminal: colour codes take none, and each character one (the tool prints no wide ones). */
+export function displayWidth(text: string): number {
+  return [...text.replace(/\u001b\[[0-9;]*m/g, '')].length;
+}
+
+/**
+ * A line of prose as lines of at most `width` columns, broken between words (at `separator`,
+ * which continuation lines start with, after `indent`): "a · b · c" at a narrow width reads
+ * "a · b" and "  · c". A word longer than the width (a URL) stays whole on its own line.
+ */
+export function wrapText(text: string, width: number, options: { indent?: string; separator?: string } = {}): string[] {
+  const indent = options.indent ?? '  ';
+  const separator = options.separator ?? ' ';
+  if (displayWidth(text) <= width) return [text];
+  const words = text.split(separator);
+  const lead = indent + separator.trimStart();
+  const lines: string[] = [];
+  let line = words[0]!;
+  for (const word of words.slice(1)) {
+    const joined = line + separator + word;
+    if (displayWidth(joined) <= width) line = joined;
+    else {
+      lines.push(line);
+      line = lead + word;
+    }
+  }
+  lines.push(line);
+  return lines;
+}
+
+/** A file's size as `ls -h` would put it in words: "512 B", "36 KB", "1.4 MB". */
+export function formatFileSize(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${bytes} B`;
+}
+
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 

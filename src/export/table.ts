@@ -2,9 +2,9 @@ import Table from 'cli-table3';
 import type { Report, StrategyResult } from '../core/report.js';
 import { renderSweepChart } from './chart.js';
 import type { ExportContext } from './exporters.js';
-import { formatMs, formatSeconds, protocolSuffix, resultLabel, withoutRowRules } from './format.js';
+import { formatMs, formatSeconds, protocolSuffix, resultLabel, withoutRowRules, wrapText } from './format.js';
 import { renderWaterfall } from './waterfall.js';
-import { humanTable, type HumanTable, type Tone } from './table-model.js';
+import { fittedTable, humanTable, type Tone } from './table-model.js';
 import { baselineChange, baselineWarningLines, failureCauseLines, indicativeLine, interruptedLine, protocolLines, recommendationNotes, setupLine, strategyNotes, untoldFailureLines, verdictNotes } from './prose.js';
 
 /** The waterfall's width when stdout is no terminal (--waterfall into a pipe). */
@@ -29,32 +29,25 @@ function retryLines(report: Report): string[] {
   });
 }
 
-function thresholdLines(report: Report, chalk: TableView['chalk']): string[] {
-  return (report.thresholds ?? []).map((t) => {
-    const mark = t.pass ? chalk.green('pass') : chalk.red.bold('FAIL');
-    return `${mark}  ${t.expr}  ${t.strategy}: ${t.actual === null ? 'no result' : String(t.actual)}${t.reason ? ` (${t.reason})` : ''}`;
-  });
+/** "pass  speedup>=3  all: 4.85", with its reason when the value alone does not say why. */
+function thresholdLines(report: Report): string[] {
+  return (report.thresholds ?? []).map((t) => `${t.pass ? 'pass' : 'FAIL'}  ${t.expr}  ${t.strategy}: ${t.actual === null ? 'no result' : String(t.actual)}${t.reason ? ` (${t.reason})` : ''}`);
 }
 
-function baselineLines(report: Report, chalk: TableView['chalk']): string[] {
+function baselineLines(report: Report): string[] {
   const b = report.baseline;
   if (!b) return [];
-  return b.comparisons.map((c) => {
-    const mark = c.pass ? chalk.green('pass') : chalk.red.bold('FAIL');
-    return `${mark}  baseline ${c.strategy}: ${baselineChange(c).replace(/\)$/, `, limit +${b.maxRegressionPct}%)`)}`;
-  });
+  return b.comparisons.map((c) => `${c.pass ? 'pass' : 'FAIL'}  baseline ${c.strategy}: ${baselineChange(c).replace(/\)$/, `, limit +${b.maxRegressionPct}%)`)}`);
 }
 
-/** The terminal's default view: without the columns kept for a wide view. */
-function narrowTable(model: HumanTable): HumanTable {
-  const keep = (_: unknown, i: number): boolean => !model.wide[i];
-  return { headers: model.headers.filter(keep), aligns: model.aligns.filter(keep), wide: model.wide.filter(keep), rows: model.rows.map((row) => row.filter(keep)) };
-}
-
-/** The "Time taken" table, verdicts, checks and sample line, as one string for stdout. */
+/**
+ * The "Time taken" table, verdicts, checks and sample line, as one string for stdout. With a
+ * `width` (a terminal's, or 80 into a pipe) the table is fitted to it and every line of prose
+ * wrapped to it; without one (--wide, a file) every column is shown and nothing is wrapped.
+ */
 export function renderTable(report: Report, view: TableView): string {
-  const { chalk } = view;
-  const model = narrowTable(humanTable(report));
+  const { chalk, width } = view;
+  const model = width === undefined ? humanTable(report) : fittedTable(report, width);
   const table = new Table({
     head: model.headers.map((h) => chalk.bold(h)),
     colAligns: model.aligns,
@@ -69,39 +62,47 @@ export function renderTable(report: Report, view: TableView): string {
   };
   for (const row of model.rows) table.push(row.map((c) => paint[c.tone](c.text) + (c.note ? chalk.yellow(c.note) : '')));
   const lines: string[] = [];
+  /** A line of prose, wrapped to the width before it is painted (colour codes take no column). */
+  const say = (text: string, colour: (line: string) => string = (l) => l, separator = ' '): void => {
+    for (const line of width === undefined ? [text] : wrapText(text, width, { separator })) lines.push(colour(line));
+  };
+  /** pass in green, FAIL in bold red, the rest as it is. */
+  const check = (line: string): string => line.replace(/^(pass|FAIL)(?= )/, (mark) => (mark === 'pass' ? chalk.green(mark) : chalk.red.bold(mark)));
   const stage = setupLine(report);
-  if (stage) lines.push(chalk.dim(stage));
-  lines.push(chalk.dim(view.heading + (report.config.runs > 1 || report.config.warmup > 0 ? ` · ${report.config.runs} runs, ${report.config.warmup} warm-up` : '')));
+  if (stage) say(stage, chalk.dim);
+  say(view.heading + (report.config.runs > 1 || report.config.warmup > 0 ? ` · ${report.config.runs} runs, ${report.config.warmup} warm-up` : ''), chalk.dim, ' · ');
   // Above the table, so that the table and verdicts stay on screen below the picture.
   if (view.waterfall) {
-    const picture = renderWaterfall(report.results, { columns: view.columns ?? DEFAULT_COLUMNS, chalk, runs: report.config.runs });
+    const picture = renderWaterfall(report.results, { columns: view.columns ?? width ?? DEFAULT_COLUMNS, chalk, runs: report.config.runs });
     if (picture) lines.push('', picture, '');
   }
   if (report.results.length > 0) lines.push(withoutRowRules(table.toString()));
   for (const { text, verdict } of verdictNotes(report.results)) {
-    lines.push(verdict === 'more-failures' ? chalk.red(text) : verdict === 'inconclusive' ? chalk.yellow(text) : chalk.cyan(text));
+    say(text, verdict === 'more-failures' ? chalk.red : verdict === 'inconclusive' ? chalk.yellow : chalk.cyan);
   }
-  for (const l of strategyNotes(report.results)) lines.push(chalk.cyan(l));
-  for (const l of protocolLines(report)) lines.push(chalk.cyan(l));
+  for (const l of strategyNotes(report.results)) say(l, chalk.cyan);
+  for (const l of protocolLines(report)) say(l, chalk.cyan);
   const indicative = indicativeLine(report);
-  if (indicative) lines.push(chalk.dim(indicative));
-  for (const l of untoldFailureLines(report.results)) lines.push(chalk.red(l));
-  for (const l of failureCauseLines(report.results)) lines.push(chalk.yellow(l));
+  if (indicative) say(indicative, chalk.dim);
+  for (const l of untoldFailureLines(report.results)) say(l, chalk.red);
+  for (const l of failureCauseLines(report.results)) say(l, chalk.yellow);
   // In a sweep, only the recommended limit's line: the JSON has every one.
   const explained = report.recommendation ? report.results.filter((r) => r.strategy === 'bounded' && r.concurrency === report.recommendation!.concurrency) : report.results;
   for (const r of explained) {
     const line = whereTheTimeWent(r);
-    if (line) lines.push(chalk.dim(line));
+    if (line) say(line, chalk.dim);
   }
-  for (const l of retryLines(report)) lines.push(chalk.dim(l));
+  for (const l of retryLines(report)) say(l, chalk.dim);
   if (report.recommendation) {
     if (view.columns !== undefined) lines.push(renderSweepChart(report.results, view.columns, chalk, report.recommendation));
-    lines.push(chalk.green.bold(`recommended concurrency: ${report.recommendation.concurrency}`) + chalk.dim(` (${report.recommendation.reason})`));
-    for (const l of recommendationNotes(report)) lines.push(chalk.dim(l));
+    const answer = `recommended concurrency: ${report.recommendation.concurrency}`;
+    say(`${answer} (${report.recommendation.reason})`, (l) => (l.startsWith(answer) ? chalk.green.bold(answer) + chalk.dim(l.slice(answer.length)) : chalk.dim(l)));
+    for (const l of recommendationNotes(report)) say(l, chalk.dim);
   }
-  for (const l of [thresholdLines(report, chalk), baselineLines(report, chalk), baselineWarningLines(report).map((w) => chalk.yellow(w))].flat()) lines.push(l);
-  if (view.sample) lines.push(chalk.dim(view.sample));
+  for (const l of [...thresholdLines(report), ...baselineLines(report)]) say(l, check);
+  for (const w of baselineWarningLines(report)) say(w, chalk.yellow);
+  if (view.sample) say(view.sample, chalk.dim);
   const interrupted = interruptedLine(report);
-  if (interrupted) lines.push(chalk.yellow(interrupted));
+  if (interrupted) say(interrupted, chalk.yellow);
   return lines.join('\n') + '\n';
 }

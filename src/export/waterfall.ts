@@ -147,7 +147,8 @@ export function renderWaterfall(results: readonly StrategyResult[], options: Wat
     return lines.join('\n');
   });
   const legend = glyphs === PLAIN ? `= ok, x failed${ticks ? ', | shorter than a column' : ''}` : `${ticks ? '▏ shorter than a column, ' : ''}red: failed`;
-  const median = (options.runs ?? 1) > 1 ? ' (each strategy\'s median run)' : '';
-  const title = chalk.dim(`waterfall: one row per request, sent to last byte, on one time axis${median} (${legend})`);
+  const median = (options.runs ?? 1) > 1 ? "each strategy's median run; " : '';
+  // Two lines of at most 67 columns, whatever the width: the title, then what the rows show.
+  const title = chalk.dim(`waterfall: one row per request, sent to last byte, on one time axis\n(${median}${legend})`);
   return [title, ...blocks].join('\n\n');
 }

@@ -22,6 +22,15 @@ const remember = (signal: StopSignal): void => {
 for (const signal of STOP_SIGNALS) process.on(signal, remember);
 
 /**
+ * An interrupted run ends through process.exit once its work is done ('exit'): a natural exit
+ * closes the signal watchers before the process is gone, and another Ctrl-C in that instant
+ * would end it by the signal instead of 128 + n. process.exit keeps them to the last.
+ */
+function endThroughExit(): void {
+  process.once('exit', (code) => process.exit(code));
+}
+
+/**
  * Hands the stop signals to the run's own handler, calling it at once if one came during
  * start-up. Returns the function that lets go of them again.
  */
@@ -29,6 +38,7 @@ export function takeOverInterrupts(handler: (signal: StopSignal) => void): () =>
   let interrupted = false;
   const listeners = STOP_SIGNALS.map((signal) => {
     const listener = (): void => {
+      if (!interrupted) endThroughExit();
       interrupted = true;
       handler(signal);
     };
@@ -41,6 +51,7 @@ export function takeOverInterrupts(handler: (signal: StopSignal) => void): () =>
   if (pending !== null) {
     const signal = pending;
     pending = null;
+    endThroughExit();
     interrupted = true;
     handler(signal);
   }

@@ -101,6 +101,8 @@ export interface RunOptions extends ServerSettings {
   json: boolean;
   /** Per-request samples in the JSON (results[].samples). */
   details: boolean;
+  /** Every column of the terminal table, however wide (--wide); otherwise the ones that fit. */
+  wide: boolean;
   format?: Format;
   output?: string;
   /** The terminal waterfall: true or false as asked, undefined for the default (on a TTY, up to 30 requests). */

@@ -148,6 +148,6 @@ describe.concurrent('-f is repeatable: arguments first, then each file in order'
 
   test('--help documents -f as repeatable', async () => {
     const result = await run(['--help']);
-    expect(result.stdout.replace(/\s+/g, ' ')).toMatch(/-f, --file <path> read URLs one per line .*repeatable: arguments first, then each file in order/);
+    expect(result.stdout.replace(/\s+/g, ' ')).toMatch(/-f, --file <path> URLs one per line .*repeatable: arguments first, then each file in order/);
   });
 });

@@ -61,7 +61,7 @@ async function runJson(args: string[], killAfterMs = 60_000): Promise<{ result: 
 function runRaw(command: string, args: string[], killAfterMs: number): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(command, args, { cwd: tmp, env: { ...process.env, CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: tmp, env: { ...process.env, CI: '1', COLUMNS: '1000' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));

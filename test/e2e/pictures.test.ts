@@ -32,7 +32,7 @@ const FAST = ['pokemon', '--offline', '-n', '6', '--latency', '20', '--seed', '5
 
 describe('--waterfall', () => {
   test('draws the three shapes above the table, in plain characters into a pipe', async () => {
-    const result = await run([...FAST, '--waterfall']);
+    const result = await run([...FAST, '--waterfall'], { env: { COLUMNS: undefined } });
     expect(result.code, describeRun(result)).toBe(0);
     const out = result.stdout;
     expect(out).not.toMatch(ANSI);
@@ -40,7 +40,7 @@ describe('--waterfall', () => {
     for (const title of ['sequential · 6 requests', 'all (Promise.all) · 6 requests', 'bounded (C=5) · 6 requests']) expect(out).toContain(title);
     expect(out.match(/^ *\d+ +=+$/gm)).toHaveLength(18);
     expect(out.indexOf('waterfall:')).toBeLessThan(out.indexOf('Time taken'));
-    // 80 columns off a terminal: the rulers are 80 wide.
+    // 80 columns off a terminal (COLUMNS unset): the rulers are 80 wide.
     for (const ruler of out.match(/^ +\+[-+]+$/gm) ?? []) expect(ruler.length).toBe(80);
   });
 

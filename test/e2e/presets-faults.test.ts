@@ -514,14 +514,15 @@ describe.concurrent('fixture-server faults through the CLI', SPAWN, () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('presets', SPAWN, () => {
-  test('lists each preset with its live base URL and what it needs', async () => {
+  test('lists each preset with its live base URL, and what it needs under it', async () => {
     const result = await run(['presets']);
     expectOk(result);
     expect(result.stderr).toBe('');
+    // A name and its live URL on one line, the details indented under it, up to a blank line.
     const row = (name: string): string => {
-      const line = result.stdout.split('\n').find((l) => new RegExp(`^\\W*${name}\\s`).test(l));
-      if (!line) throw new Error(`no row for ${name}\n${result.stdout}`);
-      return line;
+      const block = result.stdout.split('\n\n').find((b) => b.startsWith(`${name} `));
+      if (!block) throw new Error(`no block for ${name}\n${result.stdout}`);
+      return block;
     };
     expect(row('pokemon')).toContain('https://pokeapi.co');
     expect(row('jsonplaceholder')).toContain('https://jsonplaceholder.typicode.com');

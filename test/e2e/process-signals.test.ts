@@ -124,7 +124,7 @@ async function runWithFile(args: string[], path: string, slot: 'stdin' | 'stdout
     return await new Promise<RunResult>((resolve, reject) => {
       const t0 = performance.now();
       const stdio: Array<'pipe' | 'ignore' | number> = slot === 'stdin' ? [fd, 'pipe', 'pipe'] : ['ignore', fd, 'pipe'];
-      const child = spawn(process.execPath, [BIN, ...args], { cwd: tmp, env: { ...process.env, CI: '1' }, stdio });
+      const child = spawn(process.execPath, [BIN, ...args], { cwd: tmp, env: { ...process.env, CI: '1', COLUMNS: '1000' }, stdio });
       let stdout = '';
       let stderr = '';
       child.stdout?.setEncoding('utf8').on('data', (c: string) => (stdout += c));

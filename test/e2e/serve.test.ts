@@ -194,7 +194,7 @@ describe.concurrent('serve in the foreground', SPAWN, () => {
     for (const path of ['/api/v2/pokemon/25', '/posts/1', '/3/movie/550']) expect(served.banner).toContain(path);
     // The writes jsonplaceholder takes are listed, with a curl line to try one.
     expect(served.banner).toMatch(/curl -X POST -H 'Content-Type: application\/json' -d '[^']+' 'http:\/\/127\.0\.0\.1:\d+\/posts'/);
-    expect(served.banner).toMatch(/POST \/posts → 201 .*\n.*PUT or PATCH \/posts\/\{id\} → 200 .*DELETE \/posts\/\{id\} → 200 \{\}/);
+    expect(served.banner).toMatch(/POST \/posts → 201 .*PUT or PATCH \/posts\/\{id\} → 200 .*DELETE \/posts\/\{id\} → 200 \{\}/);
   });
 });
 

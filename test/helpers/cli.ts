@@ -91,9 +91,13 @@ export function cleanupCli(): void {
   emptyDir = undefined;
 }
 
-/** The environment the CLI sees: CI set, and none of the caller's colour or proxy settings. */
+/**
+ * The environment the CLI sees: CI set, and none of the caller's colour or proxy settings.
+ * COLUMNS is wide, so that what a test reads is never broken across lines by the 80-column
+ * wrapping of a pipe; the tests of that wrapping set COLUMNS (or unset it) themselves.
+ */
 function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, CI: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, CI: '1', COLUMNS: '1000' };
   for (const name of ['NO_COLOR', 'FORCE_COLOR', 'TMDB_API_KEY', 'NODE_OPTIONS', 'TEST_PROBE_FD', 'NETWORK_GUARD_LOG', 'http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY']) delete env[name];
   for (const [name, value] of Object.entries(extra)) {
     if (value === undefined) delete env[name];

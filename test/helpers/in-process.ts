@@ -4,20 +4,45 @@
  * one at a time (exit code and output streams are the process's own). A few cases in every
  * suite still spawn the built CLI, so the real process is checked too.
  */
+import { pathToFileURL } from 'node:url';
 import { main } from '../../src/cli/main.js';
-import type { RunResult } from './cli.js';
+import { BUILT_MAIN, assertBuilt, type RunResult } from './cli.js';
 
 let queue: Promise<unknown> = Promise.resolve();
 
 export interface InProcessOptions {
   /** Working directory for the run (a .env there is read, as by the built CLI). */
   cwd?: string;
-  /** Set (or, when undefined, removed) in process.env for the run, then restored. */
+  /**
+   * Set (or, when undefined, removed) in process.env for the run, then restored. COLUMNS is
+   * wide unless given here, as for a spawned CLI (see cliEnv in cli.ts).
+   */
   env?: Record<string, string | undefined>;
 }
 
-export function runInProcess(args: readonly string[], options: InProcessOptions = {}): Promise<RunResult> {
-  const next = queue.then(() => once(args, options));
+export interface InProcessResult extends RunResult {
+  /** stdout and stderr as a terminal shows them, interleaved in the order written. */
+  output: string;
+}
+
+type Main = (argv: readonly string[]) => Promise<void>;
+
+export function runInProcess(args: readonly string[], options: InProcessOptions = {}): Promise<InProcessResult> {
+  const next = queue.then(() => once(main, args, options));
+  queue = next.catch(() => undefined);
+  return next;
+}
+
+/**
+ * As runInProcess, with the built CLI's main() (dist/): a run that starts the fixture server
+ * needs it, since the server's worker thread loads a built module.
+ */
+export function runBuiltInProcess(args: readonly string[], options: InProcessOptions = {}): Promise<InProcessResult> {
+  assertBuilt();
+  const next = queue.then(async () => {
+    const built = (await import(pathToFileURL(BUILT_MAIN).href)) as { main: Main };
+    return once(built.main, args, options);
+  });
   queue = next.catch(() => undefined);
   return next;
 }
@@ -25,7 +50,7 @@ export function runInProcess(args: readonly string[], options: InProcessOptions 
 /** The variables a spawned CLI never inherits from the test process (see cliEnv in cli.ts). */
 const SCRUBBED = ['NO_COLOR', 'FORCE_COLOR', 'TMDB_API_KEY', 'http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY'];
 
-async function once(args: readonly string[], options: InProcessOptions): Promise<RunResult> {
+async function once(run: Main, args: readonly string[], options: InProcessOptions): Promise<InProcessResult> {
   const savedEnv = new Map<string, string | undefined>();
   const setEnv = (name: string, value: string | undefined): void => {
     if (!savedEnv.has(name)) savedEnv.set(name, process.env[name]);
@@ -34,15 +59,19 @@ async function once(args: readonly string[], options: InProcessOptions): Promise
   };
   for (const name of SCRUBBED) setEnv(name, undefined);
   setEnv('CI', '1');
+  setEnv('COLUMNS', '1000');
   for (const [name, value] of Object.entries(options.env ?? {})) setEnv(name, value);
   const savedCwd = process.cwd();
   if (options.cwd !== undefined) process.chdir(options.cwd);
   const out: string[] = [];
   const err: string[] = [];
+  const both: string[] = [];
   const stdoutWrite = process.stdout.write.bind(process.stdout);
   const stderrWrite = process.stderr.write.bind(process.stderr);
   const capture = (into: string[]) => ((chunk: string | Uint8Array): boolean => {
-    into.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    into.push(text);
+    both.push(text);
     return true;
   }) as typeof process.stdout.write;
   const started = performance.now();
@@ -50,7 +79,7 @@ async function once(args: readonly string[], options: InProcessOptions): Promise
   process.stdout.write = capture(out);
   process.stderr.write = capture(err);
   try {
-    await main(args);
+    await run(args);
   } finally {
     process.stdout.write = stdoutWrite;
     process.stderr.write = stderrWrite;
@@ -62,5 +91,5 @@ async function once(args: readonly string[], options: InProcessOptions): Promise
   }
   const code = typeof process.exitCode === 'number' ? process.exitCode : 0;
   process.exitCode = undefined;
-  return { code, signal: null, stdout: out.join(''), stderr: err.join(''), ms: performance.now() - started };
+  return { code, signal: null, stdout: out.join(''), stderr: err.join(''), output: both.join(''), ms: performance.now() - started };
 }

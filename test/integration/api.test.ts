@@ -190,7 +190,7 @@ test('every setting is a long option of the run command, and every run option bu
   const options = new Map(program.options.map((o) => [attribute(o.long!), o.long!]));
   const renamed: Record<string, string> = { strategies: 'strategy', files: 'file', headers: 'header', thresholds: 'threshold' };
   for (const name of SETTING_NAMES) expect(options.has(renamed[name] ?? name), name).toBe(true);
-  const printing = ['version', 'json', 'format', 'output', 'waterfall', 'report', 'failOnError', 'color', 'quiet'];
+  const printing = ['version', 'json', 'format', 'output', 'waterfall', 'report', 'failOnError', 'color', 'quiet', 'wide'];
   const covered = new Set(SETTING_NAMES.map((name) => renamed[name] ?? name));
   expect([...options.keys()].filter((name) => !covered.has(name) && !printing.includes(name))).toEqual([]);
 });

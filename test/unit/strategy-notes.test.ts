@@ -14,7 +14,7 @@ import { renderHtml } from '../../src/export/html.js';
 import { renderMarkdown } from '../../src/export/markdown.js';
 import { adaptiveLines, batchedLines, predictionLine, strategyNotes, verdictLines } from '../../src/export/prose.js';
 import { renderTable } from '../../src/export/table.js';
-import { humanTable } from '../../src/export/table-model.js';
+import { fittedTable, humanTable } from '../../src/export/table-model.js';
 import { makeReport, makeResult } from '../helpers/report-fixtures.js';
 import { makeRun } from '../helpers/runs.js';
 
@@ -82,16 +82,16 @@ describe('the sentences', () => {
 describe('the Eff. column', () => {
   const report = makeReport([makeResult(), BOUNDED, BATCHED]);
 
-  it('is in the model, marked wide-only, and shows efficiency as a percentage', () => {
+  it('is in the full model, not in a fitted table however wide, and shows efficiency as a percentage', () => {
     const model = humanTable(report);
     const eff = model.headers.indexOf('Eff.');
-    expect(model.wide[eff]).toBe(true);
-    expect(model.wide.filter(Boolean)).toHaveLength(1);
     expect(model.rows.map((r) => r[eff]!.text)).toEqual(['–', '100%', '100%']);
+    expect(fittedTable(report, 400).headers).not.toContain('Eff.');
   });
 
-  it('the terminal table leaves it out; markdown keeps it', () => {
-    expect(renderTable(report, { heading: 'h', sample: null, chalk: new Chalk({ level: 0 }) })).not.toContain('Eff.');
+  it('the terminal table leaves it out unless --wide; markdown keeps it', () => {
+    expect(renderTable(report, { heading: 'h', sample: null, chalk: new Chalk({ level: 0 }), width: 200 })).not.toContain('Eff.');
+    expect(renderTable(report, { heading: 'h', sample: null, chalk: new Chalk({ level: 0 }) })).toContain('Eff.');
     expect(renderMarkdown(report, { heading: 'h', sample: null, chalk: new Chalk({ level: 0 }) })).toContain('| Eff. |');
   });
 });
