@@ -14,8 +14,4 @@ import * as scaleAll from './scale-all.js';
 import * as urlList100k from './url-list-100k.js';
 import * as tour from './tour.js';
 
-<<<<<<< HEAD
-export const ROWS = [efficiency40, latencyBound, fanOut, overhead, startUp, memory, aiohttpPeer, sigint, urlList100k, scale1m, scaleAll, baselineGate, tour];
-=======
-export const ROWS = [efficiency40, latencyBound, fanOut, overhead, startUp, memory, peers, aiohttpPeer, sigint, urlList100k, scale1m, scaleAll, baselineGate];
->>>>>>> main
+export const ROWS = [efficiency40, latencyBound, fanOut, overhead, startUp, memory, peers, aiohttpPeer, sigint, urlList100k, scale1m, scaleAll, baselineGate, tour];
