@@ -12,5 +12,6 @@ import * as baselineGate from './baseline-gate.js';
 import * as scale1m from './scale-1m.js';
 import * as scaleAll from './scale-all.js';
 import * as urlList100k from './url-list-100k.js';
+import * as tour from './tour.js';
 
-export const ROWS = [efficiency40, latencyBound, fanOut, overhead, startUp, memory, peers, aiohttpPeer, sigint, urlList100k, scale1m, scaleAll, baselineGate];
+export const ROWS = [efficiency40, latencyBound, fanOut, overhead, startUp, memory, peers, aiohttpPeer, sigint, urlList100k, scale1m, scaleAll, baselineGate, tour];

@@ -47,6 +47,10 @@ export async function main(argv: readonly string[]): Promise<void> {
       const { exportCommand } = await import('./export-command.js');
       process.exitCode = await exportCommand(request, version);
     },
+    async tour(options) {
+      const { tourCommand } = await import('./tour-command.js');
+      process.exitCode = await tourCommand(options, version);
+    },
   });
   // Every command's mistakes reach the one handler below (one line, exit 2) instead of commander's exit 1.
   const commanderErrors = catchCommanderErrors(program);

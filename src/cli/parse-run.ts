@@ -21,6 +21,7 @@ export async function parseRunArguments(args: readonly string[], version: string
     serve: notARun,
     presets: notARun,
     export: notARun,
+    tour: notARun,
   });
   // The run command alone: a target named "serve" or "help" is then a target (and refused as one).
   (program.commands as CommandUnknownOpts[]).splice(0);

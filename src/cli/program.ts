@@ -54,7 +54,27 @@ export interface Actions {
   serve(options: ServeOptions): Promise<void>;
   presets(): Promise<void>;
   export(request: ExportRequest): Promise<void>;
+  tour(options: TourRequest): Promise<void>;
 }
+
+/** `tour [--only <name>] [--list] [--json]`: the lessons, measured offline. */
+export interface TourRequest {
+  only?: string;
+  list: boolean;
+  json: boolean;
+  quiet: boolean;
+  color: boolean;
+}
+
+const TOUR_HELP = `
+Each lesson prints a paragraph, its measured numbers, the command that
+reproduces it, and one line to take away. All run offline, in about a minute.
+
+Examples:
+  $ async-bench tour
+  $ async-bench tour --list
+  $ async-bench tour --only batched
+  $ async-bench tour --json > tour.json`;
 
 const EXPORT_HELP = `
 The targets and options are a run's (async-bench --help). The script sends
@@ -356,6 +376,26 @@ export function buildProgram(version: string, actions: Actions): Command {
     .addHelpText('after', EXPORT_HELP)
     .action(async (engine, args) => {
       await actions.export({ engine, args });
+    });
+
+  program
+    .command('tour')
+    .description('every lesson behind "6x faster", measured offline, with its command')
+    .helpOption('-h, --help', 'show this help')
+    .option('--only <name>', 'run one lesson (tour --list names them)')
+    .option('--list', 'name the lessons, one line each')
+    .option('--json', 'print one JSON document: each lesson with its commands, Reports and takeaway')
+    .option('-q, --quiet', 'no spinner or progress')
+    .option('--no-color', 'no ANSI colour (NO_COLOR and FORCE_COLOR are honoured too)')
+    .addHelpText('after', TOUR_HELP)
+    .action(async (opts) => {
+      await actions.tour({
+        ...(opts.only === undefined ? {} : { only: opts.only }),
+        list: opts.list === true,
+        json: opts.json === true,
+        quiet: opts.quiet === true,
+        color: opts.color !== false,
+      });
     });
 
   // Explicit, because commander adds no implicit `help` command to a program with an action of its own.

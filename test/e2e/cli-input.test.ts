@@ -47,7 +47,7 @@ describe.concurrent('every command refuses bad usage with one line and exit 2', 
     [['serve', '--bogus'], /^async-bench: unknown option '--bogus'/],
     [['serve', '--prot', '0'], /unknown option '--prot' \(Did you mean --port\?\)/],
     [['serve', 'pokemon', 'extra'], /^async-bench: too many arguments for 'serve'/],
-    [['help', 'sevre'], /^async-bench: unknown command 'sevre' \(did you mean 'serve'\?\); commands are presets, serve, export, help\n$/],
+    [['help', 'sevre'], /^async-bench: unknown command 'sevre' \(did you mean 'serve'\?\); commands are presets, serve, export, tour, help\n$/],
     [['help', '--bogus'], /^async-bench: unknown option '--bogus'/],
   ])('%j', async (args, message) => {
     expectUsageError(await runInProcess(args), message);

@@ -185,7 +185,7 @@ describe('the exporters', () => {
 });
 
 test('every setting is a long option of the run command, and every run option but the printing ones is a setting', () => {
-  const program = buildProgram('0.0.0', { run: async () => {}, serve: async () => {}, presets: async () => {}, export: async () => {} });
+  const program = buildProgram('0.0.0', { run: async () => {}, serve: async () => {}, presets: async () => {}, export: async () => {}, tour: async () => {} });
   const attribute = (long: string): string => long.replace(/^--(no-)?/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
   const options = new Map(program.options.map((o) => [attribute(o.long!), o.long!]));
   const renamed: Record<string, string> = { strategies: 'strategy', files: 'file', headers: 'header', thresholds: 'threshold' };

@@ -247,7 +247,7 @@ describe('presets', () => {
 
 describe('help', () => {
   const noop = async (): Promise<void> => {};
-  const program = buildProgram('0.0.0', { run: noop, serve: noop, presets: noop, export: noop });
+  const program = buildProgram('0.0.0', { run: noop, serve: noop, presets: noop, export: noop, tour: noop });
   /** A command's whole help, its examples and notes (addHelpText) included. */
   const helpOf = (command: typeof program): string => {
     let text = '';
