@@ -67,15 +67,15 @@ function wrap(text: string, width: number, indent: string): string {
   return lines.join('\n');
 }
 
-/** A result in one compact line: "all (Promise.all)   0.411 s   10 ok   p50 250 ms   peak 10 in flight   10 sockets". */
+/** A result in one compact line, within 80 columns: "all (Promise.all)  0.411 s  10 ok  p50 250 ms  peak 10 in flight  10 sockets". */
 function resultLine(r: StrategyResult, labelWidth: number): string {
   const counts = r.failed > 0 ? `${r.ok} ok, ${r.failed} failed` : `${r.ok} ok`;
-  const sockets = r.pool === null ? '' : `   ${r.pool.opened} socket${r.pool.opened === 1 ? '' : 's'}`;
-  const partial = r.partial ? '   (partial)' : '';
-  return `${resultLabel(r).padEnd(labelWidth)}  ${formatSeconds(r.wallMs).padStart(9)}   ${counts}   p50 ${formatMs(r.latencyMs.p50)}   peak ${r.maxInFlight} in flight${sockets}${partial}`;
+  const sockets = r.pool === null ? '' : `  ${r.pool.opened} socket${r.pool.opened === 1 ? '' : 's'}`;
+  const partial = r.partial ? '  (partial)' : '';
+  return `${resultLabel(r).padEnd(labelWidth)}  ${formatSeconds(r.wallMs).padStart(8)}  ${counts}  p50 ${formatMs(r.latencyMs.p50)}  peak ${r.maxInFlight} in flight${sockets}${partial}`;
 }
 
-/** The measured numbers of one run, a few lines of at most some 90 columns. */
+/** The measured numbers of one run, a few lines of at most some 80 columns. */
 export function measuredLines(report: Report): string[] {
   const lines: string[] = [];
   const setup = setupLine(report);

@@ -52,7 +52,7 @@ describe('tour', () => {
     const { code, stdout } = await runInProcess(['tour', '--only', 'eager']);
     expect(code).toBe(0);
     expect(stdout).toContain('[1/1] eager · Promises start eagerly\n');
-    expect(stdout).toMatch(/\n {2}all \(Promise\.all\) +\d+\.\d{3} s {3}10 ok/);
+    expect(stdout).toMatch(/\n {2}all \(Promise\.all\) +\d+\.\d{3} s {2}10 ok/);
     expect(stdout).toContain('  $ npx async-bench pokemon --offline -n 10 --latency 100 -s all --details --seed 1\n');
     expect(stdout).toMatch(/\n→ all (sent|'s) /);
   });

@@ -179,14 +179,14 @@ describe('the lessons', () => {
   it('a lesson as the terminal shows it: paragraph, numbers, command, takeaway', () => {
     const report = makeReport([seq(4007, { requests: 2, ok: 2, latencyMs: latency(2004), pool: pool(1) }), all(2019, { requests: 2, maxInFlight: 2, latencyMs: latency(2018), pool: pool(2) })]);
     expect(measuredLines(report)).toEqual([
-      'sequential           4.007 s   2 ok   p50 2004 ms   peak 1 in flight   1 socket',
-      'all (Promise.all)    2.019 s   2 ok   p50 2018 ms   peak 2 in flight   2 sockets',
+      'sequential          4.007 s  2 ok  p50 2004 ms  peak 1 in flight  1 socket',
+      'all (Promise.all)   2.019 s  2 ok  p50 2018 ms  peak 2 in flight  2 sockets',
     ]);
     const text = renderLesson({ name: 'two-tasks', title: 'Two tasks of 2 s', runs: [{ command: 'npx async-bench pokemon', report }], takeaway: 'together 2.0x faster' }, 'Two requests.', '[1/13]', new Chalk({ level: 0 }));
     expect(text).toBe(
       '[1/13] two-tasks · Two tasks of 2 s\nTwo requests.\n\n' +
-        '  sequential           4.007 s   2 ok   p50 2004 ms   peak 1 in flight   1 socket\n' +
-        '  all (Promise.all)    2.019 s   2 ok   p50 2018 ms   peak 2 in flight   2 sockets\n' +
+        '  sequential          4.007 s  2 ok  p50 2004 ms  peak 1 in flight  1 socket\n' +
+        '  all (Promise.all)   2.019 s  2 ok  p50 2018 ms  peak 2 in flight  2 sockets\n' +
         '  $ npx async-bench pokemon\n→ together 2.0x faster\n\n',
     );
   });
