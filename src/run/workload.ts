@@ -1,10 +1,11 @@
-import { UsageError } from '../core/errors.js';
+import { UsageError, quoteInput } from '../core/errors.js';
 import type { RequestOutcome } from '../core/types.js';
 import { describeFaults, hasFaults } from '../fixture-server/faults.js';
-import { formatLatency } from '../fixture-server/latency.js';
+import { formatLatency, type LatencyModel } from '../fixture-server/latency.js';
 import { startFixtureServer, type FixtureServerHandle } from '../fixture-server/start.js';
 import { createHttpClient } from '../http/client.js';
 import type { Preset, SetupStage } from '../targets/preset.js';
+import { presetOfPath } from '../targets/presets/index.js';
 import type { Target } from '../targets/resolve.js';
 import { isScrubbable, secretsInBody, secretsInHeaders, secretsInUrl, type RedactionPolicy } from '../core/redact.js';
 import { hasPlaceholders, specListSource, urlListSource, type RequestSource, type RequestSpec } from '../core/request.js';
@@ -37,8 +38,10 @@ export interface Workload {
 
 /** Combinations that make no sense, refused before anything starts. */
 export function checkCombination(options: RunOptions, target: Target): void {
-  if (target.kind === 'urls') {
-    if (options.offline) throw new UsageError('--offline serves a preset from the built-in server; it does not apply to URLs');
+  if (target.kind === 'urls' && target.paths) {
+    if (!options.offline) throw new UsageError(`a path (${quoteInput(target.urls[0]!)}) is a route of the built-in server: add --offline, or give a full http(s) URL`);
+  } else if (target.kind === 'urls') {
+    if (options.offline) throw new UsageError('--offline serves a preset, or paths such as /posts, from the built-in server; it does not apply to URLs');
     if (options.baseUrl !== null && !options.baseUrlFromEnv) throw new UsageError("--base-url sends a preset's paths to another server; URLs are used as given");
   }
   if (options.baseUrl !== null && options.offline && !options.baseUrlFromEnv) throw new UsageError('--base-url and --offline both say where a preset is served: give one');
@@ -133,6 +136,14 @@ export async function prepareWorkload(
     const headers = { ...extra, ...templatedHeaders };
     return { method: defaults.method, headers: Object.keys(headers).length > 0 ? headers : null, body };
   };
+  if (target.kind === 'urls' && target.paths) {
+    // Paths of the built-in server, at the delay of the preset whose routes they are.
+    const { server, where } = await startOffline(options, seed, options.latency ?? presetOfPath(target.urls[0]!).defaultLatency);
+    const urls = target.urls.map((path) => server.baseUrl + path);
+    const count = options.countGiven ? options.count : urls.length;
+    const secrets = collectSecrets(urls, options.headers, null, redaction, [], [defaults.body]);
+    return { urls, requests: urlListSource(urls, shared(defaults.body), count, seed), headers: fixedHeaders, where, secrets, server };
+  }
   if (target.kind === 'urls') {
     const count = options.countGiven ? options.count : target.urls.length;
     const where = `live ${describeHosts(target.urls)}`;
@@ -147,11 +158,8 @@ export async function prepareWorkload(
   let baseUrl = options.baseUrl ?? preset.liveBaseUrl;
   let where = `live ${new URL(baseUrl).host}`;
   if (options.offline) {
-    const latency = options.latency ?? preset.defaultLatency;
-    // Asked for HTTP/2, the server speaks TLS to every row (h1 rows too), as the real APIs do.
-    server = await startFixtureServer({ latency, seed, faults: options.faults, http2: options.protocols.includes('h2') });
+    ({ server, where } = await startOffline(options, seed, options.latency ?? preset.defaultLatency));
     baseUrl = server.baseUrl;
-    where = `offline (${formatLatency(latency)}${hasFaults(options.faults) ? `; ${describeFaults(options.faults)}` : ''})`;
   }
   try {
     // Our own server's certificate is trusted by this run's clients alone, in memory.
@@ -185,6 +193,13 @@ export async function prepareWorkload(
     await server?.stop();
     throw err;
   }
+}
+
+/** Starts the built-in server; `where` is the heading's "offline (100-400 ms)". */
+async function startOffline(options: RunOptions, seed: number, latency: LatencyModel): Promise<{ server: FixtureServerHandle; where: string }> {
+  // Asked for HTTP/2, the server speaks TLS to every row (h1 rows too), as the real APIs do.
+  const server = await startFixtureServer({ latency, seed, faults: options.faults, http2: options.protocols.includes('h2') });
+  return { server, where: `offline (${formatLatency(latency)}${hasFaults(options.faults) ? `; ${describeFaults(options.faults)}` : ''})` };
 }
 
 /** The user's headers in two: those sent as they are, and those with placeholders to fill in per request. */

@@ -30,6 +30,28 @@ export function validateUrl(text: string, label: string | (() => string) = 'URL'
   return url.href;
 }
 
+/** The origin a path is checked against: the built-in server's, whatever its port. */
+const PATH_ORIGIN = 'http://127.0.0.1';
+
+/** Whether a target is a path of the built-in server ("/posts"), fetched with --offline. */
+export const isPath = (text: string): boolean => text.startsWith('/');
+
+/**
+ * Checks a path given by the user ("/posts/1"); returns it normalised as the URL parser would
+ * send it, or throws a usage error naming it. `check` validates the URL it makes.
+ */
+export function validatePath(text: string, label: string | (() => string) = 'path', check: (url: string) => string = (url) => validateUrl(url)): string {
+  const where = (): string => (typeof label === 'string' ? label : label());
+  if (/\s/.test(text)) throw new UsageError(`invalid ${where()} ${quoteInput(text)}: it contains white space (encode spaces as %20)`);
+  try {
+    return check(PATH_ORIGIN + text).slice(PATH_ORIGIN.length);
+  } catch (err) {
+    // A placeholder's problem, told of the path as given.
+    if (err instanceof UsageError && err.message.includes('{{')) throw new UsageError(err.message.split(PATH_ORIGIN).join(''));
+    throw new UsageError(`invalid ${where()} ${quoteInput(text)}: not a path (expected /posts or /posts/1)`);
+  }
+}
+
 /** Whether a line of a URL list carries a URL (blank lines and # comments do not). */
 function isUrlLine(line: string): boolean {
   return line !== '' && !line.startsWith('#');
@@ -112,7 +134,7 @@ export async function readUrlLines(input: Readable, name: string, redaction?: Re
     if (!isUrlLine(line)) return;
     if (NOT_TEXT.test(line)) throw notText(lineNumber);
     const at = lineNumber;
-    urls.push(validateUrl(line, () => `URL at ${name}:${at}`, redaction));
+    urls.push(isPath(line) ? validatePath(line, () => `path at ${name}:${at}`) : validateUrl(line, () => `URL at ${name}:${at}`, redaction));
   };
   const lines = lineSplitter(take, (chars) => {
     throw new UsageError(

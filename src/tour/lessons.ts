@@ -6,7 +6,7 @@
 import type { Report, StrategyResult } from '../core/report.js';
 import { maxOf, minOf } from '../core/stats.js';
 import { SAME_WITHIN } from '../core/summarize.js';
-import { formatMs, formatSeconds, resultLabel } from '../export/format.js';
+import { formatBytes, formatMs, formatSeconds, resultLabel } from '../export/format.js';
 
 export interface Lesson {
   /** For --only and --list. */
@@ -164,6 +164,17 @@ function tooMany([report]: readonly Report[]): string {
   return `all failed ${all.failed} of ${all.requests} against ${server}; adaptive backed off and settled at ${adaptive.adaptive.settledLimit}, with ${adaptive.failed} failed: a limiter finds what the server tolerates from its refusals`;
 }
 
+function oneRequest([many, one]: readonly Report[]): string {
+  const all = find(many, 'all');
+  const list = find(one, 'sequential');
+  if (!complete(all) || !complete(list)) return NO_TAKEAWAY;
+  const c = compareWall(list, all, `${all.requests} requests at once`);
+  const unpacked = list.decodedBytes !== list.bytes ? ` (${formatBytes(list.decodedBytes)} unpacked)` : '';
+  const sizes = `, ${formatBytes(list.bytes)}${unpacked} against ${formatBytes(all.bytes)} over the wire`;
+  if (c.relation === 'faster') return `one request for the list is ${c.text}${sizes}: the fastest request is the one not made`;
+  return `one request for the list is ${c.text}${sizes}: on loopback a request costs little; over a real network each one pays its own round trip`;
+}
+
 function capacity([report]: readonly Report[]): string {
   const cap = report?.config.faults?.capacity ?? null;
   const bounded = (report?.results ?? []).filter((r) => r.strategy === 'bounded' && complete(r));
@@ -277,6 +288,17 @@ export const LESSONS: readonly Lesson[] = [
       "A server that takes 10 requests at once answers 503 to the rest. Promise.all over 100 requests sends them all and most fail; an adaptive limiter starts low, grows while answers come back, and backs off at each refusal, settling near the server's limit.",
     runs: [['pokemon', '--offline', '-n', '100', '--latency', '100', '--max-inflight', '10', '-s', 'all,adaptive', '--seed', '1']],
     takeaway: tooMany,
+  },
+  {
+    name: 'one-request',
+    title: 'One request for all 100 posts against 100 requests',
+    paragraph:
+      'Before making requests faster, ask whether they are needed. An API that serves the whole list (/posts) answers 100 posts in one round trip; asking for them one by one (/posts/1 … /posts/100) costs 100, even all at once, and loads the server 100 times.',
+    runs: [
+      ['jsonplaceholder', '--offline', '-n', '100', '-s', 'all', '--seed', '1'],
+      ['/posts', '--offline', '-n', '1', '-s', 'sequential', '--seed', '1'],
+    ],
+    takeaway: oneRequest,
   },
   {
     name: 'capacity',

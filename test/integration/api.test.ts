@@ -87,7 +87,7 @@ describe('benchmark() is the command line without the printing', () => {
       [{ count: 2.5 }, ['--count', '2.5'], /^--count must be a whole number, got '2\.5'$/],
       [{ strategies: ['fast'] as never }, ['-s', 'fast'], /^unknown strategy 'fast'; choose from sequential, all, bounded, batched, adaptive, workers$/],
       [{ thresholds: ['p96<3'] }, ['--threshold', 'p96<3'], /^--threshold 'p96<3': unknown metric 'p96'/],
-      [{ offline: true }, ['--offline'], /^--offline serves a preset from the built-in server; it does not apply to URLs$/],
+      [{ offline: true }, ['--offline'], /^--offline serves a preset, or paths such as \/posts, from the built-in server; it does not apply to URLs$/],
       [{ concurrency: [2, 0] }, ['-c', '2,0'], /^--concurrency must be at least 1, got 0$/],
       [{ headers: { 'content-length': '3' } }, ['-H', 'content-length: 3'], /^--header 'content-length' cannot be set/],
     ];

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/core/errors.js';
 import type { RequestOutcome } from '../../src/core/types.js';
 import { pickFromBodies, shorten, type PlanInput } from '../../src/targets/preset.js';
-import { PRESETS, PRESET_NAMES, findPreset } from '../../src/targets/presets/index.js';
+import { PRESETS, PRESET_NAMES, findPreset, presetOfPath } from '../../src/targets/presets/index.js';
 import { POST_COUNT, jsonplaceholderPreset } from '../../src/targets/presets/jsonplaceholder.js';
 import { POKEMON_COUNT, pokemonPreset } from '../../src/targets/presets/pokemon.js';
 import { tmdbAuth, tmdbPreset } from '../../src/targets/presets/tmdb.js';
@@ -368,5 +368,26 @@ describe('resolveTarget', () => {
   it('suggests a preset for a typo and rejects a bad URL argument', async () => {
     expect(await usageMessage(() => resolveTarget(['pokemn'], []))).toMatch(/did you mean 'pokemon'/);
     expect(await usageMessage(() => resolveTarget(['ftp://a.example/'], []))).toMatch(/only http and https/);
+  });
+});
+
+describe('paths of the built-in server (/posts, with --offline)', () => {
+  it('are taken from the arguments and from -f lines, normalised, and marked as paths', async () => {
+    const file = Readable.from(['# the list\n/posts\n/posts/1?x=ä\n']);
+    expect(await resolveTarget(['/api/v2/pokemon/{{rand:1-10}}'], [], file)).toEqual({ kind: 'urls', urls: ['/api/v2/pokemon/{{rand:1-10}}'], paths: true });
+    expect(await resolveTarget([], ['-'], file)).toEqual({ kind: 'urls', urls: ['/posts', '/posts/1?x=%C3%A4'], paths: true });
+  });
+
+  it('are refused mixed with URLs, or with white space', async () => {
+    expect(await usageMessage(() => resolveTarget(['/posts', 'http://a.example/'], []))).toBe(
+      "paths ('/posts') are fetched from the built-in server with --offline, URLs from where they point: give only paths, or only URLs",
+    );
+    expect(await usageMessage(() => resolveTarget([], ['-'], Readable.from(['/a b\n'])))).toBe("invalid path at stdin:1 '/a b': it contains white space (encode spaces as %20)");
+  });
+
+  it("take the delay of the preset whose routes they are, else jsonplaceholder's", () => {
+    expect(presetOfPath('/api/v2/pokemon/1').name).toBe('pokemon');
+    expect(presetOfPath('/3/movie/now_playing').name).toBe('tmdb');
+    expect(['/posts', '/users/1', '/todos', '/comments', '/other'].map((p) => presetOfPath(p).name)).toEqual(Array(5).fill('jsonplaceholder'));
   });
 });

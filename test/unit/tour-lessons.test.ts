@@ -151,6 +151,18 @@ describe('takeaways', () => {
     expect(takeaway('capacity', makeReport([bounded(40, 163, 67)]))).toBe(NO_TAKEAWAY);
   });
 
+  it('one-request', () => {
+    const many = makeReport([all(228, { requests: 100, bytes: 21_810, decodedBytes: 25_684 })]);
+    const list = (wallMs: number, bytes: number, decodedBytes = bytes) => makeReport([seq(wallMs, { requests: 1, bytes, decodedBytes })]);
+    expect(takeaway('one-request', many, list(96, 6_916, 27_520))).toBe(
+      'one request for the list is 2.4x faster than 100 requests at once (0.096 s vs 0.228 s), 6.8 KiB (26.9 KiB unpacked) against 21.3 KiB over the wire: the fastest request is the one not made',
+    );
+    expect(takeaway('one-request', many, list(220, 27_520))).toBe(
+      'one request for the list is about the same as 100 requests at once (0.220 s vs 0.228 s), 26.9 KiB against 21.3 KiB over the wire: on loopback a request costs little; over a real network each one pays its own round trip',
+    );
+    expect(takeaway('one-request', many)).toBe(NO_TAKEAWAY);
+  });
+
   it('a result cut off by Ctrl-C gives no takeaway', () => {
     expect(takeaway('pokemon', makeReport([seq(2329), all(100, { partial: true })]))).toBe(NO_TAKEAWAY);
   });
@@ -171,7 +183,7 @@ describe('the lessons', () => {
   it('--list names each with its title; --only picks one or names them all', () => {
     const list = renderLessonList();
     expect(list.split('\n')).toHaveLength(LESSONS.length + 1);
-    expect(list).toContain('batched     Batches against a semaphore\n');
+    expect(list).toContain('batched      Batches against a semaphore\n');
     expect(selectLessons('eager').map((l) => l.name)).toEqual(['eager']);
     expect(() => selectLessons('batch')).toThrow("unknown lesson 'batch' (did you mean 'batched'?); lessons are two-tasks, pokemon,");
   });

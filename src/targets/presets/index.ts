@@ -17,3 +17,10 @@ export function findPreset(name: string): Preset {
     `unknown preset ${quoteInput(name)}${hint}; presets are ${PRESET_NAMES.join(', ')}, or give http(s) URLs`,
   );
 }
+
+/** The preset whose routes a path of the built-in server belongs to ("/api/v2/…" is pokemon's); jsonplaceholder's otherwise. */
+export function presetOfPath(path: string): Preset {
+  if (path.startsWith('/api/v2/')) return pokemonPreset;
+  if (path.startsWith('/3/')) return tmdbPreset;
+  return jsonplaceholderPreset;
+}
