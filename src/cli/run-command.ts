@@ -9,7 +9,7 @@ import { loadExporter, type ExportContext } from '../export/exporters.js';
 import { failureHints } from '../export/hints.js';
 import { formatFileSize, wrapText } from '../export/format.js';
 import { autoStepLine } from '../export/prose.js';
-import { signalExitCode, takeOverInterrupts, type StopSignal } from '../run/interrupt.js';
+import { signalExitCode, stopOnSignals, type StopSignal } from '../run/interrupt.js';
 import { measure } from '../run/measure.js';
 import type { RunOptions } from '../run/settings.js';
 import { colorLevel } from './color.js';
@@ -38,14 +38,9 @@ export async function runCommand(options: RunOptions): Promise<number> {
   // starting requests, abort those in flight, print what was measured, exit 128 + n; a second
   // signal leaves at once.
   const controller = new AbortController();
-  let stoppedBy: StopSignal | null = null;
-  const releaseSignals = takeOverInterrupts((signal) => {
-    if (stoppedBy !== null) process.exit(signalExitCode(signal));
-    stoppedBy = signal;
-    controller.abort();
-  });
+  const signals = stopOnSignals(() => controller.abort());
   // Read through a function: the handler sets it while this function awaits.
-  const stopSignal = (): StopSignal | null => stoppedBy;
+  const stopSignal = (): StopSignal | null => signals.stoppedBy();
   try {
     const plan = await planRun(options, controller.signal);
     const { outputs, reportPath, target } = plan;
@@ -147,6 +142,6 @@ export async function runCommand(options: RunOptions): Promise<number> {
     return EXIT.ok;
   } finally {
     progress.stop();
-    releaseSignals();
+    signals.release();
   }
 }

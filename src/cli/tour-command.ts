@@ -10,7 +10,7 @@ import type { Report, StrategyResult } from '../core/report.js';
 import { maxOf } from '../core/stats.js';
 import { formatMs, formatSeconds, resultLabel } from '../export/format.js';
 import { interruptedLine, setupLine } from '../export/prose.js';
-import { signalExitCode, takeOverInterrupts, type StopSignal } from '../run/interrupt.js';
+import { signalExitCode, stopOnSignals, type StopSignal } from '../run/interrupt.js';
 import { measure } from '../run/measure.js';
 import type { RunOptions } from '../run/settings.js';
 import { LESSONS, LESSON_NAMES, type Lesson } from '../tour/lessons.js';
@@ -124,13 +124,8 @@ export async function tourCommand(options: TourOptions, version: string): Promis
   const progress = await createProgress(progressEnabled(options.quiet, process.env, process.stderr.isTTY === true, process.stderr.columns), level > 0);
   // One controller per run (a run's listeners go with it); a stop signal aborts the current one.
   let controller = new AbortController();
-  let stoppedBy: StopSignal | null = null;
-  const releaseSignals = takeOverInterrupts((signal) => {
-    if (stoppedBy !== null) process.exit(signalExitCode(signal));
-    stoppedBy = signal;
-    controller.abort();
-  });
-  const stopSignal = (): StopSignal | null => stoppedBy;
+  const signals = stopOnSignals(() => controller.abort());
+  const stopSignal = (): StopSignal | null => signals.stoppedBy();
   const secrets = new Set<string>();
   const print = (text: string): void => void process.stdout.write(scrubSecrets(text, [...secrets]));
   const done: TourLessonResult[] = [];
@@ -183,6 +178,6 @@ export async function tourCommand(options: TourOptions, version: string): Promis
     return signal === null ? EXIT.ok : signalExitCode(signal);
   } finally {
     progress.stop();
-    releaseSignals();
+    signals.release();
   }
 }

@@ -62,6 +62,29 @@ export function takeOverInterrupts(handler: (signal: StopSignal) => void): () =>
   };
 }
 
+/** What a command that measures holds while it runs: the stop signal that came, if one did. */
+export interface StopWatch {
+  /** The first stop signal received, or null. */
+  stoppedBy(): StopSignal | null;
+  /** Lets go of the signals (kept when one came: a second must still leave at once). */
+  release(): void;
+}
+
+/**
+ * Ctrl-C (and SIGTERM, SIGHUP) for a command that measures: the first signal calls `stop`
+ * (stop starting requests, abort those in flight, then report what was measured); a second one
+ * leaves at once with its own code, 128 + n.
+ */
+export function stopOnSignals(stop: () => void): StopWatch {
+  let stoppedBy: StopSignal | null = null;
+  const release = takeOverInterrupts((signal) => {
+    if (stoppedBy !== null) process.exit(signalExitCode(signal));
+    stoppedBy = signal;
+    stop();
+  });
+  return { stoppedBy: () => stoppedBy, release };
+}
+
 /**
  * For commands that do not run a benchmark: the signals are theirs (or the default) again. One
  * that came during start-up is raised again, so that it is not lost.
