@@ -44,8 +44,6 @@ export interface ThreadsSetup {
   signal: AbortSignal;
   /** Requests finished so far over all threads, a few times a second. */
   onProgress?(done: number): void;
-  /** The thread's module; the built file next to this one unless a test says otherwise. */
-  entry?: URL;
 }
 
 /** How often the main thread reads the finished count for the progress line, ms. */
@@ -97,7 +95,7 @@ export async function runOnThreads(spec: StrategySpec, count: number, setup: Thr
   const limits = splitLimit(spec.concurrency ?? count, threads);
   const queue = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
   const counters = new Int32Array(queue);
-  const entry = setup.entry ?? builtModule('run/workers-thread.js');
+  const entry = builtModule('run/workers-thread.js');
   const total = spec.concurrency ?? count;
   // --rate holds for the run: each thread sends its share of it.
   const clientFor = (limit: number): ThreadClientOptions => (setup.client.ratePerSec === null ? setup.client : { ...setup.client, ratePerSec: (setup.client.ratePerSec * limit) / total });

@@ -15,9 +15,6 @@ import { byStrategy, parseJsonReport } from '../helpers/expectations.js';
 import { runInProcess } from '../helpers/in-process.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
-/** The thread's module as built: vitest runs src/ as TypeScript, a worker thread cannot. */
-const BUILT_THREAD = new URL('../../dist/run/workers-thread.js', import.meta.url);
-
 let server: TestServer;
 
 beforeAll(async () => {
@@ -36,7 +33,6 @@ function setup(url: string, count: number, signal: AbortSignal): ThreadsSetup {
     cpuWorkMs: 0,
     prime: null,
     signal,
-    entry: BUILT_THREAD,
   };
 }
 
