@@ -5,7 +5,7 @@
  */
 import type { Report, StrategyResult } from '../core/report.js';
 import { maxOf, minOf } from '../core/stats.js';
-import { SAME_WITHIN } from '../core/summarize.js';
+import { timingVerdict } from '../core/summarize.js';
 import { formatBytes, formatMs, formatSeconds, resultLabel } from '../export/format.js';
 
 export interface Lesson {
@@ -33,14 +33,18 @@ const x = (ratio: number): string => `${ratio.toFixed(1)}x`;
 
 /**
  * `fast` against `slow`, from their wall times: "6.1x faster than sequential (0.411 s vs 2.483 s)",
- * "1.3x slower than …", or "about the same as … " within SAME_WITHIN (10%).
+ * "1.3x slower than …", or "about the same as … " within SAME_WITHIN (10%), as the table's
+ * verdicts judge it (timingVerdict). A run that failed more is never faster: "failed 9 of 100
+ * against 0 for sequential (…)", relation 'more-failures'.
  */
-export function compareWall(fast: StrategyResult, slow: StrategyResult, slowName = resultLabel(slow)): { relation: 'faster' | 'slower' | 'same'; text: string } {
+export function compareWall(fast: StrategyResult, slow: StrategyResult, slowName = resultLabel(slow)): { relation: 'faster' | 'slower' | 'same' | 'more-failures'; text: string } {
   const ratio = slow.wallMs / fast.wallMs;
   const times = `(${s(fast.wallMs)} vs ${s(slow.wallMs)})`;
-  if (!(fast.wallMs > 0) || (ratio < 1 + SAME_WITHIN && ratio > 1 / (1 + SAME_WITHIN))) return { relation: 'same', text: `about the same as ${slowName} ${times}` };
-  if (ratio >= 1) return { relation: 'faster', text: `${x(ratio)} faster than ${slowName} ${times}` };
-  return { relation: 'slower', text: `${x(1 / ratio)} slower than ${slowName} ${times}` };
+  if (fast.failureRate > slow.failureRate) return { relation: 'more-failures', text: `failed ${fast.failed} of ${fast.requests} against ${slow.failed} for ${slowName} ${times}` };
+  const verdict = fast.wallMs > 0 ? timingVerdict(ratio, null) : 'same';
+  if (verdict === 'faster') return { relation: 'faster', text: `${x(ratio)} faster than ${slowName} ${times}` };
+  if (verdict === 'slower') return { relation: 'slower', text: `${x(1 / ratio)} slower than ${slowName} ${times}` };
+  return { relation: 'same', text: `about the same as ${slowName} ${times}` };
 }
 
 function twoTasks([report]: readonly Report[]): string {
@@ -49,6 +53,7 @@ function twoTasks([report]: readonly Report[]): string {
   if (!complete(seq) || !complete(all)) return NO_TAKEAWAY;
   const c = compareWall(all, seq, 'one after another');
   if (c.relation === 'faster') return `together ${c.text}: the two waits overlap, so two tasks take as long as one`;
+  if (c.relation === 'more-failures') return `together ${c.text}: it failed more, so it is not faster, whatever its time`;
   return `together ${c.text}: the waits did not overlap here`;
 }
 
@@ -58,6 +63,7 @@ function pokemon([report]: readonly Report[]): string {
   if (!complete(seq) || !complete(all)) return NO_TAKEAWAY;
   const c = compareWall(all, seq);
   if (c.relation === 'faster') return `all ${c.text}: ${all.requests} waits overlap, so the run takes about its slowest request (${formatMs(all.latencyMs.max)}), not their sum`;
+  if (c.relation === 'more-failures') return `all ${c.text}: it failed more, so it is not faster, whatever its time`;
   return `all ${c.text}: the waits did not overlap here`;
 }
 
@@ -68,6 +74,7 @@ function semaphore([report]: readonly Report[]): string {
   const c = compareWall(bounded, seq);
   const peak = `never more than ${bounded.concurrency} in flight (peak ${bounded.maxInFlight})`;
   if (c.relation === 'faster') return `${resultLabel(bounded)} ${c.text}, ${peak}: a semaphore keeps most of the gain and caps the load`;
+  if (c.relation === 'more-failures') return `${resultLabel(bounded)} ${c.text}: it failed more, so it is not faster, whatever its time`;
   return `${resultLabel(bounded)} ${c.text}, ${peak}`;
 }
 
@@ -78,6 +85,7 @@ function tmdb([report]: readonly Report[]): string {
   if (!complete(seq) || !complete(all) || list === undefined) return NO_TAKEAWAY;
   const first = `the list came first (${list.requests} request${list.requests === 1 ? '' : 's'}, ${list.items} movies in ${s(list.wallMs)}), since the details need its ids`;
   const c = compareWall(all, seq);
+  if (c.relation === 'more-failures') return `${first}; then all fetched the ${all.requests} details ${c.text}: it failed more, so it is not faster, whatever its time`;
   return `${first}; then all fetched the ${all.requests} details ${c.text}`;
 }
 
@@ -111,6 +119,7 @@ function session([kept, fresh]: readonly Report[]): string {
   const sockets = a.pool === null || b.pool === null ? '' : `, ${a.pool.opened} socket${a.pool.opened === 1 ? '' : 's'} against ${b.pool.opened}`;
   const c = compareWall(a, b, 'a new connection each time');
   if (c.relation === 'faster') return `one session is ${c.text}${sockets}: each new connection costs a handshake; over TLS to a real API, a round trip or more`;
+  if (c.relation === 'more-failures') return `one session is ${c.text}: it failed more, so it is not faster, whatever its time`;
   return `one session is ${c.text}${sockets}: on loopback a connection costs little; over TLS to a real API it costs a round trip or more`;
 }
 
@@ -132,6 +141,7 @@ function threads([report]: readonly Report[]): string {
   const name = n === null ? 'workers' : `workers (${n} threads)`;
   const c = compareWall(workers, all, 'all');
   if (c.relation === 'faster') return `${name} ${c.text}: the CPU work ran on ${n ?? 'several'} threads at once, while all did it on its one event loop`;
+  if (c.relation === 'more-failures') return `${name} ${c.text}: it failed more, so it is not faster, whatever its time`;
   return `${name} ${c.text}: threads pay off when CPU work, not waiting, is what the run is made of (and when cores are free)`;
 }
 
@@ -152,6 +162,7 @@ function batched([report]: readonly Report[]): string {
   const c = compareWall(batch, bounded);
   const ideal = batch.idealWallMs !== null && bounded.idealWallMs !== null ? `; ideal ${s(batch.idealWallMs)} vs ${s(bounded.idealWallMs)} from their own request times` : '';
   if (c.relation === 'slower') return `${resultLabel(batch)} ${c.text}${ideal}: each batch waits for its slowest request, while a semaphore starts the next request at once`;
+  if (c.relation === 'more-failures') return `${resultLabel(batch)} ${c.text}: it failed more, so it is not faster, whatever its time`;
   return `${resultLabel(batch)} ${c.text}${ideal}: requests this even leave a batch little to wait for`;
 }
 
@@ -172,6 +183,7 @@ function oneRequest([many, one]: readonly Report[]): string {
   const unpacked = list.decodedBytes !== list.bytes ? ` (${formatBytes(list.decodedBytes)} unpacked)` : '';
   const sizes = `, ${formatBytes(list.bytes)}${unpacked} against ${formatBytes(all.bytes)} over the wire`;
   if (c.relation === 'faster') return `one request for the list is ${c.text}${sizes}: the fastest request is the one not made`;
+  if (c.relation === 'more-failures') return `one request for the list is ${c.text}: it failed more, so it is not faster, whatever its time`;
   return `one request for the list is ${c.text}${sizes}: on loopback a request costs little; over a real network each one pays its own round trip`;
 }
 
@@ -185,6 +197,7 @@ function capacity([report]: readonly Report[]): string {
   const c = compareWall(above, at, `C=${cap}`);
   const lower = below === undefined ? '' : `; C=${below.concurrency} took ${s(below.wallMs)}`;
   const gist = c.relation === 'slower' || c.relation === 'same' ? `past ${cap}, more in flight only waits in its queue (p50 ${formatMs(above.latencyMs.p50)} against ${formatMs(at.latencyMs.p50)})` : `this time more in flight still helped`;
+  if (c.relation === 'more-failures') return `C=${above.concurrency} is ${c.text}: it failed more, so it is not faster, whatever its time`;
   return `C=${above.concurrency} is ${c.text}${lower}: the server serves ${cap} at once, like a pool of ${cap} threads; ${gist}`;
 }
 

@@ -24,6 +24,14 @@ describe('compareWall', () => {
     expect(compareWall(all(1300), seq(1000), 'x').text).toBe('1.3x slower than x (1.300 s vs 1.000 s)');
     expect(compareWall(all(1050), seq(1000)).text).toBe('about the same as sequential (1.050 s vs 1.000 s)');
   });
+
+  it('never calls a run that failed more faster, however short its time', () => {
+    const failing = all(100, { ok: 7, failed: 3, failureRate: 0.3 });
+    expect(compareWall(failing, seq(2000))).toEqual({ relation: 'more-failures', text: 'failed 3 of 10 against 0 for sequential (0.100 s vs 2.000 s)' });
+    expect(takeaway('pokemon', makeReport([seq(2000), failing]))).toBe(
+      'all failed 3 of 10 against 0 for sequential (0.100 s vs 2.000 s): it failed more, so it is not faster, whatever its time',
+    );
+  });
 });
 
 describe('takeaways', () => {
