@@ -91,6 +91,11 @@ export function cleanupCli(): void {
   emptyDir = undefined;
 }
 
+/** The caller's variables a CLI under test never sees: colour, the TMDB key, proxies. */
+export const SCRUBBED_ENV = ['NO_COLOR', 'FORCE_COLOR', 'TMDB_API_KEY', 'http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY'] as const;
+/** What the test process sets for itself, which a spawned CLI must not inherit either. */
+const TEST_ONLY_ENV = ['NODE_OPTIONS', 'TEST_PROBE_FD', 'NETWORK_GUARD_LOG'] as const;
+
 /**
  * The environment the CLI sees: CI set, and none of the caller's colour or proxy settings.
  * COLUMNS is wide, so that what a test reads is never broken across lines by the 80-column
@@ -98,7 +103,7 @@ export function cleanupCli(): void {
  */
 function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, CI: '1', COLUMNS: '1000' };
-  for (const name of ['NO_COLOR', 'FORCE_COLOR', 'TMDB_API_KEY', 'NODE_OPTIONS', 'TEST_PROBE_FD', 'NETWORK_GUARD_LOG', 'http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY']) delete env[name];
+  for (const name of [...SCRUBBED_ENV, ...TEST_ONLY_ENV]) delete env[name];
   for (const [name, value] of Object.entries(extra)) {
     if (value === undefined) delete env[name];
     else env[name] = value;

@@ -6,7 +6,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { main } from '../../src/cli/main.js';
-import { BUILT_MAIN, assertBuilt, type RunResult } from './cli.js';
+import { BUILT_MAIN, SCRUBBED_ENV, assertBuilt, type RunResult } from './cli.js';
 
 let queue: Promise<unknown> = Promise.resolve();
 
@@ -47,9 +47,6 @@ export function runBuiltInProcess(args: readonly string[], options: InProcessOpt
   return next;
 }
 
-/** The variables a spawned CLI never inherits from the test process (see cliEnv in cli.ts). */
-const SCRUBBED = ['NO_COLOR', 'FORCE_COLOR', 'TMDB_API_KEY', 'http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY'];
-
 async function once(run: Main, args: readonly string[], options: InProcessOptions): Promise<InProcessResult> {
   const savedEnv = new Map<string, string | undefined>();
   const setEnv = (name: string, value: string | undefined): void => {
@@ -57,7 +54,7 @@ async function once(run: Main, args: readonly string[], options: InProcessOption
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
   };
-  for (const name of SCRUBBED) setEnv(name, undefined);
+  for (const name of SCRUBBED_ENV) setEnv(name, undefined);
   setEnv('CI', '1');
   setEnv('COLUMNS', '1000');
   for (const [name, value] of Object.entries(options.env ?? {})) setEnv(name, value);
