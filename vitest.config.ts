@@ -9,12 +9,18 @@ export default defineConfig({
     // third worker fills those waits without crowding the timing comparisons.
     maxWorkers: 3,
     minWorkers: 1,
+    // The unit files share two worker threads, each file after another in the same one (a fresh
+    // process per file was most of their cost). Pool options are the root's: a project's own
+    // `isolate` does not reach the pool. More than two threads sometimes ended a thread that
+    // was still being handed a file ("Terminating worker thread").
+    poolOptions: { threads: { isolate: false, maxThreads: 2 } },
     // Generous: under load a spawned CLI is slow to start; no test relies on a timeout to pass.
     testTimeout: 60_000,
     hookTimeout: 60_000,
     projects: [
-      // Pure code: one worker serves many files (a fresh process per file was most of their cost).
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], isolate: false } },
+      // Pure code, in threads: nothing here changes the directory, waits on a FIFO or needs the
+      // main thread's stack (those tests are in integration/).
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], pool: 'threads', isolate: false } },
       { extends: true, test: { name: 'system', include: ['test/{integration,e2e,chaos,browser}/**/*.test.ts'] } },
     ],
   },

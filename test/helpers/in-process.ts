@@ -80,7 +80,7 @@ async function once(run: Main, args: readonly string[], options: InProcessOption
   } finally {
     process.stdout.write = stdoutWrite;
     process.stderr.write = stderrWrite;
-    process.chdir(savedCwd);
+    if (options.cwd !== undefined) process.chdir(savedCwd);
     for (const [name, value] of savedEnv) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
