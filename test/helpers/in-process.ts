@@ -5,7 +5,6 @@
  * suite still spawn the built CLI, so the real process is checked too.
  */
 import { pathToFileURL } from 'node:url';
-import { main } from '../../src/cli/main.js';
 import { BUILT_MAIN, SCRUBBED_ENV, assertBuilt, type RunResult } from './cli.js';
 
 let queue: Promise<unknown> = Promise.resolve();
@@ -28,7 +27,8 @@ export interface InProcessResult extends RunResult {
 type Main = (argv: readonly string[]) => Promise<void>;
 
 export function runInProcess(args: readonly string[], options: InProcessOptions = {}): Promise<InProcessResult> {
-  const next = queue.then(() => once(main, args, options));
+  // Loaded on first use: a file that runs only the built CLI never compiles src's.
+  const next = queue.then(async () => once((await import('../../src/cli/main.js')).main, args, options));
   queue = next.catch(() => undefined);
   return next;
 }
