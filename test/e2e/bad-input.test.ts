@@ -1,8 +1,9 @@
 /**
  * Hardening, end to end through the built CLI: bad input, exhaustively. Each case must end with
  * one clear line on stderr, exit 2, nothing on stdout, and no request sent (the test server
- * counts them by tag). Split from hardening.test.ts so that the two files run side by side; the
- * cases run concurrently (the CLI helper runs at most two CLIs at once per test file).
+ * counts them by tag). Split from hardening.test.ts so that the two files run side by side.
+ * The CLI's main() runs in this process, one case at a time (the built one where requests are
+ * sent); the case that reads standard input (--file -) spawns the built CLI.
  * Every server runs on 127.0.0.1 and is started and stopped here.
  */
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Report } from '../../src/core/report.js';
 import { assertBuilt, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
 import { byStrategy, expectCleanStderr, expectUsageError, parseJsonReport } from '../helpers/expectations.js';
-import { runInProcess } from '../helpers/in-process.js';
+import { runBuiltInProcess, runInProcess } from '../helpers/in-process.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 /** The JSON document as the product types it (its shape is checked by the schema on parse). */
@@ -130,7 +131,7 @@ describe.concurrent('bad input: one clear line, exit 2, nothing on stdout, no re
       [[`htp:/${huge}`], /invalid URL 'htp:\/x+…': only http and https are supported, not htp$/m],
     ];
     for (const [args, message] of cases) {
-      const result = await run(args, { killAfterMs: 20_000 });
+      const result = await runInProcess(args, { cwd: tmp });
       expectUsageError(result, message);
       expect(result.stderr.length, describeRun(result)).toBeLessThan(400);
     }
@@ -174,11 +175,9 @@ describe.concurrent('bad input: one clear line, exit 2, nothing on stdout, no re
     const secretPassword = 'Pw-9f3c1e77-chaos';
     const url = `http://alice:${secretPassword}@127.0.0.1:${server.port}/ok?bad=creds`;
     const before = server.count('bad=creds');
-    const [json, details, table] = await Promise.all([
-      run([url, '-s', 'sequential', '--json'], { killAfterMs: 20_000 }),
-      run([url, '-s', 'sequential', '--json', '--details'], { killAfterMs: 20_000 }),
-      run([url, '-s', 'sequential', '--no-color'], { killAfterMs: 20_000 }),
-    ]);
+    const json = await runBuiltInProcess([url, '-s', 'sequential', '--json'], { cwd: tmp });
+    const details = await runBuiltInProcess([url, '-s', 'sequential', '--json', '--details'], { cwd: tmp });
+    const table = await runBuiltInProcess([url, '-s', 'sequential', '--no-color'], { cwd: tmp });
     for (const r of [json, details, table]) {
       expect(r.code, describeRun(r)).toBe(0);
       expect(r.stdout + r.stderr, describeRun(r)).not.toContain(secretPassword);
@@ -309,7 +308,7 @@ describe.concurrent('bad input: one clear line, exit 2, nothing on stdout, no re
   });
 
   test('tmdb without a key (live) is a usage error with no request', async () => {
-    const result = await run(['tmdb', '-n', '2'], { killAfterMs: 20_000, env: { TMDB_API_KEY: undefined } });
+    const result = await runInProcess(['tmdb', '-n', '2'], { cwd: tmp, env: { TMDB_API_KEY: undefined } });
     expectUsageError(result, /tmdb needs an API key: set TMDB_API_KEY/);
   });
 });

@@ -2,6 +2,9 @@
  * End to end: input the CLI must refuse the contract's way (one `async-bench:` line, exit 2,
  * nothing on stdout, no request) on every command; `help` as a command; -H headers the HTTP
  * client cannot send; repeated -f. A local server on 127.0.0.1 records what reaches it.
+ *
+ * The CLI's main() runs in this process (the built one where requests are sent), one run at a
+ * time; the two runs that read standard input (-f -) spawn the built CLI.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -10,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { assertBuilt, cleanupCli, describeRun, run } from '../helpers/cli.js';
-import { runInProcess } from '../helpers/in-process.js';
+import { runBuiltInProcess, runInProcess } from '../helpers/in-process.js';
 import { expectOk, expectUsageError, parseJsonReport } from '../helpers/expectations.js';
 
 const SPAWN = { timeout: 30_000 };
@@ -40,6 +43,12 @@ afterAll(async () => {
 
 const seenFor = (tag: string): string[] => paths.filter((p) => p.includes(`case=${tag}`));
 
+/** The built CLI in process, in an empty directory as a spawned run is (no stray .env is read). */
+const inProcess = (args: readonly string[]) => runBuiltInProcess(args, { cwd: dir });
+/** `async-bench --help`, run once for the tests that read it. */
+let helpRun: ReturnType<typeof inProcess> | undefined;
+const help = (): ReturnType<typeof inProcess> => (helpRun ??= inProcess(['--help']));
+
 describe.concurrent('every command refuses bad usage with one line and exit 2', SPAWN, () => {
   test.each<[string[], RegExp]>([
     [['presets', '--bogus'], /^async-bench: unknown option '--bogus'\n$/],
@@ -56,12 +65,12 @@ describe.concurrent('every command refuses bad usage with one line and exit 2', 
 
 describe.concurrent('help as a command', SPAWN, () => {
   test('`async-bench help` prints the usage, as --help does, and exits 0', async () => {
-    const [help, flag] = await Promise.all([run(['help']), run(['--help'])]);
-    expectOk(help);
-    expect(help.stderr).toBe('');
-    expect(help.stdout).toMatch(/^Usage: async-bench /);
-    expect(help.stdout).toMatch(/^ {2}help \[command\]/m);
-    expect(help.stdout).toBe(flag.stdout);
+    const [command, flag] = [await inProcess(['help']), await help()];
+    expectOk(command);
+    expect(command.stderr).toBe('');
+    expect(command.stdout).toMatch(/^Usage: async-bench /);
+    expect(command.stdout).toMatch(/^ {2}help \[command\]/m);
+    expect(command.stdout).toBe(flag.stdout);
   });
 
   test.each([
@@ -69,12 +78,12 @@ describe.concurrent('help as a command', SPAWN, () => {
     ['presets', /^Usage: async-bench presets/, []],
     ['help', /^Usage: async-bench help \[options\] \[command\]/, []],
   ])('`async-bench help %s` prints that command\'s usage and exits 0', async (name, usage, options) => {
-    const result = await run(['help', name]);
+    const result = await inProcess(['help', name]);
     expectOk(result);
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(usage);
     for (const option of options) expect(result.stdout).toContain(option);
-    expect(result.stdout).toBe((await run([name, '--help'])).stdout);
+    expect(result.stdout).toBe((await inProcess([name, '--help'])).stdout);
   });
 });
 
@@ -98,7 +107,7 @@ describe.concurrent('-H: headers the HTTP client cannot send are refused before 
   });
 
   test('a value with a tab inside, or Latin-1 letters, is sent', async () => {
-    const result = await run([`${base}/ok?case=tab`, '-H', 'X-A: a\tb', '-H', 'X-B: caf\u00e9', '-s', 'sequential', '--json']);
+    const result = await inProcess([`${base}/ok?case=tab`, '-H', 'X-A: a\tb', '-H', 'X-B: caf\u00e9', '-s', 'sequential', '--json']);
     expectOk(result);
     expect(parseJsonReport<{ results: Array<{ ok: number; failed: number }> }>(result).results[0]).toMatchObject({ ok: 1, failed: 0 });
   });
@@ -115,7 +124,7 @@ describe.concurrent('-f is repeatable: arguments first, then each file in order'
     const b = join(dir, 'b.txt');
     writeFileSync(a, `# list a\n${base}/ok?case=two&n=2\n${base}/ok?case=two&n=3\n`);
     writeFileSync(b, `\n${base}/ok?case=two&n=4\n`);
-    const result = await run([`${base}/ok?case=two&n=1`, '-f', a, '-f', b, '-s', 'sequential', '--json']);
+    const result = await inProcess([`${base}/ok?case=two&n=1`, '-f', a, '-f', b, '-s', 'sequential', '--json']);
     expectOk(result);
     const doc = parseJsonReport<Doc>(result);
     expect(doc.results[0], describeRun(result)).toMatchObject({ requests: 4, ok: 4, failed: 0 });
@@ -142,12 +151,12 @@ describe.concurrent('-f is repeatable: arguments first, then each file in order'
     const bad = join(dir, 'bad.txt');
     writeFileSync(good, `${base}/ok?case=badsecond\n`);
     writeFileSync(bad, `${base}/ok?case=badsecond&n=2\nnot a url\n`);
-    expectUsageError(await run(['-f', good, '-f', bad]), /bad\.txt:2/);
+    expectUsageError(await inProcess(['-f', good, '-f', bad]), /bad\.txt:2/);
     expect(seenFor('badsecond')).toEqual([]);
   });
 
   test('--help documents -f as repeatable', async () => {
-    const result = await run(['--help']);
+    const result = await help();
     expect(result.stdout.replace(/\s+/g, ' ')).toMatch(/-f, --file <path> URLs one per line .*repeatable: arguments first, then each file in order/);
   });
 });

@@ -2,6 +2,9 @@
  * End to end: the request model (issue 13). -X, -d, --data-json, --requests, --har, -n over a
  * URL list, placeholders, --base-url, redirects after a POST, and the fixture server's writes.
  * The test server records each request (method, path, headers, body bytes) in arrival order.
+ *
+ * The built CLI's main() runs in this process, one run at a time; the first case (-d @file)
+ * spawns bin/async-bench.js, so that the bytes are also read and sent by the real process.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,8 +12,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Report } from '../../src/core/report.js';
 import { expandRequest, type RequestSpec } from '../../src/core/request.js';
-import { assertBuilt, cleanupCli, ROOT, run } from '../helpers/cli.js';
+import { assertBuilt, cleanupCli, ROOT, run, type RunResult } from '../helpers/cli.js';
 import { expectOk, expectUsageError, parseJsonReport } from '../helpers/expectations.js';
+import { runBuiltInProcess, type InProcessOptions } from '../helpers/in-process.js';
 import { startTestServer, type ReceivedRequest, type TestServer } from '../helpers/test-server.js';
 
 const SPAWN = { timeout: 30_000 };
@@ -28,6 +32,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
   cleanupCli();
 });
+
+/** The built CLI in process, in an empty directory as a spawned run is (no stray .env is read). */
+const inProcess = (args: readonly string[], options: InProcessOptions = {}): Promise<RunResult> => runBuiltInProcess(args, { cwd: dir, ...options });
 
 /** The requests whose path carries `case=tag`, in arrival order. */
 const received = (tag: string): ReceivedRequest[] => server.log.filter((r) => r.path.includes(`case=${tag}`));
@@ -55,8 +62,8 @@ describe('bodies and methods', () => {
   });
 
   test('--data-json sets application/json; -H content-type wins over -d\'s default', SPAWN, async () => {
-    const a = await run([url('/echo', 'json-a'), '--data-json', '{"a":1}', '-s', 'sequential', '-q']);
-    const b = await run([url('/echo', 'json-b'), '-d', '<x/>', '-H', 'Content-Type: application/xml', '-X', 'PUT', '-s', 'sequential', '-q']);
+    const a = await inProcess([url('/echo', 'json-a'), '--data-json', '{"a":1}', '-s', 'sequential', '-q']);
+    const b = await inProcess([url('/echo', 'json-b'), '-d', '<x/>', '-H', 'Content-Type: application/xml', '-X', 'PUT', '-s', 'sequential', '-q']);
     expectOk(a);
     expectOk(b);
     expect(received('json-a').map((r) => [r.method, r.headers['content-type'], r.body.toString()])).toEqual([['POST', 'application/json', '{"a":1}']]);
@@ -64,7 +71,7 @@ describe('bodies and methods', () => {
   });
 
   test('a 303 after a POST is followed as a GET without the body; a 307 keeps POST and its body', SPAWN, async () => {
-    const result = await run([url('/redirect-code/303?to=/echo%3Fcase%3Dafter-303', 'before-303'), url('/redirect-code/307?to=/echo%3Fcase%3Dafter-307', 'before-307'), '-d', 'k=v', '-s', 'sequential', '-q']);
+    const result = await inProcess([url('/redirect-code/303?to=/echo%3Fcase%3Dafter-303', 'before-303'), url('/redirect-code/307?to=/echo%3Fcase%3Dafter-307', 'before-307'), '-d', 'k=v', '-s', 'sequential', '-q']);
     expectOk(result);
     expect(received('before-303').map((r) => r.method)).toEqual(['POST']);
     const after303 = received('after-303');
@@ -73,8 +80,8 @@ describe('bodies and methods', () => {
   });
 
   test('--retries resend a failed GET but never a POST, unless --retry-all', SPAWN, async () => {
-    const post = await run([url('/flaky/503?fail=1', 'retry-post'), '-d', 'a=1', '--retries', '2', '-s', 'sequential', '-q']);
-    const all = await run([url('/flaky/503?fail=1', 'retry-all'), '-d', 'a=1', '--retries', '2', '--retry-all', '-s', 'sequential', '-q']);
+    const post = await inProcess([url('/flaky/503?fail=1', 'retry-post'), '-d', 'a=1', '--retries', '2', '-s', 'sequential', '-q']);
+    const all = await inProcess([url('/flaky/503?fail=1', 'retry-all'), '-d', 'a=1', '--retries', '2', '--retry-all', '-s', 'sequential', '-q']);
     expectOk(post);
     expectOk(all);
     expect(received('retry-post')).toHaveLength(1);
@@ -85,7 +92,7 @@ describe('bodies and methods', () => {
 describe('request lists', () => {
   test('-n 7 over 3 URLs makes 7 requests, cycling through them', SPAWN, async () => {
     const urls = ['/ok?u=a', '/ok?u=b', '/ok?u=c'].map((p) => url(p, 'cycle'));
-    const result = await run([...urls, '-n', '7', '-s', 'sequential', '--json']);
+    const result = await inProcess([...urls, '-n', '7', '-s', 'sequential', '--json']);
     expectOk(result);
     expect(received('cycle').map((r) => /u=(\w)/.exec(r.path)?.[1])).toEqual(['a', 'b', 'c', 'a', 'b', 'c', 'a']);
     expect(parseJsonReport<Report>(result).config.count).toBe(7);
@@ -100,7 +107,7 @@ describe('request lists', () => {
       JSON.stringify({ url: url('/echo?n=3', 'jsonl') }),
     ].join('\n'));
     const shape = (r: ReceivedRequest): string => `${r.method} ${/n=(\d)/.exec(r.path)?.[1]} ${r.body.toString()} ${String(r.headers['content-type'] ?? '')} ${String(r.headers['x-trace'] ?? '')}`;
-    const sequential = await run(['--requests', requests, '-s', 'sequential', '--json']);
+    const sequential = await inProcess(['--requests', requests, '-s', 'sequential', '--json']);
     expectOk(sequential);
     const expected = ['POST 1 {"name":"one"} application/json ', 'PUT 2 two  t-2', 'GET 3   '];
     expect(received('jsonl').map(shape)).toEqual(expected);
@@ -108,7 +115,7 @@ describe('request lists', () => {
     expect(report.config.requests).toEqual({ methods: { POST: 1, PUT: 1, GET: 1 }, bodies: true, bodyBytes: 17 });
     expect(report.fingerprint?.method).toBe('GET,POST,PUT');
     server.log.splice(0, server.log.length);
-    const concurrent = await run(['--requests', requests, '-s', 'all,bounded', '-c', '2', '-q']);
+    const concurrent = await inProcess(['--requests', requests, '-s', 'all,bounded', '-c', '2', '-q']);
     expectOk(concurrent);
     const seen = received('jsonl').map(shape);
     expect(seen).toHaveLength(6);
@@ -118,7 +125,7 @@ describe('request lists', () => {
 
   test('a malformed line of a request file is exit 2 naming its line, before any request', SPAWN, async () => {
     const requests = file('bad.jsonl', [JSON.stringify({ url: url('/ok', 'bad-line') }), '', '{"url": "http://127.0.0.1:1/", "method": POST}'].join('\n'));
-    const result = await run(['--requests', requests]);
+    const result = await inProcess(['--requests', requests]);
     expectUsageError(result, /bad\.jsonl:3 is not a JSON object/);
     expect(received('bad-line')).toHaveLength(0);
   });
@@ -127,7 +134,7 @@ describe('request lists', () => {
     const host = `127.0.0.1:${server.port}`;
     const har = readFileSync(join(ROOT, 'fixtures/har/checkout.har'), 'utf8').replaceAll('shop.example.test', host).replaceAll('/api/', '/echo/api/');
     const path = file('checkout.har', har);
-    const result = await run(['--har', path, '--har-filter', host, '-s', 'sequential', '--json']);
+    const result = await inProcess(['--har', path, '--har-filter', host, '-s', 'sequential', '--json']);
     expectOk(result);
     const replayed = server.log.filter((r) => r.path.startsWith('/echo/api/'));
     expect(replayed.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /echo/api/cart?currency=EUR', 'POST /echo/api/orders']);
@@ -146,7 +153,7 @@ describe('request lists', () => {
 describe('placeholders and base URLs', () => {
   test('placeholders expand the same way in every strategy for the same seed', SPAWN, async () => {
     const template: RequestSpec = { method: 'POST', url: url('/echo?seq={{seq}}&r={{rand:1-1025}}', 'ph'), headers: { 'x-id': '{{uuid}}' }, body: '{"n":{{seq}},"r":{{rand:1-9}}}' };
-    const result = await run([template.url, '-n', '4', '-H', 'X-Id: {{uuid}}', '-d', template.body as string, '--seed', '42', '-s', 'sequential,all,bounded', '-c', '2', '-q']);
+    const result = await inProcess([template.url, '-n', '4', '-H', 'X-Id: {{uuid}}', '-d', template.body as string, '--seed', '42', '-s', 'sequential,all,bounded', '-c', '2', '-q']);
     expectOk(result);
     // What the seed and the index alone give: the same requests in every strategy and every run.
     const expected = [0, 1, 2, 3].map((i) => expandRequest(template, 42, i)).map((r) => `${r.url.slice(server.url.length)} ${r.headers!['x-id']} ${String(r.body)}`);
@@ -158,7 +165,7 @@ describe('placeholders and base URLs', () => {
   });
 
   test('--base-url sends the pokemon preset\'s paths to another server, and says so', SPAWN, async () => {
-    const result = await run(['pokemon', '--base-url', `${server.url}/pk`, '-n', '3', '-s', 'sequential', '--seed', '7', '--no-color']);
+    const result = await inProcess(['pokemon', '--base-url', `${server.url}/pk`, '-n', '3', '-s', 'sequential', '--seed', '7', '--no-color']);
     expectOk(result);
     const paths = server.log.filter((r) => r.path.startsWith('/pk/')).map((r) => r.path);
     expect(paths).toHaveLength(3);
@@ -167,7 +174,7 @@ describe('placeholders and base URLs', () => {
   });
 
   test('--base-url (from ASYNC_BENCH_BASE_URL) runs both tmdb stages against it', SPAWN, async () => {
-    const result = await run(['tmdb', '-n', '2', '-s', 'sequential', '-q'], { env: { ASYNC_BENCH_BASE_URL: server.url, TMDB_API_KEY: 'eyJ.a.b' } });
+    const result = await inProcess(['tmdb', '-n', '2', '-s', 'sequential', '-q'], { env: { ASYNC_BENCH_BASE_URL: server.url, TMDB_API_KEY: 'eyJ.a.b' } });
     expectOk(result);
     const tmdb = server.log.filter((r) => r.path.startsWith('/3/movie/')).map((r) => r.path.replace(/\?.*/, ''));
     expect(tmdb).toEqual(['/3/movie/now_playing', '/3/movie/11', '/3/movie/12']);
@@ -176,7 +183,7 @@ describe('placeholders and base URLs', () => {
 
 describe('the fixture server takes writes', () => {
   test('jsonplaceholder --offline -X POST -n 20: 20 posts created (201) by every strategy', SPAWN, async () => {
-    const result = await run(['jsonplaceholder', '--offline', '-X', 'POST', '-n', '20', '--latency', '0', '--json', '--details']);
+    const result = await inProcess(['jsonplaceholder', '--offline', '-X', 'POST', '-n', '20', '--latency', '0', '--json', '--details']);
     expectOk(result);
     const report = parseJsonReport<Report>(result);
     expect(report.results.map((r) => [r.strategy, r.ok, r.failed, r.statusCodes])).toEqual([

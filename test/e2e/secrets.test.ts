@@ -4,6 +4,10 @@
  * whose names say "secret", and names given with --redact, never show their values in --json,
  * --details, markdown, CSV, the table, the waterfall or the --report page; a fragment is never
  * sent; and whatever a server writes (status text, body) puts no control character on stdout.
+ *
+ * The built CLI's main() runs in this process (one run at a time), but for the --json --details
+ * --report run of the first group, which spawns bin/async-bench.js: the real process, its stdout
+ * and the page it writes.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
@@ -12,6 +16,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { assertBuilt, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
 import { expectOk, expectUsageError, parseJsonReport } from '../helpers/expectations.js';
+import { runBuiltInProcess } from '../helpers/in-process.js';
 
 const ESC = '\u001b';
 
@@ -90,6 +95,9 @@ function urlFile(): string {
   return path;
 }
 
+/** The built CLI in process, in an empty directory as a spawned run is (no stray .env is read). */
+const inProcess = (args: readonly string[]): Promise<RunResult> => runBuiltInProcess(args, { cwd: dir });
+
 const headerArgs = (): string[] => HEADERS.flatMap((h) => ['-H', `${h}: ${valueOf(h)}`]);
 
 function expectNoSecret(label: string, text: string): void {
@@ -109,8 +117,8 @@ describe('secret names by pattern and --redact, end to end', () => {
     const base = ['--file', file, '-s', 'sequential,all', ...headerArgs(), ...REDACT];
     const [json, markdown, csv] = await Promise.all([
       run([...base, '--json', '--details', '--report', join(dir, 'page.html')]),
-      run([...base, '--format', 'markdown', '-o', join(dir, 'out.md'), '--waterfall', '--no-color']),
-      run([...base, '--format', 'csv']),
+      inProcess([...base, '--format', 'markdown', '-o', join(dir, 'out.md'), '--waterfall', '--no-color']),
+      inProcess([...base, '--format', 'csv']),
     ]);
     results = [
       { label: 'json --details --report', result: json, files: { 'page.html': readFileSync(join(dir, 'page.html'), 'utf8') } },
@@ -162,17 +170,17 @@ describe('secret names by pattern and --redact, end to end', () => {
 
 describe('--redact', () => {
   test('a name typed in a refused URL is shown as *** in the error line', async () => {
-    const result = await run([`http://h.example:99999/?my_param=${valueOf('my_param')}`, ...REDACT]);
+    const result = await inProcess([`http://h.example:99999/?my_param=${valueOf('my_param')}`, ...REDACT]);
     expectUsageError(result, /my_param=\*\*\*/);
     expectNoSecret('stderr', result.stderr);
   });
 
   test('an empty name, or one with = or a space, is a usage error', async () => {
-    for (const bad of ['', 'a=b', 'two words']) expectUsageError(await run([`${origin}/ok`, '--redact', bad]), /--redact takes a header or query parameter name/);
+    for (const bad of ['', 'a=b', 'two words']) expectUsageError(await inProcess([`${origin}/ok`, '--redact', bad]), /--redact takes a header or query parameter name/);
   });
 
   test('--help lists it', async () => {
-    expect((await run(['--help'])).stdout).toContain('--redact <name>');
+    expect((await inProcess(['--help'])).stdout).toContain('--redact <name>');
   });
 });
 
@@ -183,12 +191,12 @@ describe('text from a server reaches no terminal or report with control characte
   test('a status text and a body full of escape sequences: table, markdown, csv, JSON and the HTML report stay clean', async () => {
     const urls = [`${origin}/hostile-status`, `${origin}/hostile-body`, `${origin}/ok`];
     const page = join(dir, 'hostile.html');
-    const runs = await Promise.all([
-      run([...urls, '-s', 'sequential', '--waterfall', '--report', page]),
-      run([...urls, '-s', 'sequential', '--format', 'markdown']),
-      run([...urls, '-s', 'sequential', '--format', 'csv']),
-      run([...urls, '-s', 'sequential', '--json', '--details']),
-    ]);
+    const runs = [
+      await inProcess([...urls, '-s', 'sequential', '--waterfall', '--report', page]),
+      await inProcess([...urls, '-s', 'sequential', '--format', 'markdown']),
+      await inProcess([...urls, '-s', 'sequential', '--format', 'csv']),
+      await inProcess([...urls, '-s', 'sequential', '--json', '--details']),
+    ];
     for (const result of runs) {
       expect(result.code, describeRun(result)).toBe(0);
       expect(result.stdout, describeRun(result)).not.toMatch(CONTROL);
