@@ -2,6 +2,11 @@
  * End to end: the tmdb preset (offline, live without a key, a 401), secrets kept out of every
  * byte the CLI prints, fixture-server faults under --seed, and `async-bench presets`.
  * Counts are exact where they follow from the seed; timing-dependent ones get ranges.
+ *
+ * Most runs are the built CLI's main() in this process (runBuiltInProcess; runInProcess for
+ * usage errors). Two still spawn the built CLI, so the real process is checked too: tmdb
+ * without a key (its exit 2 and its one line) and the table of a run with secret headers
+ * (no byte of the secret on the process's stdout or stderr).
  */
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,10 +17,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { NO_FAULTS, createFaultGate } from '../../src/fixture-server/faults.js';
 import { createFixtureHandler, listenFixtureServer, type RunningFixtureServer } from '../../src/fixture-server/server.js';
 import { createHttpClient } from '../../src/http/client.js';
-import { pokemonPreset } from '../../src/targets/presets/pokemon.js';
+import { jsonplaceholderPreset } from '../../src/targets/presets/jsonplaceholder.js';
 import { tmdbPreset } from '../../src/targets/presets/tmdb.js';
 import { assertBuilt, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
-import { runInProcess } from '../helpers/in-process.js';
+import { runBuiltInProcess, runInProcess } from '../helpers/in-process.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { expectOk, expectUsageError, parseJsonReport } from '../helpers/expectations.js';
 
@@ -93,7 +98,7 @@ describe.concurrent('tmdb --offline, end to end', SPAWN, () => {
   const base = ['tmdb', '--offline', '--latency', '0', '--seed', '5'];
 
   test('--count 40 --json: a 2-request setup stage of 40 movies, then 40 ok per strategy', async () => {
-    const result = await run([...base, '--count', '40', '--json'], { env: { TMDB_API_KEY: V4_TOKEN } });
+    const result = await runBuiltInProcess([...base, '--count', '40', '--json'], { env: { TMDB_API_KEY: V4_TOKEN } });
     expectOk(result);
     expect(result.stderr).toBe('');
     expectNoSecret(result, V4_TOKEN);
@@ -108,7 +113,7 @@ describe.concurrent('tmdb --offline, end to end', SPAWN, () => {
   });
 
   test('table mode: the stage line and a sample line of movies', async () => {
-    const result = await run([...base, '--count', '40'], { env: { TMDB_API_KEY: V4_TOKEN } });
+    const result = await runBuiltInProcess([...base, '--count', '40'], { env: { TMDB_API_KEY: V4_TOKEN } });
     expectOk(result);
     expectNoSecret(result, V4_TOKEN);
     const lines = result.stdout.split('\n');
@@ -120,7 +125,7 @@ describe.concurrent('tmdb --offline, end to end', SPAWN, () => {
   });
 
   test('--count 45 needs a third page; --language ko-KR is in the config', async () => {
-    const result = await run([...base, '--count', '45', '--language', 'ko-KR', '--json']);
+    const result = await runBuiltInProcess([...base, '--count', '45', '--language', 'ko-KR', '--json']);
     expectOk(result);
     const doc = parseJsonReport<Doc>(result);
     expect(doc.config.language).toBe('ko-KR');
@@ -129,7 +134,7 @@ describe.concurrent('tmdb --offline, end to end', SPAWN, () => {
   });
 
   test('without TMDB_API_KEY, --offline still works (placeholder token)', async () => {
-    const result = await run([...base, '--count', '5', '--json'], { cwd: dirWith() });
+    const result = await runBuiltInProcess([...base, '--count', '5', '--json'], { cwd: dirWith() });
     expectOk(result);
     const doc = parseJsonReport<Doc>(result);
     expect(doc.setup).toMatchObject({ requests: 1, ok: 1, items: 20 });
@@ -138,8 +143,8 @@ describe.concurrent('tmdb --offline, end to end', SPAWN, () => {
 
   test('with a v3 key (api_key query) it works, and the key is never printed', async () => {
     const [json, table] = await Promise.all([
-      run([...base, '--count', '5', '--json'], { env: { TMDB_API_KEY: V3_KEY } }),
-      run([...base, '--count', '5'], { env: { TMDB_API_KEY: V3_KEY } }),
+      runBuiltInProcess([...base, '--count', '5', '--json'], { env: { TMDB_API_KEY: V3_KEY } }),
+      runBuiltInProcess([...base, '--count', '5'], { env: { TMDB_API_KEY: V3_KEY } }),
     ]);
     for (const r of [json, table]) {
       expectOk(r);
@@ -157,7 +162,8 @@ describe.concurrent('tmdb keys (live without one; with one, against the fixture 
   });
 
   test('a .env without TMDB_API_KEY is the same as none', async () => {
-    const result = await run(['tmdb', '--json'], { cwd: dirWith({ '.env': 'OTHER_KEY=1\n' }) });
+    // OTHER_KEY is named so that the .env's variable is removed from this process after the run.
+    const result = await runInProcess(['tmdb', '--json'], { cwd: dirWith({ '.env': 'OTHER_KEY=1\n' }), env: { OTHER_KEY: undefined } });
     expectUsageError(result, /TMDB_API_KEY/);
   });
 
@@ -165,7 +171,7 @@ describe.concurrent('tmdb keys (live without one; with one, against the fixture 
   // server instead (nothing reaches beyond 127.0.0.1), where a v3 key shows in the URLs.
   test('a .env in the working directory supplies the key (no exit 2): used, and not printed', async () => {
     const cwd = dirWith({ '.env': `# local settings\nTMDB_API_KEY=${V3_KEY}\n` });
-    const result = await run(['tmdb', '--offline', '--latency', '0', '-n', '1', '-s', 'sequential', '--json', '--details'], { cwd });
+    const result = await runBuiltInProcess(['tmdb', '--offline', '--latency', '0', '-n', '1', '-s', 'sequential', '--json', '--details'], { cwd });
     expectOk(result);
     expectNoSecret(result, V3_KEY);
     const doc = parseJsonReport<Doc & { results: Array<{ samples?: Array<{ url: string }> }> }>(result);
@@ -179,8 +185,8 @@ describe.concurrent('tmdb keys (live without one; with one, against the fixture 
     // The fixture server's rate limit turns the requests into 429s, so their cause is printed.
     const args = ['tmdb', '--offline', '--latency', '0', '--rate-limit', '1/s', '-n', '10', '-s', 'sequential', '--seed', '3'];
     const [v3Table, v4Json] = await Promise.all([
-      run(args, { env: { TMDB_API_KEY: V3_KEY } }),
-      run([...args, '--json'], { env: { TMDB_API_KEY: V4_TOKEN } }),
+      runBuiltInProcess(args, { env: { TMDB_API_KEY: V3_KEY } }),
+      runBuiltInProcess([...args, '--json'], { env: { TMDB_API_KEY: V4_TOKEN } }),
     ]);
     for (const [r, secret] of [[v3Table, V3_KEY], [v4Json, V4_TOKEN]] as const) {
       expect(r.code, describeRun(r)).toBe(0);
@@ -193,7 +199,7 @@ describe.concurrent('tmdb keys (live without one; with one, against the fixture 
 
 describe.concurrent('a 401 from the tmdb routes, URL mode', SPAWN, () => {
   test('no key: each strategy fails its one request as http4xx 401, with a hint naming 401', async () => {
-    const result = await run([`${fixture.baseUrl}/3/movie/550`, '--json']);
+    const result = await runBuiltInProcess([`${fixture.baseUrl}/3/movie/550`, '--json']);
     expectOk(result);
     const doc = parseJsonReport<Doc>(result);
     expect(doc.results).toHaveLength(3);
@@ -207,7 +213,7 @@ describe.concurrent('a 401 from the tmdb routes, URL mode', SPAWN, () => {
   });
 
   test('with a Bearer token: 200, and the token is shown as ***', async () => {
-    const result = await run([`${fixture.baseUrl}/3/movie/550`, '-s', 'sequential', '--json', '-H', `Authorization: Bearer ${SECRET}`]);
+    const result = await runBuiltInProcess([`${fixture.baseUrl}/3/movie/550`, '-s', 'sequential', '--json', '-H', `Authorization: Bearer ${SECRET}`]);
     expectOk(result);
     expectNoSecret(result, SECRET);
     const doc = parseJsonReport<Doc>(result);
@@ -302,7 +308,8 @@ describe.concurrent('secrets never printed (URL mode, loopback server)', SPAWN, 
   test('-H Authorization: Bearer, X-Api-Key and Cookie: sent, shown as *** in JSON, absent from the table', async () => {
     const headers = [`Authorization: Bearer ${SECRET}`, `X-Api-Key: ${SECRET}`, `Cookie: s=${SECRET}`];
     const args = [`${loopback.url}/echo?case=headers`, '-s', 'sequential', ...headers.flatMap((h) => ['-H', h]), '-H', 'Accept: application/json'];
-    const [json, table] = await Promise.all([run([...args, '--json']), run(args)]);
+    // The table from a real process: nothing it prints, on either stream, holds the secret.
+    const [json, table] = await Promise.all([runBuiltInProcess([...args, '--json']), run(args)]);
     for (const r of [json, table]) {
       expectOk(r);
       expectNoSecret(r, SECRET);
@@ -331,7 +338,7 @@ describe.concurrent('secrets never printed (URL mode, loopback server)', SPAWN, 
 
   test(`URLs with ${urlCases.map(([name]) => name).join(' ')}: requested, secret absent from table and JSON`, async () => {
     const urls = urlCases.map(([, make]) => make(loopback.url));
-    const [json, table] = await Promise.all([run([...urls, '-s', 'sequential', '--json']), run([...urls, '-s', 'sequential'])]);
+    const [json, table] = await Promise.all([runBuiltInProcess([...urls, '-s', 'sequential', '--json']), runBuiltInProcess([...urls, '-s', 'sequential'])]);
     for (const r of [json, table]) {
       expectOk(r);
       expectNoSecret(r, SECRET);
@@ -363,13 +370,13 @@ describe.concurrent('secrets never printed (URL mode, loopback server)', SPAWN, 
 
   test('a bad URL in --file with a secret is not echoed either', async () => {
     const file = join(dirWith({ 'urls.txt': `${loopback.url}/ok\nftp://user:${SECRET}@127.0.0.1/x?token=${SECRET}\n` }), 'urls.txt');
-    const result = await run(['--file', file]);
+    const result = await runInProcess(['--file', file]);
     expectUsageError(result, /urls\.txt:2/);
     expectNoSecret(result, SECRET);
   });
 
   test('a malformed -H carrying a secret is not echoed', async () => {
-    const result = await run([`${loopback.url}/ok`, '-H', `X-Api-Key ${SECRET}`]);
+    const result = await runInProcess([`${loopback.url}/ok`, '-H', `X-Api-Key ${SECRET}`]);
     expectUsageError(result, /--header/);
     expectNoSecret(result, SECRET);
   });
@@ -377,18 +384,19 @@ describe.concurrent('secrets never printed (URL mode, loopback server)', SPAWN, 
 
 // ---------------------------------------------------------------------------------------------
 
+// jsonplaceholder's small bodies: what these tests count is the server's answers, not the bytes.
 describe.concurrent('fixture-server faults through the CLI', SPAWN, () => {
-  /** The failures --error-rate 0.3 --seed 9 must produce for pokemon -n 50: computed from the pure parts. */
+  /** The failures --error-rate 0.3 --seed 9 must produce for jsonplaceholder -n 50: computed from the pure parts. */
   function expectedFailures(count: number, seed: number, errorRate: number): number {
     const gate = createFaultGate({ ...NO_FAULTS, errorRate }, seed, () => 0);
-    return pokemonPreset
+    return jsonplaceholderPreset
       .buildUrls({ count, seed, baseUrl: 'http://fixture.invalid' })
       .filter((u) => gate.failure(new URL(u).pathname) !== null).length;
   }
 
   test('--error-rate 0.3 --seed 9 -n 50: the same failures in two runs and in every strategy', async () => {
-    const args = ['pokemon', '--offline', '--latency', '0', '--error-rate', '0.3', '--seed', '9', '-n', '50', '--json'];
-    const [a, b] = await Promise.all([run(args), run(args)]);
+    const args = ['jsonplaceholder', '--offline', '--latency', '0', '--error-rate', '0.3', '--seed', '9', '-n', '50', '--json'];
+    const [a, b] = await Promise.all([runBuiltInProcess(args), runBuiltInProcess(args)]);
     expectOk(a);
     expectOk(b);
     const expected = expectedFailures(50, 9, 0.3);
@@ -404,8 +412,8 @@ describe.concurrent('fixture-server faults through the CLI', SPAWN, () => {
   });
 
   test('--error-rate 0 fails nothing; --error-rate 1 fails everything with 500', async () => {
-    const args = (rate: string): string[] => ['pokemon', '--offline', '--latency', '0', '--error-rate', rate, '--seed', '2', '-n', '12', '--json'];
-    const [none, all] = await Promise.all([run(args('0')), run(args('1'))]);
+    const args = (rate: string): string[] => ['jsonplaceholder', '--offline', '--latency', '0', '--error-rate', rate, '--seed', '2', '-n', '12', '--json'];
+    const [none, all] = await Promise.all([runBuiltInProcess(args('0')), runBuiltInProcess(args('1'))]);
     expectOk(none);
     expectOk(all);
     for (const r of parseJsonReport<Doc>(none).results) expect(r).toMatchObject({ ok: 12, failed: 0, statusCodes: { 200: 12 } });
@@ -416,13 +424,13 @@ describe.concurrent('fixture-server faults through the CLI', SPAWN, () => {
   });
 
   test('the table heading names the faults', async () => {
-    const result = await run(['pokemon', '--offline', '--latency', '0', '--error-rate', '0.3', '--seed', '9', '-n', '10']);
+    const result = await runBuiltInProcess(['jsonplaceholder', '--offline', '--latency', '0', '--error-rate', '0.3', '--seed', '9', '-n', '10']);
     expectOk(result);
-    expect(result.stdout).toMatch(/^pokemon · offline \(0 ms; error rate 0\.3\) · 10 requests per strategy · seed 9$/m);
+    expect(result.stdout).toMatch(/^jsonplaceholder · offline \(0 ms; error rate 0\.3\) · 10 requests per strategy · seed 9$/m);
   });
 
   test('--max-inflight 10: all overloads the server (503), bounded at 8 does not', async () => {
-    const result = await run(['pokemon', '--offline', '--max-inflight', '10', '-n', '100', '-s', 'all,bounded', '-c', '8', '--latency', '100', '--seed', '4', '--json']);
+    const result = await runBuiltInProcess(['jsonplaceholder', '--offline', '--max-inflight', '10', '-n', '100', '-s', 'all,bounded', '-c', '8', '--latency', '100', '--seed', '4', '--json']);
     expectOk(result);
     const doc = parseJsonReport<Doc>(result);
     expect(doc.config.faults).toEqual({ errorRate: 0, rateLimitPerSec: null, maxInflight: 10, capacity: null });
@@ -441,7 +449,7 @@ describe.concurrent('fixture-server faults through the CLI', SPAWN, () => {
   });
 
   test('--capacity 10: bounded at 20 fails nothing, and waiting in the server\'s line shows as latency (p50 well above 50 ms)', async () => {
-    const result = await run(['pokemon', '--offline', '--capacity', '10', '--latency', '50', '-n', '40', '-s', 'bounded', '-c', '20', '--seed', '4', '--json']);
+    const result = await runBuiltInProcess(['jsonplaceholder', '--offline', '--capacity', '10', '--latency', '50', '-n', '40', '-s', 'bounded', '-c', '20', '--seed', '4', '--json']);
     expectOk(result);
     const doc = parseJsonReport<Doc>(result);
     expect(doc.config.faults).toEqual({ errorRate: 0, rateLimitPerSec: null, maxInflight: null, capacity: 10 });
@@ -449,17 +457,17 @@ describe.concurrent('fixture-server faults through the CLI', SPAWN, () => {
     expect(bounded).toMatchObject({ strategy: 'bounded', concurrency: 20, requests: 40, ok: 40, failed: 0, statusCodes: { 200: 40 } });
     // Little's law: 20 in the system, 10 served per 50 ms, so about 100 ms each; 50 ms without the queue.
     expect(bounded.latencyMs.p50, JSON.stringify(bounded.latencyMs)).toBeGreaterThan(75);
-    expect(bounded.latencyMs.p50, JSON.stringify(bounded.latencyMs)).toBeLessThan(5 * 150); // 5x the ~100 ms expected; real-sized bodies add their transfer
+    expect(bounded.latencyMs.p50, JSON.stringify(bounded.latencyMs)).toBeLessThan(5 * 150); // 5x the ~100 ms expected, with room for the transfer
   });
 
   test('the table heading names --capacity', async () => {
-    const result = await run(['pokemon', '--offline', '--latency', '0', '--capacity', '3', '--seed', '9', '-n', '6', '-s', 'bounded']);
+    const result = await runBuiltInProcess(['jsonplaceholder', '--offline', '--latency', '0', '--capacity', '3', '--seed', '9', '-n', '6', '-s', 'bounded']);
     expectOk(result);
-    expect(result.stdout).toMatch(/^pokemon · offline \(0 ms; capacity 3 with a queue\) · 6 requests per strategy · seed 9$/m);
+    expect(result.stdout).toMatch(/^jsonplaceholder · offline \(0 ms; capacity 3 with a queue\) · 6 requests per strategy · seed 9$/m);
   });
 
   test('--rate-limit 20/s: a burst of 200 gets the bucket of 20 through, plus what refills during it; the rest 429', async () => {
-    const result = await run(['pokemon', '--offline', '--rate-limit', '20/s', '-n', '200', '-s', 'all', '--latency', '0', '--seed', '4', '--json']);
+    const result = await runBuiltInProcess(['jsonplaceholder', '--offline', '--rate-limit', '20/s', '-n', '200', '-s', 'all', '--latency', '0', '--seed', '4', '--json']);
     expectOk(result);
     const doc = parseJsonReport<Doc & { results: Array<{ wallMs: number }> }>(result);
     expect(doc.config.faults).toEqual({ errorRate: 0, rateLimitPerSec: 20, maxInflight: null, capacity: null });
@@ -515,7 +523,7 @@ describe.concurrent('fixture-server faults through the CLI', SPAWN, () => {
 
 describe('presets', SPAWN, () => {
   test('lists each preset with its live base URL, and what it needs under it', async () => {
-    const result = await run(['presets']);
+    const result = await runInProcess(['presets']);
     expectOk(result);
     expect(result.stderr).toBe('');
     // A name and its live URL on one line, the details indented under it, up to a blank line.
