@@ -2,14 +2,20 @@
  * End to end, the checks a CI job relies on: repeated runs with their spread, --threshold and
  * --min-speedup, --baseline with --max-regression, the concurrency sweep's recommendation, and
  * the output formats (--format, -o). The built CLI runs against the offline fixture server with
- * a fixed latency and small counts; timings are never asserted tightly (generous ratios only).
+ * a fixed latency, small counts and jsonplaceholder's small bodies; timings are never asserted
+ * tightly (generous ratios only).
+ *
+ * Most runs are the built CLI's main() in this process (runBuiltInProcess; runInProcess for the
+ * usage errors). Two spawn the built CLI: --min-speedup 1000, whose exit code 1 is what a CI job
+ * reads from the real process, and the concurrency sweep, which waits on the server's latency
+ * for seconds with little work, beside the runs in process.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ANSI, assertBuilt, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
-import { runInProcess } from '../helpers/in-process.js';
+import { runBuiltInProcess, runInProcess } from '../helpers/in-process.js';
 import { expectValidReport } from '../helpers/schema.js';
 import { parseJsonReport } from '../helpers/expectations.js';
 
@@ -54,10 +60,10 @@ interface Doc {
 /** Time per test, queueing for one of the two CLI slots included (never asserted on). */
 const SPAWN = { timeout: 90_000 };
 
-/** The repeated-runs benchmark of the brief: 20 requests, 3 measured rounds after 1 warm-up, 30 ms latency. */
-const REPEATED = ['pokemon', '--offline', '--count', '10', '--runs', '5', '--warmup', '1', '--latency', '20'];
+/** The repeated-runs benchmark: 10 requests, 5 measured rounds after 1 warm-up, 20 ms latency. */
+const REPEATED = ['jsonplaceholder', '--offline', '--count', '10', '--runs', '5', '--warmup', '1', '--latency', '20'];
 /** A quick single run, for the usage errors and output formats. */
-const QUICK = ['pokemon', '--offline', '-n', '5', '--latency', '0', '--seed', '7'];
+const QUICK = ['jsonplaceholder', '--offline', '-n', '5', '--latency', '0', '--seed', '7'];
 
 let tmp: string;
 beforeAll(() => {
@@ -76,11 +82,11 @@ const key = (r: Result): string => (r.strategy === 'bounded' ? `bounded@${r.conc
 
 /** The one --json run of the repeated benchmark (shared: it is also the saved baseline). */
 let repeatedJson: Promise<RunResult> | undefined;
-const runRepeatedJson = (): Promise<RunResult> => (repeatedJson ??= run([...REPEATED, '--min-speedup', '1.5', '--json']));
+const runRepeatedJson = (): Promise<RunResult> => (repeatedJson ??= runBuiltInProcess([...REPEATED, '--min-speedup', '1.5', '--json']));
 
 describe.concurrent('repeated runs with checks', SPAWN, () => {
   test('--min-speedup 1.5 passes (10x in theory: the margin is for a busy machine): exit 0, speedups with their spread, a pass line per concurrent strategy', async () => {
-    const result = await run([...REPEATED, '--min-speedup', '1.5']);
+    const result = await runBuiltInProcess([...REPEATED, '--min-speedup', '1.5']);
     const context = describeRun(result);
     expect(result.code, context).toBe(0);
     expect(result.stderr, context).toBe('');
@@ -97,6 +103,7 @@ describe.concurrent('repeated runs with checks', SPAWN, () => {
   });
 
   test('--min-speedup 1000 fails: exit 1, a FAIL line per concurrent strategy, one line on stderr', async () => {
+    // Spawned: the exit code a CI job sees is the process's own.
     const result = await run([...REPEATED, '--min-speedup', '1000']);
     const context = describeRun(result);
     expect(result.code, context).toBe(1);
@@ -174,8 +181,8 @@ describe.concurrent('repeated runs with checks', SPAWN, () => {
     writeFileSync(fastPath, JSON.stringify(fast));
 
     const [same, slower] = await Promise.all([
-      run([...REPEATED, '--baseline', savedPath, '--max-regression', '50', '--json']),
-      run([...REPEATED, '--baseline', fastPath, '--json']),
+      runBuiltInProcess([...REPEATED, '--baseline', savedPath, '--max-regression', '50', '--json']),
+      runBuiltInProcess([...REPEATED, '--baseline', fastPath, '--json']),
     ]);
 
     expect(same.code, describeRun(same)).toBe(0);
@@ -211,7 +218,8 @@ describe.concurrent('repeated runs with checks', SPAWN, () => {
   });
 
   test('a sweep against a server that refuses above 10 in flight recommends a limit it accepts', async () => {
-    const result = await run(['pokemon', '--offline', '-n', '60', '-c', '1,2,4,8,16,32', '--max-inflight', '10', '--latency', '50', '-s', 'bounded', '--json']);
+    // Spawned: seconds of waiting on the server's latency, beside the runs in process.
+    const result = await run(['jsonplaceholder', '--offline', '-n', '60', '-c', '1,2,4,8,16,32', '--max-inflight', '10', '--latency', '50', '-s', 'bounded', '--json']);
     const context = describeRun(result);
     expect(result.code, context).toBe(0);
     const doc = parseJsonReport<Doc>(result);
@@ -233,7 +241,7 @@ describe.concurrent('output formats', SPAWN, () => {
   /** Runs with -o FILE and returns the file's text; stdout must still carry the table. */
   async function writeTo(name: string): Promise<string> {
     const path = join(tmp, name);
-    const result = await run([...QUICK, '-o', path]);
+    const result = await runBuiltInProcess([...QUICK, '-o', path]);
     const context = describeRun(result);
     expect(result.code, context).toBe(0);
     expect(result.stdout, context).toMatch(/Strategy[\s\S]*sequential[\s\S]*all \(Promise\.all\)[\s\S]*bounded \(C=5\)/);
@@ -291,7 +299,7 @@ describe.concurrent('output formats', SPAWN, () => {
   });
 
   test('--format csv prints CSV on stdout and nothing else there', async () => {
-    const result = await run([...QUICK, '--format', 'csv']);
+    const result = await runBuiltInProcess([...QUICK, '--format', 'csv']);
     const context = describeRun(result);
     expect(result.code, context).toBe(0);
     expect(isJson(result.stdout), context).toBe(false);
