@@ -3,6 +3,10 @@
  * compression (decodedBytes, the sample line with a user's Accept-Encoding), TLS trust (-k,
  * --cacert against an https server made here from test/fixtures/tls), --proxy, and the checks
  * made before any request (exit 2).
+ *
+ * The runs are the built CLI's main() in this process (runBuiltInProcess; runInProcess for the
+ * usage errors), but one: the run trusted through --cacert spawns the built CLI, so a real
+ * process reads the CA file and verifies the server's certificate with it.
  */
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer, type Server } from 'node:https';
@@ -13,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Report } from '../../src/core/report.js';
 import { assertBuilt, cleanupCli, describeRun, run } from '../helpers/cli.js';
 import { expectOk, parseJsonReport } from '../helpers/expectations.js';
+import { runBuiltInProcess, runInProcess } from '../helpers/in-process.js';
 import { expectValidReport } from '../helpers/schema.js';
 
 const TLS_DIR = new URL('../fixtures/tls/', import.meta.url);
@@ -40,10 +45,9 @@ afterAll(async () => {
 
 describe('sessions', () => {
   test('--no-keep-alive: every request opens its own connection (sockets equal requests)', async () => {
-    const [kept, fresh] = await Promise.all([
-      run(['pokemon', '--offline', '--latency', '0', '-n', '8', '-s', 'sequential,bounded', '-c', '2', '--seed', '1', '--json']),
-      run(['pokemon', '--offline', '--latency', '0', '-n', '8', '-s', 'sequential,bounded', '-c', '2', '--seed', '1', '--json', '--no-keep-alive']),
-    ]);
+    const args = ['jsonplaceholder', '--offline', '--latency', '0', '-n', '8', '-s', 'sequential,bounded', '-c', '2', '--seed', '1', '--json'];
+    const kept = await runBuiltInProcess(args);
+    const fresh = await runBuiltInProcess([...args, '--no-keep-alive']);
     const keptDoc = parseJsonReport<Report>(kept);
     const freshDoc = parseJsonReport<Report>(fresh);
     expectValidReport(freshDoc);
@@ -56,8 +60,8 @@ describe('sessions', () => {
 describe('TLS', () => {
   test('an untrusted certificate fails as tls with the fix; -k passes (the heading warns); --cacert passes; wire and decoded bytes are told apart', async () => {
     const [untrusted, insecure, trusted] = await Promise.all([
-      run([httpsUrl, '-s', 'sequential', '--no-color']),
-      run([httpsUrl, '-s', 'sequential', '--no-color', '-k']),
+      runBuiltInProcess([httpsUrl, '-s', 'sequential', '--no-color']),
+      runBuiltInProcess([httpsUrl, '-s', 'sequential', '--no-color', '-k']),
       run([httpsUrl, httpsUrl, '-s', 'sequential', '--cacert', CA_FILE, '--json']),
     ]);
     expectOk(untrusted);
@@ -76,8 +80,8 @@ describe('TLS', () => {
 
   test('--cacert that cannot be read, or holds no PEM certificate, is exit 2 before any request', async () => {
     const [missing, notPem] = await Promise.all([
-      run([httpsUrl, '--cacert', '/nonexistent/ca.pem']),
-      run([httpsUrl, '--cacert', fileURLToPath(new URL('README.md', TLS_DIR))]),
+      runInProcess([httpsUrl, '--cacert', '/nonexistent/ca.pem']),
+      runInProcess([httpsUrl, '--cacert', fileURLToPath(new URL('README.md', TLS_DIR))]),
     ]);
     expect(missing.code, describeRun(missing)).toBe(2);
     expect(missing.stderr).toMatch(/cannot read --cacert '\/nonexistent\/ca\.pem' \(ENOENT\)/);
@@ -90,9 +94,9 @@ describe('TLS', () => {
 describe('proxy options', () => {
   test('--proxy must be an http(s) URL; a proxy variable that is not one is exit 2 unless --no-proxy', async () => {
     const [bad, badEnv, ignored] = await Promise.all([
-      run([httpsUrl, '--proxy', 'socks://x:1']),
-      run([httpsUrl, '-k', '-s', 'sequential'], { env: { HTTPS_PROXY: 'not a url' } }),
-      run([httpsUrl, '-k', '-s', 'sequential', '--no-proxy', '--json'], { env: { HTTPS_PROXY: 'not a url' } }),
+      runInProcess([httpsUrl, '--proxy', 'socks://x:1']),
+      runInProcess([httpsUrl, '-k', '-s', 'sequential'], { env: { HTTPS_PROXY: 'not a url' } }),
+      runBuiltInProcess([httpsUrl, '-k', '-s', 'sequential', '--no-proxy', '--json'], { env: { HTTPS_PROXY: 'not a url' } }),
     ]);
     expect(bad.code, describeRun(bad)).toBe(2);
     expect(bad.stderr).toMatch(/--proxy must be an http:\/\/ or https:\/\/ URL/);
