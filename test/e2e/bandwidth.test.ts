@@ -1,4 +1,9 @@
-/** --bandwidth on the command line: recorded in config.faults, named in the heading, checked as usage. */
+/**
+ * --bandwidth on the command line: recorded in config.faults, named in the heading, checked as usage.
+ * The two runs with --bandwidth spawn the built CLI, side by side: for so few, the built CLI's
+ * first run in this process would cost about what they do. The usage errors run main() in
+ * process, except the one that names a URL, which would load the whole request path for a single case.
+ */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { assertBuilt, cleanupCli, run } from '../helpers/cli.js';
 import { runInProcess } from '../helpers/in-process.js';
@@ -9,11 +14,11 @@ afterAll(cleanupCli);
 
 describe('--bandwidth', () => {
   test('is recorded in config.faults and named in the table heading', async () => {
-    const json = await run(['jsonplaceholder', '--offline', '--latency', '0', '-n', '4', '-s', 'all', '--seed', '3', '--bandwidth', '50', '--json']);
+    const base = ['jsonplaceholder', '--offline', '--latency', '0', '-n', '4', '-s', 'all', '--seed', '3'];
+    const [json, table] = await Promise.all([run([...base, '--bandwidth', '50', '--json']), run([...base, '--bandwidth', '2.5Mbit/s'])]);
     expectOk(json);
     const doc = parseJsonReport<{ config: { faults?: Record<string, unknown> } }>(json);
     expect(doc.config.faults).toEqual({ errorRate: 0, rateLimitPerSec: null, maxInflight: null, capacity: null, bandwidthMbps: 50 });
-    const table = await run(['jsonplaceholder', '--offline', '--latency', '0', '-n', '4', '-s', 'all', '--seed', '3', '--bandwidth', '2.5Mbit/s']);
     expectOk(table);
     expect(table.stdout).toMatch(/^jsonplaceholder · offline \(0 ms; bandwidth 2\.5 Mbit\/s\)/m);
   });
