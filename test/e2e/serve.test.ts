@@ -2,6 +2,9 @@
  * End to end: `async-bench serve` in the foreground, as a user runs it to point curl or their
  * own code at the fixture server. The test reads the printed base URL, makes real requests on
  * 127.0.0.1, then stops it with Ctrl-C (SIGINT).
+ *
+ * Those runs spawn the built CLI: the server is stopped by a signal. So does the busy port's
+ * exit 2, killed if it served instead of failing. The other usage errors run main() in process.
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -217,11 +220,11 @@ describe.concurrent('serve: bad usage', SPAWN, () => {
   });
 
   test('--port out of range: exit 2', async () => {
-    expectUsageError(await run(['serve', '--port', '70000']), /--port/);
+    expectUsageError(await runInProcess(['serve', '--port', '70000']), /--port/);
   });
 
   test('an unknown preset: exit 2, no suggestion when nothing is close', async () => {
-    const result = await run(['serve', 'nosuch']);
+    const result = await runInProcess(['serve', 'nosuch']);
     expectUsageError(result, /unknown preset 'nosuch'/);
     expect(result.stderr).not.toMatch(/did you mean/);
   });
