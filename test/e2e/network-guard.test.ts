@@ -4,6 +4,9 @@
  * non-loopback address and a lookup of a non-loopback name fail at once, locally, in the
  * product's `connect` and `dns` classes, and loopback still works. No packet leaves: the guard
  * refuses before any socket is opened or resolver asked.
+ *
+ * The one CLI run spawns the built CLI: the guard it checks is the one `node --import` preloads
+ * into a spawned process (and its timeout is a kill, should a connect hang).
  */
 import { promises as dnsPromises, lookup } from 'node:dns';
 import { connect } from 'node:net';
