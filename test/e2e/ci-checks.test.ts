@@ -5,8 +5,8 @@
  * a fixed latency, small counts and jsonplaceholder's small bodies; timings are never asserted
  * tightly (generous ratios only).
  *
- * Most runs are the built CLI's main() in this process (runBuiltInProcess; runInProcess for the
- * usage errors). Two spawn the built CLI: --min-speedup 1000, whose exit code 1 is what a CI job
+ * Most runs are the built CLI's main() in this process (runBuiltInProcess, the usage errors
+ * too). Two spawn the built CLI: --min-speedup 1000, whose exit code 1 is what a CI job
  * reads from the real process, and the concurrency sweep, which waits on the server's latency
  * for seconds with little work, beside the runs in process.
  */
@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ANSI, assertBuilt, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
-import { runBuiltInProcess, runInProcess } from '../helpers/in-process.js';
+import { runBuiltInProcess } from '../helpers/in-process.js';
 import { expectValidReport } from '../helpers/schema.js';
 import { parseJsonReport } from '../helpers/expectations.js';
 
@@ -337,7 +337,7 @@ describe.concurrent('bad checks and outputs exit 2 before any request', SPAWN, (
   ];
 
   test.each(cases)('%s', async (_name, args, message) => {
-    const result = await runInProcess([...QUICK, ...args()]);
+    const result = await runBuiltInProcess([...QUICK, ...args()]);
     const context = describeRun(result);
     expect(result.code, context).toBe(2);
     expect(result.stdout, context).toBe('');

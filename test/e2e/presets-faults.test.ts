@@ -3,10 +3,10 @@
  * byte the CLI prints, fixture-server faults under --seed, and `async-bench presets`.
  * Counts are exact where they follow from the seed; timing-dependent ones get ranges.
  *
- * Most runs are the built CLI's main() in this process (runBuiltInProcess; runInProcess for
- * usage errors). Two still spawn the built CLI, so the real process is checked too: tmdb
- * without a key (its exit 2 and its one line) and the table of a run with secret headers
- * (no byte of the secret on the process's stdout or stderr).
+ * Most runs are the built CLI's main() in this process (runBuiltInProcess, the usage errors
+ * too: one CLI loaded, not src's as well). Two still spawn the built CLI, so the real process
+ * is checked too: tmdb without a key (its exit 2 and its one line) and the table of a run with
+ * secret headers (no byte of the secret on the process's stdout or stderr).
  */
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,7 +20,7 @@ import { createHttpClient } from '../../src/http/client.js';
 import { jsonplaceholderPreset } from '../../src/targets/presets/jsonplaceholder.js';
 import { tmdbPreset } from '../../src/targets/presets/tmdb.js';
 import { assertBuilt, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
-import { runBuiltInProcess, runInProcess } from '../helpers/in-process.js';
+import { runBuiltInProcess } from '../helpers/in-process.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { expectOk, expectUsageError, parseJsonReport } from '../helpers/expectations.js';
 
@@ -163,7 +163,7 @@ describe.concurrent('tmdb keys (live without one; with one, against the fixture 
 
   test('a .env without TMDB_API_KEY is the same as none', async () => {
     // OTHER_KEY is named so that the .env's variable is removed from this process after the run.
-    const result = await runInProcess(['tmdb', '--json'], { cwd: dirWith({ '.env': 'OTHER_KEY=1\n' }), env: { OTHER_KEY: undefined } });
+    const result = await runBuiltInProcess(['tmdb', '--json'], { cwd: dirWith({ '.env': 'OTHER_KEY=1\n' }), env: { OTHER_KEY: undefined } });
     expectUsageError(result, /TMDB_API_KEY/);
   });
 
@@ -363,20 +363,20 @@ describe.concurrent('secrets never printed (URL mode, loopback server)', SPAWN, 
   ];
 
   test.each(badUrlCases)('bad URL with %s: exit 2, secret not echoed', async (_name, make) => {
-    const result = await runInProcess([make(loopback.port)]);
+    const result = await runBuiltInProcess([make(loopback.port)]);
     expectUsageError(result, /invalid URL/);
     expectNoSecret(result, SECRET);
   });
 
   test('a bad URL in --file with a secret is not echoed either', async () => {
     const file = join(dirWith({ 'urls.txt': `${loopback.url}/ok\nftp://user:${SECRET}@127.0.0.1/x?token=${SECRET}\n` }), 'urls.txt');
-    const result = await runInProcess(['--file', file]);
+    const result = await runBuiltInProcess(['--file', file]);
     expectUsageError(result, /urls\.txt:2/);
     expectNoSecret(result, SECRET);
   });
 
   test('a malformed -H carrying a secret is not echoed', async () => {
-    const result = await runInProcess([`${loopback.url}/ok`, '-H', `X-Api-Key ${SECRET}`]);
+    const result = await runBuiltInProcess([`${loopback.url}/ok`, '-H', `X-Api-Key ${SECRET}`]);
     expectUsageError(result, /--header/);
     expectNoSecret(result, SECRET);
   });
@@ -494,7 +494,7 @@ describe.concurrent('fixture-server faults through the CLI', SPAWN, () => {
   ];
   test.each(withoutOffline)('%s without --offline: exit 2, no request', async (_name, args) => {
     const before = loopback.stats.log.filter((r) => r.path.includes('case=max-inflight')).length;
-    expectUsageError(await runInProcess(args()), /--offline/);
+    expectUsageError(await runBuiltInProcess(args()), /--offline/);
     expect(loopback.stats.log.filter((r) => r.path.includes('case=max-inflight')).length).toBe(before);
   });
 
@@ -511,11 +511,11 @@ describe.concurrent('fixture-server faults through the CLI', SPAWN, () => {
     ['--capacity many', ['--capacity', 'many'], /--capacity must be a whole number/],
   ];
   test.each([...badValues, ...moreBadValues])('%s: exit 2', async (_name, option, message) => {
-    expectUsageError(await runInProcess(['pokemon', '--offline', ...option]), message);
+    expectUsageError(await runBuiltInProcess(['pokemon', '--offline', ...option]), message);
   });
 
   test.each(badValues)('serve %s: exit 2', async (_name, option, message) => {
-    expectUsageError(await runInProcess(['serve', 'pokemon', ...option]), message);
+    expectUsageError(await runBuiltInProcess(['serve', 'pokemon', ...option]), message);
   });
 });
 
@@ -523,7 +523,7 @@ describe.concurrent('fixture-server faults through the CLI', SPAWN, () => {
 
 describe('presets', SPAWN, () => {
   test('lists each preset with its live base URL, and what it needs under it', async () => {
-    const result = await runInProcess(['presets']);
+    const result = await runBuiltInProcess(['presets']);
     expectOk(result);
     expect(result.stderr).toBe('');
     // A name and its live URL on one line, the details indented under it, up to a blank line.

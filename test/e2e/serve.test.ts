@@ -4,7 +4,8 @@
  * 127.0.0.1, then stops it with Ctrl-C (SIGINT).
  *
  * Those runs spawn the built CLI: the server is stopped by a signal. So does the busy port's
- * exit 2, killed if it served instead of failing. The other usage errors run main() in process.
+ * exit 2, killed if it served instead of failing. The other usage errors run the built CLI's
+ * main() in process.
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { createServer, request as httpRequest, type IncomingHttpHeaders, type Se
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { assertBuilt, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
-import { runInProcess } from '../helpers/in-process.js';
+import { runBuiltInProcess } from '../helpers/in-process.js';
 import { expectUsageError } from '../helpers/expectations.js';
 
 interface Raw {
@@ -220,11 +221,11 @@ describe.concurrent('serve: bad usage', SPAWN, () => {
   });
 
   test('--port out of range: exit 2', async () => {
-    expectUsageError(await runInProcess(['serve', '--port', '70000']), /--port/);
+    expectUsageError(await runBuiltInProcess(['serve', '--port', '70000']), /--port/);
   });
 
   test('an unknown preset: exit 2, no suggestion when nothing is close', async () => {
-    const result = await runInProcess(['serve', 'nosuch']);
+    const result = await runBuiltInProcess(['serve', 'nosuch']);
     expectUsageError(result, /unknown preset 'nosuch'/);
     expect(result.stderr).not.toMatch(/did you mean/);
   });
@@ -234,6 +235,6 @@ describe.concurrent('serve: bad usage', SPAWN, () => {
     ['pokemn', 'pokemon'],
     ['jsonplaceholdr', 'jsonplaceholder'],
   ])('a misspelt preset %s: exit 2 with "did you mean \'%s\'"', async (typo, preset) => {
-    expectUsageError(await runInProcess(['serve', typo]), new RegExp(`unknown preset '${typo}'.*did you mean '${preset}'`));
+    expectUsageError(await runBuiltInProcess(['serve', typo]), new RegExp(`unknown preset '${typo}'.*did you mean '${preset}'`));
   });
 });

@@ -1,7 +1,7 @@
 /**
  * batched, adaptive and --fail-fast through the CLI: real HTTP on 127.0.0.1, the JSON checked
  * against the schema, and the usage errors of their options (exit 2 before any request). In
- * process (main() in this process) except the adaptive run against the fixture server, which
+ * process (the built CLI's main() in this process) except the adaptive run against the fixture server, which
  * spawns the built CLI: the real process, killed if the limit never settles (on jsonplaceholder's
  * small bodies: what it finds is the server's limit, not the bytes).
  */
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Report } from '../../src/core/report.js';
 import { assertBuilt, cleanupCli, describeRun, run } from '../helpers/cli.js';
 import { byStrategy, expectCleanStderr, expectUsageError, parseJsonReport } from '../helpers/expectations.js';
-import { runInProcess } from '../helpers/in-process.js';
+import { runBuiltInProcess } from '../helpers/in-process.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 let server: TestServer;
@@ -30,7 +30,7 @@ describe.concurrent('--fail-fast', () => {
     // Request 2 is refused at once; the five others take 300 ms at the server.
     const slow = (i: number): string => `${server.url}/delay/300?ff=${i}`;
     const urls = [slow(0), `${server.url}/status/503?ff=1`, slow(2), slow(3), slow(4), slow(5)];
-    const result = await runInProcess([...urls, '-s', 'all,batched', '-c', '3', '--fail-fast', '--json']);
+    const result = await runBuiltInProcess([...urls, '-s', 'all,batched', '-c', '3', '--fail-fast', '--json']);
     expect(result.code, describeRun(result)).toBe(0);
     expectCleanStderr(result);
     const doc = parseJsonReport<Report>(result);
@@ -84,7 +84,7 @@ describe.concurrent('bad input for the new options: one line, exit 2, no request
     ['an unknown strategy', ['-s', 'bached'], /unknown strategy 'bached' \(did you mean 'batched'\?\)/],
   ])('%s', async (label, extra, message) => {
     const tag = label.replace(/\W+/g, '-');
-    expectUsageError(await runInProcess([`${server.url}/ok?bad=${tag}`, ...extra]), message);
+    expectUsageError(await runBuiltInProcess([`${server.url}/ok?bad=${tag}`, ...extra]), message);
     expect(server.count(`bad=${tag}`)).toBe(0);
   });
 });

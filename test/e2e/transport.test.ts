@@ -4,8 +4,7 @@
  * --cacert against an https server made here from test/fixtures/tls), --proxy, and the checks
  * made before any request (exit 2).
  *
- * The runs are the built CLI's main() in this process (runBuiltInProcess; runInProcess for the
- * usage errors), but one: the run trusted through --cacert spawns the built CLI, so a real
+ * The runs are the built CLI's main() in this process (runBuiltInProcess), but one: the run trusted through --cacert spawns the built CLI, so a real
  * process reads the CA file and verifies the server's certificate with it.
  */
 import { readFileSync } from 'node:fs';
@@ -17,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Report } from '../../src/core/report.js';
 import { assertBuilt, cleanupCli, describeRun, run } from '../helpers/cli.js';
 import { expectOk, parseJsonReport } from '../helpers/expectations.js';
-import { runBuiltInProcess, runInProcess } from '../helpers/in-process.js';
+import { runBuiltInProcess } from '../helpers/in-process.js';
 import { expectValidReport } from '../helpers/schema.js';
 
 const TLS_DIR = new URL('../fixtures/tls/', import.meta.url);
@@ -80,8 +79,8 @@ describe('TLS', () => {
 
   test('--cacert that cannot be read, or holds no PEM certificate, is exit 2 before any request', async () => {
     const [missing, notPem] = await Promise.all([
-      runInProcess([httpsUrl, '--cacert', '/nonexistent/ca.pem']),
-      runInProcess([httpsUrl, '--cacert', fileURLToPath(new URL('README.md', TLS_DIR))]),
+      runBuiltInProcess([httpsUrl, '--cacert', '/nonexistent/ca.pem']),
+      runBuiltInProcess([httpsUrl, '--cacert', fileURLToPath(new URL('README.md', TLS_DIR))]),
     ]);
     expect(missing.code, describeRun(missing)).toBe(2);
     expect(missing.stderr).toMatch(/cannot read --cacert '\/nonexistent\/ca\.pem' \(ENOENT\)/);
@@ -94,8 +93,8 @@ describe('TLS', () => {
 describe('proxy options', () => {
   test('--proxy must be an http(s) URL; a proxy variable that is not one is exit 2 unless --no-proxy', async () => {
     const [bad, badEnv, ignored] = await Promise.all([
-      runInProcess([httpsUrl, '--proxy', 'socks://x:1']),
-      runInProcess([httpsUrl, '-k', '-s', 'sequential'], { env: { HTTPS_PROXY: 'not a url' } }),
+      runBuiltInProcess([httpsUrl, '--proxy', 'socks://x:1']),
+      runBuiltInProcess([httpsUrl, '-k', '-s', 'sequential'], { env: { HTTPS_PROXY: 'not a url' } }),
       runBuiltInProcess([httpsUrl, '-k', '-s', 'sequential', '--no-proxy', '--json'], { env: { HTTPS_PROXY: 'not a url' } }),
     ]);
     expect(bad.code, describeRun(bad)).toBe(2);
