@@ -5,6 +5,9 @@ export default defineConfig({
     // No test reaches beyond loopback: connects and lookups elsewhere fail loudly (see the file).
     // Nor through a proxy the environment names (see the file).
     setupFiles: ['./test/helpers/network-guard.mjs', './test/helpers/proxy-free-env.ts'],
+    // The built CLI that in-process runs load is plain JavaScript: node loads it as it is,
+    // without vitest's transform (most of a file's first in-process run).
+    server: { deps: { external: [/\/dist\//] } },
     // Two cores; end-to-end files mostly wait on the CLIs they spawn (two at a time each), so a
     // third worker fills those waits without crowding the timing comparisons.
     maxWorkers: 3,

@@ -48,9 +48,10 @@ export function runBuiltInProcess(args: readonly string[], options: InProcessOpt
 }
 
 async function once(run: Main, args: readonly string[], options: InProcessOptions): Promise<InProcessResult> {
-  const savedEnv = new Map<string, string | undefined>();
+  // The whole environment is restored afterwards, what a .env in the working directory added
+  // included (the CLI loads it into process.env, as it does in its own process).
+  const savedEnv = { ...process.env };
   const setEnv = (name: string, value: string | undefined): void => {
-    if (!savedEnv.has(name)) savedEnv.set(name, process.env[name]);
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
   };
@@ -81,10 +82,8 @@ async function once(run: Main, args: readonly string[], options: InProcessOption
     process.stdout.write = stdoutWrite;
     process.stderr.write = stderrWrite;
     if (options.cwd !== undefined) process.chdir(savedCwd);
-    for (const [name, value] of savedEnv) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
+    for (const name of Object.keys(process.env)) if (!(name in savedEnv)) delete process.env[name];
+    Object.assign(process.env, savedEnv);
   }
   const code = typeof process.exitCode === 'number' ? process.exitCode : 0;
   process.exitCode = undefined;
