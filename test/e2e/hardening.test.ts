@@ -95,7 +95,7 @@ function runRaw(command: string, args: string[], killAfterMs: number): Promise<R
 describe.concurrent('retries and politeness on the offline fixture server', () => {
   test('--error-rate 0.3 --retries 3 ends with more ok than without; attempts and added time are reported apart from first-try latency', async () => {
     // JSONPlaceholder's small bodies here and below: what is counted is requests, not bytes.
-    const base = ['jsonplaceholder', '--offline', '--latency', '0', '-n', '40', '--error-rate', '0.3', '--seed', '7', '-c', '5'];
+    const base = ['jsonplaceholder', '--offline', '--latency', '0', '-n', '40', '--error-rate', '0.3', '--seed', '8', '-c', '5'];
     const [plain, retried] = await Promise.all([runJson(base), runJson([...base, '--retries', '3'])]);
     expect(plain.doc.config.retries).toBe(0);
     expect(retried.doc.config.retries).toBe(3);
