@@ -3,6 +3,9 @@
  * both queues and overlaps requests), through the built CLI with --json, against servers on
  * 127.0.0.1 that this file starts and stops. That a failure stops nothing holds for every
  * strategy is the strategies' unit tests' business; here it is the whole CLI against each behaviour.
+ * The four cases that wait longest with little CPU (the two Retry-After waits, the hang, the
+ * trickle) spawn the CLI, side by side; the others run the built CLI's main() in this process,
+ * one at a time.
  *
  * For each behaviour the CLI fetches 3 URLs showing it (bounded with -c 2, so it needs two
  * rounds), and the test checks:
@@ -10,8 +13,10 @@
  *   - requests == ok + failed == 3, the error counts add up to failed, and every failure lands in
  *     the contract class for that behaviour (nothing in any other class);
  *   - stdout is one JSON document that validates against the schema;
- *   - stderr holds no "Unhandled", no "Warning", no stack trace (the CLI runs with
- *     --unhandled-rejections=strict and --throw-deprecation, so either would also kill it);
+ *   - stderr holds no "Unhandled", no "Warning", no stack trace (a spawned CLI runs with
+ *     --unhandled-rejections=strict and --throw-deprecation, so either would also kill it; in
+ *     process, a warning node emits during the run fails the case, and an unhandled rejection
+ *     fails the file);
  *   - the exit code follows the contract (every run has --fail-on-error: 1 when a request
  *     failed, 0 when none did);
  *   - the server saw exactly the requests the behaviour implies (no hidden retries).
@@ -22,6 +27,9 @@
  * success); the presets that do (the sample line, tmdb's now-playing stage) are given the same
  * broken body in-process, since a preset cannot be pointed at a loopback server from the CLI.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Report, StrategyResult } from '../../src/core/report.js';
 import { ERROR_CLASSES, type ErrorClass, type StrategyName } from '../../src/core/types.js';
@@ -31,6 +39,7 @@ import { pokemonPreset } from '../../src/targets/presets/pokemon.js';
 import { tmdbPreset } from '../../src/targets/presets/tmdb.js';
 import { assertBuilt, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
 import { expectCleanStderr, parseJsonReport } from '../helpers/expectations.js';
+import { runBuiltInProcess } from '../helpers/in-process.js';
 import { BAD_JSON, closedPort, startTestServer, type TestServer } from '../helpers/test-server.js';
 
 /** The JSON document as the product types it (its shape is checked by the schema on parse). */
@@ -63,10 +72,14 @@ interface Case {
   serverRequestsPerUrl: number | [min: number, max: number] | null;
   /** Further checks on the strategy's result. */
   check?(result: Result, run: RunResult): void;
+  /** Spawn the CLI: seconds of waiting and little CPU, so these run side by side, out of process. */
+  spawn?: true;
 }
 
 let server: TestServer;
 let refused: number;
+/** An empty working directory for the in-process runs, as a spawned CLI has (no stray .env). */
+let cwd: string;
 
 /** Each request's own latency (from the JSON): never before the limit, and under the limit plus 1 s. */
 function expectTimedOutAtLimit(result: Result): void {
@@ -106,6 +119,7 @@ const CASES: Case[] = [
   },
   {
     name: '429 with Retry-After: 1, then 200 (--retries 2 honours the wait)',
+    spawn: true,
     url: (i, tag) => `${server.url}/flaky/429?fail=1&retry-after=1&${q(i, tag)}`,
     args: ['--retries', '2'],
     timeoutMs: 5_000,
@@ -125,6 +139,7 @@ const CASES: Case[] = [
   },
   {
     name: '503 with Retry-After: 1, then 200 (--retries 1 honours the wait)',
+    spawn: true,
     url: (i, tag) => `${server.url}/flaky/503?fail=1&retry-after=1&${q(i, tag)}`,
     args: ['--retries', '1'],
     timeoutMs: 5_000,
@@ -140,6 +155,7 @@ const CASES: Case[] = [
   },
   {
     name: 'a server that never answers',
+    spawn: true,
     url: (i, tag) => `${server.url}/hang?${q(i, tag)}`,
     timeoutMs: SHORT_TIMEOUT_MS,
     budgetMs: SHORT_TIMEOUT_MS,
@@ -153,6 +169,7 @@ const CASES: Case[] = [
   },
   {
     name: 'headers, then a body trickling for 5 s',
+    spawn: true,
     url: (i, tag) => `${server.url}/trickle?every=100&bytes=50&${q(i, tag)}`,
     timeoutMs: SHORT_TIMEOUT_MS,
     budgetMs: SHORT_TIMEOUT_MS,
@@ -258,12 +275,31 @@ beforeAll(async () => {
   assertBuilt();
   server = await startTestServer();
   refused = await closedPort();
+  cwd = mkdtempSync(join(tmpdir(), 'async-bench-chaos-'));
 });
 
 afterAll(async () => {
   await server?.close();
   cleanupCli();
+  if (cwd) rmSync(cwd, { recursive: true, force: true });
 });
+
+/**
+ * The built CLI's main() in this process, and every warning node emitted meanwhile (a spawned
+ * CLI would print it on stderr, or die of it under --throw-deprecation).
+ */
+async function runHere(args: readonly string[]): Promise<{ result: RunResult; warnings: string[] }> {
+  const warnings: string[] = [];
+  const onWarning = (warning: Error): void => {
+    warnings.push(`${warning.name}: ${warning.message}`);
+  };
+  process.on('warning', onWarning);
+  try {
+    return { result: await runBuiltInProcess(args, { cwd }), warnings };
+  } finally {
+    process.off('warning', onWarning);
+  }
+}
 
 const cells = CASES.map((c) => [c.name, c] as const);
 
@@ -273,12 +309,19 @@ describe.concurrent('chaos: every hostile behaviour once, under bounded -c 2, th
     const tag = `${c.name.replace(/\W+/g, '-')}-${strategy}`;
     const urls = Array.from({ length: URLS_PER_RUN }, (_, i) => c.url(i, tag));
     const boundMs = ROUNDS * c.budgetMs;
-    const result = await run([...urls, '-s', strategy, '-c', String(BOUNDED_LIMIT), '--timeout', String(c.timeoutMs), '--json', '-q', '--fail-on-error', ...(c.args ?? [])], {
-      env: STRICT_NODE,
-      // The bound plus a generous allowance for start-up on a shared machine; past it, the run hung.
-      killAfterMs: Math.min(5 * boundMs + 20_000, 80_000),
-    });
+    const args = [...urls, '-s', strategy, '-c', String(BOUNDED_LIMIT), '--timeout', String(c.timeoutMs), '--json', '-q', '--fail-on-error', ...(c.args ?? [])];
+    const { result, warnings } = c.spawn
+      ? {
+          result: await run(args, {
+            env: STRICT_NODE,
+            // The bound plus a generous allowance for start-up on a shared machine; past it, the run hung.
+            killAfterMs: Math.min(5 * boundMs + 20_000, 80_000),
+          }),
+          warnings: [],
+        }
+      : await runHere(args);
     const context = describeRun(result);
+    expect(warnings, context).toEqual([]);
 
     // Exit codes: --fail-on-error turns any failure into 1; a clean run is 0. Never a crash, never a signal.
     expect(result.signal, context).toBeNull();

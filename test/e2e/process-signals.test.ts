@@ -8,6 +8,10 @@
  * Every server is started here on 127.0.0.1 (port 0). Signals are sent when something happened
  * (the server saw a request, the CLI opened a FIFO), never after a fixed sleep; time bounds are
  * five times what is expected.
+ *
+ * Runs about the process spawn the built CLI: a closed or full stdout, signals, FIFOs and
+ * stdin. The paths that cannot be written and the files refused at once are the built CLI's
+ * main() in this process (one at a time).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +25,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Report } from '../../src/core/report.js';
 import { assertBuilt, BIN, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
 import { expectCleanStderr, expectUsageError, parseJsonReport } from '../helpers/expectations.js';
+import { runBuiltInProcess } from '../helpers/in-process.js';
 
 /** A loopback server: /ok answers at once, /hang never answers (until the server closes). */
 interface TestServer {
@@ -70,6 +75,9 @@ afterAll(async () => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
   cleanupCli();
 });
+
+/** The built CLI's main() in this process, in the file's own directory (no stray .env there). */
+const runHere = (args: readonly string[]): Promise<RunResult> => runBuiltInProcess(args, { cwd: tmp });
 
 /** `n` URLs of the /ok route, tagged so that this test's requests can be counted apart. */
 const okUrls = (tag: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${server.url}/ok?tag=${tag}&i=${i}`);
@@ -223,7 +231,7 @@ describe('-o and --report paths that cannot be written', () => {
     ['-o into /sys (read-only for root too)', (): string[] => ['--format', 'json', '-o', '/sys/async-bench-result'], /cannot write -o '\/sys\/async-bench-result': /],
   ])('%s: exit 2 with one line, before the first request', async (label, args, message) => {
     const tag = `unwritable-${label.replace(/\W+/g, '-')}`;
-    const result = await run([...okUrls(tag, 2), ...args()]);
+    const result = await runHere([...okUrls(tag, 2), ...args()]);
     expectUsageError(result, message);
     expect(server.count(`tag=${tag}`)).toBe(0);
   });
@@ -232,7 +240,7 @@ describe('-o and --report paths that cannot be written', () => {
     ['-o', ['--format', 'json', '-o', '/dev/full']],
     ['--report', ['--report', '/dev/full']],
   ])('%s /dev/full: the write fails at the end (ENOSPC): the result is on stdout anyway, one line names the path, exit 1', async (option, args) => {
-    const result = await run([...okUrls(`devfull-${option}`, 3), '--json', '-q', ...args]);
+    const result = await runHere([...okUrls(`devfull-${option}`, 3), '--json', '-q', ...args]);
     expect(result.code, describeRun(result)).toBe(1);
     const doc = parseJsonReport<Report>(result);
     expect(doc.results.length).toBe(3);
@@ -243,8 +251,8 @@ describe('-o and --report paths that cannot be written', () => {
     const fresh = join(tmp, 'fresh.json');
     const kept = join(tmp, 'kept.json');
     writeFileSync(kept, 'old content');
-    expectUsageError(await run([...okUrls('probe', 1), '-o', fresh, '--threshold', 'nonsense']), /threshold/);
-    expectUsageError(await run([...okUrls('probe', 1), '-o', kept, '--threshold', 'nonsense']), /threshold/);
+    expectUsageError(await runHere([...okUrls('probe', 1), '-o', fresh, '--threshold', 'nonsense']), /threshold/);
+    expectUsageError(await runHere([...okUrls('probe', 1), '-o', kept, '--threshold', 'nonsense']), /threshold/);
     expect(existsSync(fresh)).toBe(false);
     expect(readFileSync(kept, 'utf8')).toBe('old content');
     expect(server.count('tag=probe')).toBe(0);
@@ -416,7 +424,7 @@ describe('Ctrl-C while input is read', () => {
     ['--file /dev/zero', (): string[] => ['--file', '/dev/zero'], /\/dev\/zero:1 is not a line of text/],
     ['--baseline /dev/zero', (): string[] => [`${server.url}/ok?tag=zero-baseline`, '--baseline', '/dev/zero'], /--baseline '\/dev\/zero' is not JSON \(it contains NUL bytes\)/],
   ])('%s is refused at once (exit 2, one line), without reading on', async (_label, args, message) => {
-    const result = await run(args(), { killAfterMs: 20_000 });
+    const result = await runHere(args());
     expectUsageError(result, message);
     expect(result.ms).toBeLessThan(10_000);
   });

@@ -1,6 +1,10 @@
 /**
  * End to end on the fixture server: a strategy that fails more is never faster, -c auto finds a
  * server's limit, and a baseline is only compared with the same workload.
+ *
+ * Most runs are the built CLI's main() in this process (one at a time). The two -c auto searches
+ * spawn the built CLI: each waits some ten seconds on the server's delays with little CPU, so
+ * the two run side by side, next to the in-process runs, and the real process is checked too.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,9 +13,13 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Report } from '../../src/core/report.js';
 import { assertBuilt, cleanupCli, describeRun, run } from '../helpers/cli.js';
 import { expectUsageError, parseJsonReport } from '../helpers/expectations.js';
+import { runBuiltInProcess } from '../helpers/in-process.js';
 
 const SPAWN = { timeout: 90_000 };
 let dir = '';
+
+/** The built CLI's main() in this process, in this file's own empty directory (no stray .env). */
+const runHere = (args: readonly string[]): ReturnType<typeof runBuiltInProcess> => runBuiltInProcess(args, { cwd: dir });
 
 beforeAll(() => {
   assertBuilt();
@@ -24,15 +32,16 @@ afterAll(() => {
 
 describe.concurrent('failures never count as speed', SPAWN, () => {
   test('--max-inflight 5 --min-speedup 3: all fails its check, naming its failures, and the run exits 1', async () => {
-    // A delay long enough that all's requests overlap at the server even on a starved CPU.
-    const args = ['pokemon', '--offline', '-n', '20', '--latency', '150', '--max-inflight', '5', '--min-speedup', '3', '--seed', '1'];
-    const [table, json] = await Promise.all([run(args), run([...args, '--json'])]);
-    for (const r of [table, json]) expect(r.code, describeRun(r)).toBe(1);
+    // A delay long enough that all's requests overlap at the server even on a starved CPU. One
+    // run: the table on stdout, the same run's JSON document written with -o.
+    const jsonPath = join(dir, 'more-failures.json');
+    const table = await runHere(['pokemon', '--offline', '-n', '20', '--latency', '150', '--max-inflight', '5', '--min-speedup', '3', '--seed', '1', '-o', jsonPath]);
+    expect(table.code, describeRun(table)).toBe(1);
     expect(table.stdout).toMatch(/^all: not faster, it failed more: \d+ of 20 \(\d+%\) where sequential failed 0%; \d+ failed: \d+ http5xx \(503\)$/m);
     expect(table.stdout).toMatch(/^FAIL {2}speedup>=3 {2}all: [\d.]+ \(all failed more than sequential: \d+ of 20 failed\)$/m);
     expect(table.stdout).toMatch(/│ all \(Promise\.all\) .*│ more failures │/);
     expect(table.stdout).not.toMatch(/all: [\d.]+x faster/);
-    const doc = parseJsonReport<Report>(json);
+    const doc = parseJsonReport<Report>({ ...table, stdout: readFileSync(jsonPath, 'utf8') });
     const all = doc.results.find((r) => r.strategy === 'all')!;
     expect(all.verdict).toBe('more-failures');
     expect(all.speedup).toBeGreaterThan(1); // the ratio keeps its meaning for scripts
@@ -43,7 +52,7 @@ describe.concurrent('failures never count as speed', SPAWN, () => {
 
   test('markdown and HTML never bold the strategy that failed more', async () => {
     const report = join(dir, 'more-failures.html');
-    const r = await run(['pokemon', '--offline', '-n', '10', '--latency', '200', '--max-inflight', '3', '-s', 'sequential,all', '--format', 'markdown', '--report', report, '--seed', '2']);
+    const r = await runHere(['pokemon', '--offline', '-n', '10', '--latency', '200', '--max-inflight', '3', '-s', 'sequential,all', '--format', 'markdown', '--report', report, '--seed', '2']);
     expect(r.code, describeRun(r)).toBe(0);
     expect(r.stdout).toMatch(/\| all \(Promise\.all\) \|.*\| more failures \|/);
     expect(r.stdout).not.toContain('**');
@@ -79,9 +88,9 @@ describe.concurrent('-c auto', SPAWN, () => {
   });
 
   test('refuses -c auto without bounded, and stops at its ceiling', async () => {
-    expectUsageError(await run(['pokemon', '--offline', '-s', 'all', '-c', 'auto']), /-c auto searches for the limit of bounded/);
-    expectUsageError(await run(['pokemon', '--offline', '-c', 'auto:1']), /--concurrency auto: must be at least 2/);
-    const r = await run(['pokemon', '--offline', '-n', '8', '--latency', '5', '-s', 'bounded', '-c', 'auto:4', '--seed', '4', '--json']);
+    expectUsageError(await runHere(['pokemon', '--offline', '-s', 'all', '-c', 'auto']), /-c auto searches for the limit of bounded/);
+    expectUsageError(await runHere(['pokemon', '--offline', '-c', 'auto:1']), /--concurrency auto: must be at least 2/);
+    const r = await runHere(['jsonplaceholder', '--offline', '-n', '8', '--latency', '5', '-s', 'bounded', '-c', 'auto:4', '--seed', '4', '--json']);
     expect(r.code, describeRun(r)).toBe(0);
     const doc = parseJsonReport<Report>(r);
     expect(Math.max(...doc.recommendation!.steps!.map((s) => s.concurrency))).toBeLessThanOrEqual(4);
@@ -91,17 +100,18 @@ describe.concurrent('-c auto', SPAWN, () => {
 describe.concurrent('a baseline compares like with like', SPAWN, () => {
   test('another latency is refused with exit 2, naming the field; --baseline-ignore accepts it', async () => {
     const saved = join(dir, 'baseline.json');
-    const first = await run(['pokemon', '--offline', '-n', '5', '--latency', '5', '-s', 'sequential,all', '--seed', '5', '--json']);
+    // JSONPlaceholder's small bodies: what is compared is the workload, not the bytes.
+    const first = await runHere(['jsonplaceholder', '--offline', '-n', '5', '--latency', '5', '-s', 'sequential,all', '--seed', '5', '--json']);
     expect(first.code, describeRun(first)).toBe(0);
     writeFileSync(saved, first.stdout);
-    const refused = await run(['pokemon', '--offline', '-n', '5', '--latency', '6', '-s', 'sequential,all', '--seed', '5', '--baseline', saved]);
+    const refused = await runHere(['jsonplaceholder', '--offline', '-n', '5', '--latency', '6', '-s', 'sequential,all', '--seed', '5', '--baseline', saved]);
     expectUsageError(refused, /measured another workload \(latency "5" → "6"\).*--baseline-ignore latency/);
-    const accepted = await run(['pokemon', '--offline', '-n', '5', '--latency', '6', '-s', 'sequential,all', '--seed', '5', '--baseline', saved, '--baseline-ignore', 'latency', '--max-regression', '1000', '--json']);
+    const accepted = await runHere(['jsonplaceholder', '--offline', '-n', '5', '--latency', '6', '-s', 'sequential,all', '--seed', '5', '--baseline', saved, '--baseline-ignore', 'latency', '--max-regression', '1000', '--json']);
     expect(accepted.code, describeRun(accepted)).toBe(0);
     const doc = parseJsonReport<Report>(accepted);
     expect(doc.baseline!.comparisons.map((c) => c.strategy)).toEqual(['sequential', 'all']);
     expect(doc.baseline!.warnings).toEqual(['baseline has 1 run: a gate needs --runs 3 or more on both sides; comparing medians']);
-    expectUsageError(await run(['pokemon', '--offline', '--baseline-ignore', 'latncy', '--baseline', saved]), /unknown field 'latncy' \(did you mean 'latency'\?\)/);
-    expectUsageError(await run(['pokemon', '--offline', '--baseline-ignore', 'latency']), /--baseline-ignore needs --baseline/);
+    expectUsageError(await runHere(['pokemon', '--offline', '--baseline-ignore', 'latncy', '--baseline', saved]), /unknown field 'latncy' \(did you mean 'latency'\?\)/);
+    expectUsageError(await runHere(['pokemon', '--offline', '--baseline-ignore', 'latency']), /--baseline-ignore needs --baseline/);
   });
 });
