@@ -86,7 +86,9 @@ function expectContractInvariants(report: ContractReport): void {
     expect(r.wallMs, where).toBeGreaterThanOrEqual(0);
     expect(r.bytes, where).toBeGreaterThanOrEqual(0);
     expect(r.maxInFlight, where).toBeLessThanOrEqual(Math.max(r.requests, 0));
-    if (r.wallMs > 0) expect(Math.abs(r.reqPerSec - (r.requests * 1000) / r.wallMs), where).toBeLessThanOrEqual(0.01 + r.reqPerSec * 1e-3);
+    // reqPerSec comes from the unrounded wall time, which is up to 0.0005 ms off the printed one:
+    // relatively most when a run takes under a millisecond (a name refused at once).
+    if (r.wallMs > 0) expect(Math.abs(r.reqPerSec - (r.requests * 1000) / r.wallMs), where).toBeLessThanOrEqual(0.01 + r.reqPerSec * (1e-3 + 0.0005 / r.wallMs));
     if (r.strategy === 'sequential') expect(r.concurrency, where).toBe(1);
     if (r.strategy === 'all') expect(r.concurrency, where).toBeNull();
     if (!sequential) {
