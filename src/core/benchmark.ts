@@ -155,6 +155,18 @@ export function planStrategies(strategies: readonly StrategyName[], concurrency:
   return protocols.flatMap((protocol) => specs.map((spec) => ({ ...spec, protocol })));
 }
 
+/** Above this many requests, `all` warns before it starts. */
+export const ALL_FAN_OUT_WARNING = 5_000;
+
+/**
+ * The warning printed before a plan with `all` opens one connection per request, when there are
+ * more than ALL_FAN_OUT_WARNING of them; null otherwise.
+ */
+export function fanOutWarning(count: number, specs: readonly StrategySpec[]): string | null {
+  if (count <= ALL_FAN_OUT_WARNING || !specs.some((s) => s.strategy === 'all')) return null;
+  return `warning: all starts ${count.toLocaleString('en-US')} requests at once, each on its own connection; the system may refuse some (counted as failures). bounded (-s bounded -c 100) is the polite way.`;
+}
+
 /** What --fail-fast's Promise.all rejects with: the request that failed. */
 export class RequestFailed extends Error {
   constructor(readonly index: number) {

@@ -4,7 +4,7 @@
  * back the runs and what the report needs to name them.
  */
 import { performance } from 'node:perf_hooks';
-import { planStrategies, runRounds, type RunPosition, type StrategyRuns, type StrategySpec } from '../core/benchmark.js';
+import { fanOutWarning, planStrategies, runRounds, type RunPosition, type StrategyRuns, type StrategySpec } from '../core/benchmark.js';
 import { autoSweep, type AutoStep, type AutoSweepResult } from '../core/auto-sweep.js';
 import { createRandom } from '../core/random.js';
 import { summarizeGroup } from '../core/summarize.js';
@@ -21,8 +21,6 @@ import { prepareWorkload, type RequestDefaults, type Workload } from './workload
 
 /** Salted: the round order draws numbers of its own, not the URLs'. */
 const ROUND_ORDER_SALT = 0x2545f491;
-/** Above this many requests, `all` gets a warning before it starts. */
-const ALL_FAN_OUT_WARNING = 5_000;
 
 /** One event-loop turn: lets undici put a finished keep-alive socket back in its pool. */
 const nextLoopTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -92,9 +90,8 @@ export async function runPipeline(input: PipelineInput, hooks: PipelineHooks): P
     // workers without -c has no limit, as all: the comparison its lesson is about.
     const workers = { threads: options.workers, limits: options.concurrencyGiven && options.concurrency.length > 0 ? options.concurrency : [null] };
     const specs = count === 0 ? [] : planStrategies(options.strategies, options.concurrency, options.protocols, { adaptive: { start: options.adaptiveStart, max: options.adaptiveMax }, failFast: options.failFast, workers });
-    if (count > ALL_FAN_OUT_WARNING && specs.some((s) => s.strategy === 'all')) {
-      hooks.warn(`warning: all starts ${count.toLocaleString('en-US')} requests at once, each on its own connection; the system may refuse some (counted as failures). bounded (-s bounded -c 100) is the polite way.`);
-    }
+    const fanOut = fanOutWarning(count, specs);
+    if (fanOut !== null) hooks.warn(fanOut);
     // The first request in a process compiles undici's parser and warms the JIT (about 20 ms
     // here); paid on our own server, it lands on no strategy and on no user's target.
     // A setup stage primed the first HTTP version; each other one is primed here.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planStrategies, runStrategy, type StrategyClient, type StrategySpec } from '../../src/core/benchmark.js';
+import { fanOutWarning, planStrategies, runStrategy, type StrategyClient, type StrategySpec } from '../../src/core/benchmark.js';
 import { runSchedule } from '../../src/core/strategies.js';
 import type { RequestOutcome, StrategyName } from '../../src/core/types.js';
 import { FakeClock } from '../helpers/fake-clock.js';
@@ -34,6 +34,22 @@ describe('planStrategies', () => {
     expect(planStrategies(['all'], [5])).toEqual([{ strategy: 'all', concurrency: null }]);
     expect(planStrategies(['bounded'], [8, 2])).toEqual([bounded(8), bounded(2)]);
     expect(planStrategies(['sequential', 'bounded'], [])).toEqual([SEQ]);
+  });
+});
+
+describe('fanOutWarning', () => {
+  const plan = (names: StrategyName[]): StrategySpec[] => planStrategies(names, [50]);
+  it('warns above 5,000 requests when all runs, naming the count and the polite way', () => {
+    expect(fanOutWarning(5_001, plan(['sequential', 'all', 'bounded']))).toBe(
+      'warning: all starts 5,001 requests at once, each on its own connection; the system may refuse some (counted as failures). bounded (-s bounded -c 100) is the polite way.',
+    );
+    expect(fanOutWarning(125_000, plan(['all']))).toMatch(/^warning: all starts 125,000 requests at once/);
+  });
+
+  it('is silent at 5,000, and at any count without all', () => {
+    expect(fanOutWarning(5_000, plan(['all']))).toBeNull();
+    expect(fanOutWarning(0, plan(['all']))).toBeNull();
+    expect(fanOutWarning(100_000, plan(['sequential', 'bounded', 'batched', 'adaptive']))).toBeNull();
   });
 });
 
