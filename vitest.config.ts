@@ -1,7 +1,27 @@
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /** Opens FIFOs no one writes: such an open outlives a worker thread, and ended it badly. */
 const PROCESS_WIDE = 'test/integration/process-inputs.test.ts';
+
+/**
+ * The files that take longest, mostly waiting on servers' delays (-c auto searches, repeated
+ * runs, Locust), longest first. vitest starts the files it has timed before longest first; a
+ * fresh clone has no timings, and by size some of these started last and held the end.
+ */
+const LONGEST_FIRST = ['e2e/cli', 'e2e/readme-examples', 'e2e/process-signals', 'e2e/presets-faults', 'e2e/verdicts', 'e2e/ci-checks', 'e2e/hardening', 'e2e/locust', 'browser/report'];
+
+class KnownLongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    if (files.every((f) => this.ctx.cache.getFileTestResults(`${f.project.name}:${f.moduleId.slice(this.ctx.config.root.length + 1)}`))) return sorted;
+    const rank = (f: TestSpecification): number => {
+      const at = LONGEST_FIRST.findIndex((name) => f.moduleId.endsWith(`/test/${name}.test.ts`));
+      return at === -1 ? LONGEST_FIRST.length : at;
+    };
+    return sorted.map((f, i) => ({ f, i })).sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i).map(({ f }) => f);
+  }
+}
 
 export default defineConfig({
   test: {
@@ -21,6 +41,7 @@ export default defineConfig({
     // a thread that was still being handed a file ("Terminating worker thread").
     poolOptions: { threads: { isolate: false, maxThreads: 2 } },
     // Generous: under load a spawned CLI is slow to start; no test relies on a timeout to pass.
+    sequence: { sequencer: KnownLongestFirst },
     testTimeout: 60_000,
     hookTimeout: 60_000,
     projects: [
