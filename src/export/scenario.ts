@@ -71,21 +71,14 @@ export interface Scenario {
   notCarried: readonly string[];
 }
 
-export interface ScenarioInput {
-  tool: string;
-  command: string;
+/** What the scenario is built from: the run's settings it carries as they are, and the rest raw. */
+export interface ScenarioInput extends Pick<Scenario, 'tool' | 'command' | 'failOnError' | 'timeoutMs' | 'maxRedirects' | 'insecure' | 'keepAlive' | 'notCarried'> {
   /** Every request of one strategy run, in order, placeholders filled in. */
   requests: readonly RequestSpec[];
   /** Headers on every request (a preset's and the user's). */
   headers: Readonly<Record<string, string>>;
   strategies: readonly StrategySpec[];
   thresholds: readonly Threshold[];
-  failOnError: boolean;
-  timeoutMs: number;
-  maxRedirects: number;
-  insecure: boolean;
-  keepAlive: boolean;
-  notCarried: readonly string[];
   /** A preset's base URL: URLs under it start with BASE_URL, which the script lets the environment change. */
   baseUrl: string | null;
   /** A preset's key and the variable that holds it (TMDB_API_KEY). */
