@@ -7,7 +7,7 @@ import type { AutoStep } from '../core/auto-sweep.js';
 import type { BaselineEntry, Report, StrategyResult } from '../core/report.js';
 import { ERROR_CLASSES, takesLimit, type ErrorClass, type Protocol } from '../core/types.js';
 import { minOf } from '../core/stats.js';
-import { MIN_RUNS_FOR_INTERVAL, SAME_WITHIN } from '../core/summarize.js';
+import { MIN_RUNS_FOR_INTERVAL, SAME_WITHIN, timingVerdict } from '../core/summarize.js';
 import { formatMs, formatRate, formatSeconds, protocolSuffix, resultLabel, strategyLabel } from './format.js';
 
 /** "3 failed: 2 timeout, 1 http5xx (503)" */
@@ -24,6 +24,22 @@ const percent = (rate: number): string => `${Math.round(rate * 100)}%`;
 const strategyName = (r: StrategyResult): string =>
   takesLimit(r.strategy) || r.strategy === 'adaptive' || r.strategy === 'workers' ? strategyLabel(r.strategy, r.concurrency, { settledLimit: r.adaptive?.settledLimit, threads: r.workers }) : r.strategy;
 const resultName = (r: StrategyResult): string => strategyName(r) + protocolSuffix(r);
+
+/**
+ * `fast` against `slow`, from their wall times: "6.1x faster than sequential (0.411 s vs 2.483 s)",
+ * "1.3x slower than …", or "about the same as … " within SAME_WITHIN (10%), as the table's
+ * verdicts judge it (timingVerdict). A run that failed more is never faster: "failed 9 of 100
+ * against 0 for sequential (…)", relation 'more-failures'. `digits`: of the ratio.
+ */
+export function compareWall(fast: StrategyResult, slow: StrategyResult, slowName = resultLabel(slow), digits = 1): { relation: 'faster' | 'slower' | 'same' | 'more-failures'; text: string } {
+  const ratio = slow.wallMs / fast.wallMs;
+  const times = `(${formatSeconds(fast.wallMs)} vs ${formatSeconds(slow.wallMs)})`;
+  if (fast.failureRate > slow.failureRate) return { relation: 'more-failures', text: `failed ${fast.failed} of ${fast.requests} against ${slow.failed} for ${slowName} ${times}` };
+  const verdict = fast.wallMs > 0 ? timingVerdict(ratio, null) : 'same';
+  if (verdict === 'faster') return { relation: 'faster', text: `${ratio.toFixed(digits)}x faster than ${slowName} ${times}` };
+  if (verdict === 'slower') return { relation: 'slower', text: `${(1 / ratio).toFixed(digits)}x slower than ${slowName} ${times}` };
+  return { relation: 'same', text: `about the same as ${slowName} ${times}` };
+}
 
 /**
  * With --cpu-work, what the work does to a concurrent result: on one thread it adds up, in
@@ -407,14 +423,14 @@ export function batchedLines(results: readonly StrategyResult[]): string[] {
     const s = results.find((o) => o.strategy === 'bounded' && o.concurrency === b.concurrency && o.protocol === b.protocol);
     if (!s || !(s.wallMs > 0) || b.idealWallMs === null || s.idealWallMs === null) continue;
     const ideal = `ideal ${formatSeconds(b.idealWallMs)} vs ${formatSeconds(s.idealWallMs)} over their own request times`;
-    const ratio = b.wallMs / s.wallMs;
-    if (ratio >= 1 + SAME_WITHIN) {
-      lines.push(`${resultName(b)}: ${ratio.toFixed(2)}x slower than ${resultName(s)} (${formatSeconds(b.wallMs)} vs ${formatSeconds(s.wallMs)}); ${ideal}: each chunk waits for its slowest request, so the schedule itself costs the difference`);
-    } else if (ratio <= 1 / (1 + SAME_WITHIN)) {
-      lines.push(`${resultName(b)}: ${(1 / ratio).toFixed(2)}x faster than ${resultName(s)} (${formatSeconds(b.wallMs)} vs ${formatSeconds(s.wallMs)}); ${ideal}: the schedule does not explain it, the server or the event loop does`);
-    } else {
-      lines.push(`${resultName(b)}: about the same as ${resultName(s)} (${formatSeconds(b.wallMs)} vs ${formatSeconds(s.wallMs)}); ${ideal}: requests this even leave a chunk little to wait for`);
-    }
+    const c = compareWall(b, s, resultName(s), 2);
+    const why = {
+      slower: `${ideal}: each chunk waits for its slowest request, so the schedule itself costs the difference`,
+      faster: `${ideal}: the schedule does not explain it, the server or the event loop does`,
+      same: `${ideal}: requests this even leave a chunk little to wait for`,
+      'more-failures': 'it failed more, so it is not faster, whatever its time',
+    }[c.relation];
+    lines.push(`${resultName(b)}: ${c.text}; ${why}`);
   }
   return lines;
 }

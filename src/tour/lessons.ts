@@ -5,8 +5,8 @@
  */
 import type { Report, StrategyResult } from '../core/report.js';
 import { maxOf, minOf } from '../core/stats.js';
-import { timingVerdict } from '../core/summarize.js';
 import { formatBytes, formatMs, formatSeconds, resultLabel } from '../export/format.js';
+import { compareWall } from '../export/prose.js';
 
 export interface Lesson {
   /** For --only and --list. */
@@ -29,23 +29,6 @@ const complete = (r: StrategyResult | undefined): r is StrategyResult => r !== u
 export const NO_TAKEAWAY = 'no takeaway: a run this lesson needs did not finish with a response';
 
 const s = formatSeconds;
-const x = (ratio: number): string => `${ratio.toFixed(1)}x`;
-
-/**
- * `fast` against `slow`, from their wall times: "6.1x faster than sequential (0.411 s vs 2.483 s)",
- * "1.3x slower than …", or "about the same as … " within SAME_WITHIN (10%), as the table's
- * verdicts judge it (timingVerdict). A run that failed more is never faster: "failed 9 of 100
- * against 0 for sequential (…)", relation 'more-failures'.
- */
-export function compareWall(fast: StrategyResult, slow: StrategyResult, slowName = resultLabel(slow)): { relation: 'faster' | 'slower' | 'same' | 'more-failures'; text: string } {
-  const ratio = slow.wallMs / fast.wallMs;
-  const times = `(${s(fast.wallMs)} vs ${s(slow.wallMs)})`;
-  if (fast.failureRate > slow.failureRate) return { relation: 'more-failures', text: `failed ${fast.failed} of ${fast.requests} against ${slow.failed} for ${slowName} ${times}` };
-  const verdict = fast.wallMs > 0 ? timingVerdict(ratio, null) : 'same';
-  if (verdict === 'faster') return { relation: 'faster', text: `${x(ratio)} faster than ${slowName} ${times}` };
-  if (verdict === 'slower') return { relation: 'slower', text: `${x(1 / ratio)} slower than ${slowName} ${times}` };
-  return { relation: 'same', text: `about the same as ${slowName} ${times}` };
-}
 
 function twoTasks([report]: readonly Report[]): string {
   const seq = find(report, 'sequential');

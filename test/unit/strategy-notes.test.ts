@@ -58,6 +58,11 @@ describe('the sentences', () => {
     expect(batchedLines([BOUNDED, even])).toEqual([
       'batched (C=5): about the same as bounded (C=5) (2.300 s vs 2.250 s); ideal 2.290 s vs 2.249 s over their own request times: requests this even leave a chunk little to wait for',
     ]);
+    // Quicker, but it failed more: never "faster".
+    const failing = { ...BATCHED, wallMs: 400, requests: 20, failed: 12, ok: 8, failureRate: 0.6 };
+    expect(batchedLines([BOUNDED, failing])).toEqual([
+      'batched (C=5): failed 12 of 20 against 0 for bounded (C=5) (0.400 s vs 2.250 s); it failed more, so it is not faster, whatever its time',
+    ]);
     // Nothing to compare with: no line.
     expect(batchedLines([BATCHED])).toEqual([]);
     expect(batchedLines([{ ...BOUNDED, concurrency: 4 }, BATCHED])).toEqual([]);

@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { parseRunArguments } from '../../src/cli/parse-run.js';
 import { measuredLines, renderLesson, renderLessonList, selectLessons } from '../../src/cli/tour-command.js';
 import type { Report, StrategyResult } from '../../src/core/report.js';
-import { compareWall, LESSONS, NO_TAKEAWAY } from '../../src/tour/lessons.js';
+import { compareWall } from '../../src/export/prose.js';
+import { LESSONS, NO_TAKEAWAY } from '../../src/tour/lessons.js';
 import { makeReport, makeResult } from '../helpers/report-fixtures.js';
 
 const lesson = (name: string) => LESSONS.find((l) => l.name === name)!;
