@@ -7,6 +7,7 @@ import { planStrategies } from '../core/benchmark.js';
 import { UsageError, closestMatch, quoteInput } from '../core/errors.js';
 import { scrubSecrets } from '../core/redact.js';
 import type { RequestSpec } from '../core/request.js';
+import type { StrategyName } from '../core/types.js';
 import { renderK6 } from '../export/k6.js';
 import { renderLocust } from '../export/locust.js';
 import { describeFailures } from '../export/prose.js';
@@ -30,6 +31,9 @@ function parseEngine(text: string): Engine {
 }
 
 /** Options that only make sense for a run on this machine, refused with what to do instead. */
+/** The strategies a k6 or Locust script replays (scenario.ts, k6.ts, locust.ts). */
+const SCRIPTED: readonly StrategyName[] = ['sequential', 'all', 'bounded'];
+
 function checkExportable(options: RunOptions): void {
   const refuse = (option: string, why: string): never => {
     throw new UsageError(`export: ${option} ${why}`);
@@ -42,6 +46,8 @@ function checkExportable(options: RunOptions): void {
   if (options.json || options.format !== undefined || options.output !== undefined) refuse('--json, --format and -o', 'do not apply: the script is written to stdout (> script.js)');
   if (options.report !== undefined || options.waterfall !== undefined || options.details) refuse('--report, --waterfall and --details', 'draw a run of this tool; the script has none');
   if (options.baseline !== undefined) refuse('--baseline', "compares runs of this tool; compare the load tool's own results instead");
+  const notScripted = options.strategies.filter((s) => !SCRIPTED.includes(s));
+  if (notScripted.length > 0) refuse(`-s ${notScripted.join(',')}`, `has no counterpart in the scripts, which replay ${SCRIPTED.join(', ')}; leave it out of -s`);
 }
 
 /** What of the run the scripts leave out, each with what to do about it. */
@@ -55,6 +61,8 @@ function notCarried(options: RunOptions): string[] {
   if (options.proxy.kind === 'url') lines.push('--proxy: set HTTPS_PROXY or HTTP_PROXY for the load tool');
   if (options.protocolOption !== null) lines.push(`${options.protocolOption}: k6 speaks HTTP/2 wherever TLS offers it, Locust's HttpUser HTTP/1.1 only`);
   if (options.cacert !== undefined) lines.push("--cacert: add the CA to the load tool's machine (k6 and Locust trust the system's)");
+  if (options.failFast) lines.push("--fail-fast: all sends every request; the script does not stop at the first failure");
+  if (options.cpuWorkMs > 0) lines.push(`--cpu-work ${options.cpuWorkMs}: the load tool does no work after a response`);
   return lines;
 }
 

@@ -71,7 +71,7 @@ export function renderK6(scenario: Scenario): string {
   const required = scenario.variables.filter((v) => v.fallback === null);
   const { table, comments } = thresholdPlan(scenario);
   const width = maxOf([...scenario.strategies.map((s) => s.id.length), 8]);
-  const describe = (id: string, strategy: Scenario['strategies'][number]): string => {
+  const describe = (strategy: Scenario['strategies'][number]): string => {
     if (strategy.strategy === 'sequential') return `1 VU, ${n} iterations in order (shared-iterations)`;
     if (strategy.strategy === 'all') return `every request at once in one http.batch (batch and batchPerHost ${n})`;
     return `${strategy.inFlight} VUs share ${n} iterations (shared-iterations): ${strategy.inFlight} in flight at most`;
@@ -82,7 +82,7 @@ export function renderK6(scenario: Scenario): string {
     '// for k6, one scenario per strategy (k6 run script.js).',
     '//',
     '// Scenarios:',
-    ...scenario.strategies.map((s) => `//   ${s.id.padEnd(width)}  ${describe(s.id, s)}`),
+    ...scenario.strategies.map((s) => `//   ${s.id.padEnd(width)}  ${describe(s)}`),
     `// They run one after another, each in a slot long enough for all its requests to time out`,
     `// (${scenario.timeoutMs} ms each); k6 run -e STRATEGY=${scenario.strategies.at(-1)?.id ?? 'sequential'} script.js runs that one alone.`,
   ];

@@ -67,7 +67,7 @@ test("a preset's key is read from the environment (TMDB_API_KEY), never written;
 });
 
 test('what the scripts leave out is named in them', async () => {
-  const result = await runInProcess(['export', 'k6', `${server.url}/ok?case=left-out`, '--runs', '3', '--retries', '1', '--rate', '5', '--no-compression']);
+  const result = await runInProcess(['export', 'k6', `${server.url}/ok?case=left-out`, '--runs', '3', '--retries', '1', '--rate', '5', '--no-compression', '--fail-fast', '--cpu-work', '3']);
   expect(result.code, result.stderr).toBe(0);
   expect(result.stdout).toContain(['// Not carried over:', '//   --runs 3: run the script once per round', '//   --retries 1: neither k6 nor Locust retries a request', '//   --rate 5/s: the strategies send as fast as they can', "//   --no-compression: the load tool sends its own Accept-Encoding"].join('\n'));
 });
@@ -80,6 +80,8 @@ describe('bad usage: one line, exit 2, no request', () => {
     [['export', '-n', '3', 'k6'], /^async-bench: export needs an engine first, k6 or locust, got '-n'/],
     [['export', 'k6', 'pokemon', '--offline'], /^async-bench: export: --offline starts a server on this machine only; point the preset at a server the load tool can reach with --base-url/],
     [['export', 'k6', 'pokemon', '-c', 'auto'], /^async-bench: export: -c auto searches by measuring/],
+    [['export', 'locust', 'URL', '-s', 'bounded,batched,adaptive', '-c', '2'], /^async-bench: export: -s batched,adaptive has no counterpart in the scripts, which replay sequential, all, bounded; leave it out of -s\n$/],
+    [['export', 'k6', 'URL', '-s', 'all,workers'], /^async-bench: export: -s workers has no counterpart in the scripts/],
     [['export', 'locust', 'URL', '--json'], /^async-bench: export: --json, --format and -o do not apply: the script is written to stdout/],
     [['export', 'locust', 'URL', '--report', 'r.html'], /^async-bench: export: --report, --waterfall and --details draw a run of this tool/],
     [['export', 'k6', 'URL', '--count', '0'], /^async-bench: --count must be at least 1, got 0\n$/],
