@@ -65,8 +65,14 @@ export function peakInFlight(samples: Samples): number {
 function sumPools(pools: ReadonlyArray<PoolStats | null>): PoolStats | null {
   const known = pools.filter((p): p is PoolStats => p !== null);
   if (known.length === 0) return null;
-  // Each thread has its own pool: what they opened adds up, and so, at most, do their peaks.
-  return known.reduce((sum, p) => ({ opened: sum.opened + p.opened, peak: sum.peak + p.peak, staleRetries: sum.staleRetries + p.staleRetries }), { opened: 0, peak: 0, staleRetries: 0 });
+  // Each thread has its own pool: what they opened adds up, and so, at most, do their peaks. A
+  // connection's streams are its own: the most on one connection is the most on any.
+  const pool: PoolStats = known.reduce((sum, p) => ({ opened: sum.opened + p.opened, peak: sum.peak + p.peak, staleRetries: sum.staleRetries + p.staleRetries }), { opened: 0, peak: 0, staleRetries: 0 });
+  const streams = known.filter((p) => p.peakStreams !== undefined).map((p) => p.peakStreams!);
+  if (streams.length > 0) pool.peakStreams = maxOf(streams);
+  const h2 = known.filter((p) => p.h2 !== undefined).map((p) => p.h2!);
+  if (h2.length > 0) pool.h2 = h2.reduce((a, b) => a + b, 0);
+  return pool;
 }
 
 function sumTransports(stats: ReadonlyArray<TransportStats | null>): TransportStats | null {

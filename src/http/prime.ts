@@ -28,7 +28,7 @@ async function throwawayServer(protocol: Protocol): Promise<{ server: Server; ur
  * otherwise to a throwaway server on 127.0.0.1, so that the user's target never receives a
  * request it is not shown.
  */
-export async function primeHttpClient(ownServer?: { url: string; caPem: string | null }, protocols: readonly Protocol[] = ['h1']): Promise<void> {
+export async function primeHttpClient(ownServer: { url: string; caPem: string | null } | undefined, protocols: readonly Protocol[]): Promise<void> {
   for (const protocol of protocols) {
     const throwaway = ownServer === undefined ? await throwawayServer(protocol) : null;
     const target = ownServer ?? throwaway!;

@@ -68,5 +68,5 @@ port.on('message', (message: 'start' | 'abort') => {
 });
 
 // The client's one-time costs (the parser, the first JIT passes) are paid before the run, as on the main thread.
-await primeHttpClient(input.prime ?? undefined).catch(() => undefined);
+await primeHttpClient(input.prime ?? undefined, [input.protocol]).catch(() => undefined);
 post({ type: 'ready' });

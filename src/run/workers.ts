@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { builtModule } from '../core/built-module.js';
 import type { StrategyRun, StrategySpec } from '../core/benchmark.js';
 import type { RequestRecipe } from '../core/request.js';
+import type { Protocol } from '../core/types.js';
 import { mergeThreadRuns, splitLimit, threadCount, type ThreadRun } from '../core/workers.js';
 import type { ClientFactoryOptions } from './strategy-client.js';
 
@@ -29,6 +30,8 @@ export interface ThreadInput {
   cpuWorkMs: number;
   /** Our own server's health URL (and its certificate) to prime the client on; null: a throwaway server. */
   prime: { url: string; caPem: string | null } | null;
+  /** The HTTP version the thread offers (its client's transport says the same), primed before the run. */
+  protocol: Protocol;
   /** Int32 slots QUEUE_NEXT and QUEUE_DONE. */
   queue: SharedArrayBuffer;
 }
@@ -98,8 +101,11 @@ export async function runOnThreads(spec: StrategySpec, count: number, setup: Thr
   const entry = builtModule('run/workers-thread.js');
   const total = spec.concurrency ?? count;
   // --rate holds for the run: each thread sends its share of it.
-  const clientFor = (limit: number): ThreadClientOptions => (setup.client.ratePerSec === null ? setup.client : { ...setup.client, ratePerSec: (setup.client.ratePerSec * limit) / total });
-  const started = limits.map((limit) => startThread(entry, { limit, count, recipe: setup.recipe, client: clientFor(limit), cpuWorkMs: setup.cpuWorkMs, prime: setup.prime, queue }));
+  // The spec's HTTP version (--protocol h1,h2), else the run's (--http2).
+  const protocol: Protocol = spec.protocol ?? (setup.client.transport.http2 ? 'h2' : 'h1');
+  const transport = { ...setup.client.transport, http2: protocol === 'h2' };
+  const clientFor = (limit: number): ThreadClientOptions => ({ ...setup.client, transport, ratePerSec: setup.client.ratePerSec === null ? null : (setup.client.ratePerSec * limit) / total });
+  const started = limits.map((limit) => startThread(entry, { limit, count, recipe: setup.recipe, client: clientFor(limit), cpuWorkMs: setup.cpuWorkMs, prime: setup.prime, protocol, queue }));
   const stop = (): void => {
     for (const t of started) t.worker.postMessage('abort');
   };

@@ -113,6 +113,12 @@ describe('mergeThreadRuns', () => {
     expect(run.eventLoopDelayP99Ms).toBe(7);
   });
 
+  it("over HTTP/2, the threads' h2 connections add up, and the most streams on one connection is the most of any", () => {
+    const h2 = (peakStreams: number): Partial<ThreadRun> => ({ pool: { opened: 1, peak: 1, staleRetries: 0, peakStreams, h2: 1 } });
+    const parts = [threadPart(4, [0, 2], [0, 0], 1000, h2(2)), threadPart(4, [1, 3], [0, 0], 1000, h2(1))];
+    expect(mergeThreadRuns(spec, 4, parts, false).pool).toEqual({ opened: 2, peak: 2, staleRetries: 0, peakStreams: 2, h2: 2 });
+  });
+
   it('is partial when interrupted or when requests were never started; a request sent twice is a bug', () => {
     const parts = [threadPart(4, [0], [0], 0), threadPart(4, [1], [0], 0)];
     expect(mergeThreadRuns(spec, 4, parts, false).partial).toBe(true);
