@@ -18,7 +18,7 @@ export interface ExportOptions {
   heading?: string;
   /** toTable: ANSI colours (default false). */
   color?: boolean;
-  /** toTable: the width to fit (default: the table's own). */
+  /** toTable: the width to fit, the table and its lines and charts (default: the table's own, unwrapped). */
   columns?: number;
   /** toTable: draw each request on a time axis above the table (needs a Report made with `details: true`). */
   waterfall?: boolean;
@@ -29,7 +29,7 @@ function context(report: Report, options: ExportOptions): ExportContext {
     heading: options.heading ?? reportHeading(report),
     sample: null,
     chalk: new Chalk({ level: options.color ? 1 : 0 }),
-    ...(options.columns === undefined ? {} : { columns: options.columns }),
+    ...(options.columns === undefined ? {} : { columns: options.columns, width: options.columns }),
     ...(options.waterfall === undefined ? {} : { waterfall: options.waterfall }),
   };
 }

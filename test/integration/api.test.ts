@@ -4,6 +4,7 @@
  * UsageError before any request; an AbortSignal stops it; progress is told; the exporters
  * return the CLI's strings. (test/e2e/package.test.ts imports the packed package instead.)
  */
+import { maxOf } from '../../src/core/stats.js';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { benchmark, toCsv, toHtml, toJson, toJunit, toMarkdown, toTable, UsageError, type BenchmarkOptions, type BenchmarkProgress, type Report } from '../../src/index.js';
 import { SETTING_NAMES } from '../../src/api/options.js';
@@ -179,6 +180,10 @@ describe('the exporters', () => {
     expect(toTable(report)).toContain('Time taken');
     expect(toTable(report)).not.toMatch(/\u001b\[/);
     expect(toTable(report, { color: true })).toMatch(/\u001b\[/);
+    // columns fits the table and its lines: it drops the columns that do not fit, and wraps.
+    const widest = (text: string): number => maxOf(text.split('\n').map((l) => l.length));
+    expect(widest(toTable(report))).toBeGreaterThan(70);
+    expect(widest(toTable(report, { columns: 70 }))).toBeLessThanOrEqual(70);
     expect(toJunit(report)).toMatch(/^<\?xml/);
     expect(toHtml(report)).toMatch(/^<!DOCTYPE html>/i);
   });
