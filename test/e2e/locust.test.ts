@@ -14,12 +14,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { listenFixtureServer, type RunningFixtureServer } from '../../src/fixture-server/server.js';
 import { runInProcess } from '../helpers/in-process.js';
+import { closedPort } from '../helpers/test-server.js';
 
 const LOCUST = '/usr/bin/locust';
 const HAVE_LOCUST = existsSync(LOCUST);
@@ -65,15 +65,6 @@ afterAll(async () => {
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A port nobody listens on now, for the master. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 function locust(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; done: Promise<{ code: number | null; output: string }> } {
   const child = spawn(LOCUST, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -102,7 +93,7 @@ test.skipIf(!RUN_LOCUST)('the exported locustfile, on a master and two workers, 
 
   // PYTHONPATH: the version shim. The wait after each ramp-up is Locust's own setting (1 s by default), shortened to keep the test quick.
   const env = { ...process.env, PYTHONPATH: dir, AUTHORIZATION: SECRET, LOCUST_WAIT_FOR_WORKERS_REPORT_AFTER_RAMP_UP: '0.1' };
-  const port = String(await freePort());
+  const port = String(await closedPort()); // nobody listens there now: the master's
   const master = locust(['-f', 'locustfile.py', '--headless', '--master', '--expect-workers', '2', '--master-bind-host', '127.0.0.1', '--master-bind-port', port, '--only-summary'], env);
   const workers = [1, 2].map(() => locust(['-f', 'locustfile.py', '--worker', '--master-host', '127.0.0.1', '--master-port', port], env));
   // A hung run fails the test instead of holding it.
