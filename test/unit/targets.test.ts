@@ -278,9 +278,10 @@ describe('reading input: linear, and messages that quote little of it', () => {
     // Concatenating and searching the whole pending line at every chunk made this quadratic:
     // one line of 16 MB then cost 16x what sixteen lines of 1 MB cost (and minutes for 8 MB).
     // Linear costs the same for the same bytes; the bound of 8x leaves room for a busy
-    // neighbour, and still catches quadratic by 2x. Both sides write 16 MB, so the collections they cause are alike (a bare 1 MB
-    // run was too quick to meet one, and a heap shared with other files made 16 MB look
-    // quadratic). The sides take turns, so a busy spell lands on both; each keeps its best of 5.
+    // neighbour and still catches quadratic by 2x. Both sides write 16 MB, so the collections
+    // they cause are alike (a bare 1 MB run was too quick to meet one, and a heap shared with
+    // other files made 16 MB look quadratic). The sides take turns, so a busy spell lands on
+    // both; each keeps its best of 5.
     const chunk = 'x'.repeat(1024);
     const once = (megabytes: number): void => {
       let length = 0;
