@@ -19,14 +19,7 @@ import { EXIT } from './exit-codes.js';
 import { parseRunArguments } from './parse-run.js';
 import { planRun } from './plan.js';
 import { createProgress, progressEnabled } from './progress.js';
-
-export interface TourOptions {
-  only?: string;
-  list: boolean;
-  json: boolean;
-  quiet: boolean;
-  color: boolean;
-}
+import type { TourRequest } from './program.js';
 
 /** One lesson as measured: its runs (command and Report) and the line to take away. */
 export interface TourLessonResult {
@@ -103,7 +96,7 @@ function commandOf(report: Report, args: readonly string[]): string {
   return `npx ${report.config.command ?? ['async-bench', ...args].join(' ')}`;
 }
 
-export async function tourCommand(options: TourOptions, version: string): Promise<number> {
+export async function tourCommand(options: TourRequest, version: string): Promise<number> {
   if (options.list) {
     if (options.only !== undefined) throw new UsageError('give one of --list and --only');
     process.stdout.write(renderLessonList());

@@ -85,14 +85,14 @@ function movingAverage(window: number): { update(x: number): number; value: numb
   };
 }
 
-export function createAdaptiveLimiter(settings: AdaptiveSettings, startMs = 0): AdaptiveLimiter {
+export function createAdaptiveLimiter(settings: AdaptiveSettings): AdaptiveLimiter {
   const max = Math.max(1, Math.floor(settings.max));
   let estimate = Math.min(max, Math.max(1, settings.start));
   let slowStart = true;
   let lastDecreaseMs = Number.NEGATIVE_INFINITY;
   const shortRtt = movingAverage(SHORT_WINDOW);
   const longRtt = movingAverage(LONG_WINDOW);
-  const trace: LimitPoint[] = [[startMs, Math.floor(estimate)]];
+  const trace: LimitPoint[] = [[0, Math.floor(estimate)]];
   const set = (value: number, atMs: number): void => {
     estimate = Math.min(max, Math.max(1, value));
     const whole = Math.floor(estimate);

@@ -14,7 +14,7 @@ export interface ScheduleOptions {
    */
   failFast?: boolean;
   /** With failFast: called when Promise.all rejects, with its reason and the tasks still running. */
-  onReject?: (reason: unknown, stillRunning: number) => void;
+  onReject?: (reason: unknown) => void;
   /** Once aborted, no further request is started. */
   signal?: AbortSignal;
   /**
@@ -107,7 +107,7 @@ export async function runSchedule(
       try {
         await Promise.all(pending);
       } catch (reason) {
-        options.onReject?.(reason, inFlight);
+        options.onReject?.(reason);
       }
       // The rest never stopped: a JavaScript program would go on while they run; we wait for them.
       await Promise.allSettled(pending);

@@ -38,8 +38,6 @@ interface Column {
   fit?: number;
   /** Only in the fitted table: a compact stand-in for columns of the full view. */
   fitOnly?: boolean;
-  /** Only in the full view (--wide, markdown, HTML), whatever its `fit`. */
-  wide?: boolean;
   /** The width its cells usually take: the columns chosen do not change with one more digit. */
   fitWidth?: number;
   /** Name in CSV; absent: human table only. */
@@ -133,7 +131,6 @@ const COLUMNS: readonly Column[] = [
   ...ERROR_CLASSES.map((c): Column => ({ csv: `error_${c}`, value: (r) => r.errors[c] })),
   {
     header: 'Eff.',
-    wide: true,
     cell: (r) => plain(r.efficiency === null ? dash : `${Math.round(r.efficiency * 100)}%`),
   },
   // The verdict beside the ratio (last, so that older readers' columns keep their places): the
@@ -193,7 +190,7 @@ export function borderedWidth(widths: readonly number[]): number {
  * keep the intervals). No cell is ever wrapped or cut.
  */
 export function fittedTable(report: Pick<Report, 'results'>, width: number): HumanTable {
-  const candidates = COLUMNS.filter((c): c is HumanColumn & { fit: number } => c.header !== undefined && c.cell !== undefined && c.fit !== undefined && !c.wide);
+  const candidates = COLUMNS.filter((c): c is HumanColumn & { fit: number } => c.header !== undefined && c.cell !== undefined && c.fit !== undefined);
   const facts = tableFacts(report.results);
   const columnWidth = (c: HumanColumn, compact: boolean): number => {
     const cell = compact && c.compact ? c.compact : c.cell;

@@ -110,13 +110,12 @@ function countOpened(tracked: TrackedSocket, tally: SocketTally): void {
  */
 function trackSocket(socket: Socket, tally: SocketTally): void {
   const tracked = socket as TrackedSocket;
-  tracked[REQUESTS_WRITTEN] = 0;
   if ((socket as Socket & { alpnProtocol?: string | false }).alpnProtocol === 'h2') {
-    tracked[REQUESTS_WRITTEN] = 1;
     tally.h2++;
     countOpened(tracked, tally);
     return;
   }
+  tracked[REQUESTS_WRITTEN] = 0;
   const write = socket.write;
   tracked.write = function (this: TrackedSocket, ...args: Parameters<Socket['write']>): boolean {
     const exchange = awaitingSocket;

@@ -22,9 +22,9 @@ const kHTTP2Session: typeof symbols.kHTTP2Session = symbols.kHTTP2Session;
 export type HttpVersion = 'h1' | 'h2';
 
 /** Streams per connection before the server's SETTINGS arrive (undici's and Chrome's default). */
-export const INITIAL_STREAMS = 100;
+const INITIAL_STREAMS = 100;
 /** The most streams sent at once on one connection, whatever the server allows (Go's client assumes 1000 of a server that sets no limit). */
-export const MAX_STREAMS = 1000;
+const MAX_STREAMS = 1000;
 
 type Connector = ReturnType<typeof buildConnector>;
 

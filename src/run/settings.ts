@@ -121,11 +121,13 @@ export interface RunOptions extends ServerSettings {
 }
 
 /**
- * The client's transport for a run: the options as given, HTTP/2 offered when `protocol` is h2
- * (the run's first protocol by default). Our own fixture server is always reached directly, and
- * its certificate (`serverCa`, made at its start) is the only one trusted for it.
+ * The client's transport for a run: the options as given, HTTP/2 offered when the run's first
+ * protocol is h2 (a strategy client offers its spec's own). Our own fixture server is always
+ * reached directly, and its certificate (`serverCa`, made at its start) is the only one
+ * trusted for it.
  */
-export function transportSettings(options: RunOptions, caPem: string | null, serverCa: string | null = null, protocol: Protocol = options.protocols[0] ?? 'h1'): TransportOptions {
+export function transportSettings(options: RunOptions, caPem: string | null, serverCa: string | null = null): TransportOptions {
+  const protocol: Protocol = options.protocols[0] ?? 'h1';
   const trust = serverCa !== null ? { caPem: serverCa, trustOnlyCa: true } : caPem !== null ? { caPem } : {};
   return {
     compression: options.compression,
