@@ -1,8 +1,12 @@
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
-/** Opens FIFOs no one writes: such an open outlives a worker thread, and ended it badly. */
-const PROCESS_WIDE = 'test/integration/process-inputs.test.ts';
+/**
+ * Integration files that need a process of their own: one opens FIFOs no one writes (such an
+ * open outlives a worker thread, and ended it badly), the others run the CLI in process, which
+ * changes directory (test/helpers/in-process.ts).
+ */
+const PROCESS_WIDE = ['process-inputs', 'api', 'export', 'workers'].map((name) => `test/integration/${name}.test.ts`);
 
 /**
  * The files that take longest, mostly waiting on servers' delays (-c auto searches, repeated
@@ -47,11 +51,11 @@ export default defineConfig({
     hookTimeout: 60_000,
     projects: [
       // Pure code, and real HTTP on loopback inside the test process, in threads: nothing here
-      // changes the directory, waits on a FIFO or needs the main thread's stack. The one
-      // integration file that does runs in a process of its own, with the end-to-end files.
+      // changes the directory, waits on a FIFO or needs the main thread's stack. The integration
+      // files that do run in processes of their own, with the end-to-end files.
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], pool: 'threads', isolate: false } },
-      { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'], exclude: [PROCESS_WIDE], pool: 'threads', isolate: false } },
-      { extends: true, test: { name: 'system', include: ['test/{e2e,chaos,browser}/**/*.test.ts', PROCESS_WIDE] } },
+      { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'], exclude: PROCESS_WIDE, pool: 'threads', isolate: false } },
+      { extends: true, test: { name: 'system', include: ['test/{e2e,chaos,browser}/**/*.test.ts', ...PROCESS_WIDE] } },
     ],
   },
 });

@@ -23,7 +23,7 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Report } from '../../src/core/report.js';
 import { ERROR_CLASSES, type ErrorClass, type StrategyName } from '../../src/core/types.js';
-import { assertBuilt, BIN, cleanupCli, NODE_ARGS, describeRun, interruptOn, nthRequest, run, type InterruptTimes, type RunResult } from '../helpers/cli.js';
+import { assertBuilt, BIN, cleanupCli, cliEnv, NODE_ARGS, describeRun, interruptOn, nthRequest, run, type InterruptTimes, type RunResult } from '../helpers/cli.js';
 import { byStrategy, expectCleanStderr, parseJsonReport } from '../helpers/expectations.js';
 import { runBuiltInProcess } from '../helpers/in-process.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
@@ -73,7 +73,7 @@ async function runJson(args: string[], spawn?: { killAfterMs: number }): Promise
 function runRaw(command: string, args: string[], killAfterMs: number): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(command, args, { cwd: tmp, env: { ...process.env, CI: '1', COLUMNS: '1000' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: tmp, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));

@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Report } from '../../src/core/report.js';
-import { assertBuilt, BIN, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
+import { assertBuilt, BIN, cleanupCli, cliEnv, describeRun, NODE_ARGS, run, type RunResult } from '../helpers/cli.js';
 import { expectCleanStderr, expectUsageError, parseJsonReport } from '../helpers/expectations.js';
 import { runBuiltInProcess } from '../helpers/in-process.js';
 
@@ -132,7 +132,7 @@ async function runWithFile(args: string[], path: string, slot: 'stdin' | 'stdout
     return await new Promise<RunResult>((resolve, reject) => {
       const t0 = performance.now();
       const stdio: Array<'pipe' | 'ignore' | number> = slot === 'stdin' ? [fd, 'pipe', 'pipe'] : ['ignore', fd, 'pipe'];
-      const child = spawn(process.execPath, [BIN, ...args], { cwd: tmp, env: { ...process.env, CI: '1', COLUMNS: '1000' }, stdio });
+      const child = spawn(process.execPath, [...NODE_ARGS, BIN, ...args], { cwd: tmp, env: cliEnv(), stdio });
       let stdout = '';
       let stderr = '';
       child.stdout?.setEncoding('utf8').on('data', (c: string) => (stdout += c));

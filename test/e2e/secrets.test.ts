@@ -169,6 +169,12 @@ describe('secret names by pattern and --redact, end to end', () => {
 });
 
 describe('--redact', () => {
+  test("the JSON document's config.command, the command that reproduces the run, holds no secret", async () => {
+    const result = await inProcess(['http://127.0.0.1:1/?api_key=k3y-value', '-H', 'X-Auth: hdr-secret', '-s', 'sequential', '--timeout', '500', '--json', '-q']);
+    const doc = parseJsonReport<{ config: { command: string; seed: number } }>(result);
+    expect(doc.config.command).toBe(`async-bench 'http://127.0.0.1:1/?api_key=***' -H 'X-Auth: ***' -s sequential --timeout 500 --json -q --seed ${doc.config.seed}`);
+  });
+
   test('a name typed in a refused URL is shown as *** in the error line', async () => {
     const result = await inProcess([`http://h.example:99999/?my_param=${valueOf('my_param')}`, ...REDACT]);
     expectUsageError(result, /my_param=\*\*\*/);

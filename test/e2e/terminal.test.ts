@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { displayWidth, formatFileSize } from '../../src/export/format.js';
-import { BIN, NODE_ARGS, assertBuilt } from '../helpers/cli.js';
+import { ANSI, BIN, NODE_ARGS, assertBuilt, cliEnv } from '../helpers/cli.js';
 import { runBuiltInProcess } from '../helpers/in-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'async-bench-terminal-'));
@@ -18,7 +18,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const SCRIPT = '/usr/bin/script';
 const quote = (s: string): string => `'${s.replace(/'/g, "'\\''")}'`;
-const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
+const ANSI_ALL = new RegExp(ANSI.source, 'g');
 
 /**
  * What a terminal shows, line by line: a carriage return or a jump to column 1 (the spinner's
@@ -27,7 +27,7 @@ const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
 function screenLines(raw: string): string[] {
   return raw
     .replace(/\u001b\[1G/g, '\r')
-    .replace(ANSI, '')
+    .replace(ANSI_ALL, '')
     .split(/\r?\n/)
     .flatMap((line) => line.split('\r'));
 }
@@ -36,8 +36,8 @@ function screenLines(raw: string): string[] {
 function inTerminal(args: readonly string[], columns: number): Promise<{ code: number | null; raw: string }> {
   assertBuilt();
   const command = `stty cols ${columns} rows 50; exec ${[process.execPath, ...NODE_ARGS, BIN, ...args].map(quote).join(' ')}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color' };
-  for (const name of ['CI', 'COLUMNS', 'NO_COLOR', 'FORCE_COLOR', 'HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'NODE_OPTIONS']) delete env[name];
+  // A terminal, not CI: the CLI sees the pty's own width.
+  const env = cliEnv({ CI: undefined, COLUMNS: undefined, TERM: 'xterm-256color' });
   return new Promise((resolve, reject) => {
     const child = spawn(SCRIPT, ['-qfec', command, '/dev/null'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let raw = '';

@@ -79,8 +79,8 @@ function releaseSlot(): void {
 }
 
 let emptyDir: string | undefined;
-/** An empty directory to run the CLI in (created once per test process). */
-function neutralCwd(): string {
+/** An empty directory to run the CLI in (created once per test process): no stray .env is read. */
+export function neutralCwd(): string {
   emptyDir ??= mkdtempSync(join(tmpdir(), 'async-bench-cwd-'));
   return emptyDir;
 }
@@ -101,7 +101,7 @@ const TEST_ONLY_ENV = ['NODE_OPTIONS', 'TEST_PROBE_FD', 'NETWORK_GUARD_LOG'] as 
  * COLUMNS is wide, so that what a test reads is never broken across lines by the 80-column
  * wrapping of a pipe; the tests of that wrapping set COLUMNS (or unset it) themselves.
  */
-function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, CI: '1', COLUMNS: '1000' };
   for (const name of [...SCRUBBED_ENV, ...TEST_ONLY_ENV]) delete env[name];
   for (const [name, value] of Object.entries(extra)) {

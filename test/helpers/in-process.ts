@@ -1,21 +1,21 @@
 /**
- * The CLI's main() run inside the test process, for the many usage errors that need no child:
- * the same parse and checks as the built CLI, in milliseconds instead of a process each. Runs
- * one at a time (exit code and output streams are the process's own). A few cases in every
- * suite still spawn the built CLI, so the real process is checked too.
+ * The CLI's main() run inside the test process: the same arguments, environment (cliEnv) and
+ * working directory (an empty one unless given) as a spawned CLI, and its exit code, at a
+ * fraction of a process's cost. Runs one at a time (exit code, environment and output streams
+ * are the process's own). Only in a process of its own (the system project): a worker thread
+ * cannot change directory, and would read the repository's .env. The runs whose process is
+ * the point (signals, stdin, a closed stdout) spawn the built CLI (cli.ts).
  */
 import { pathToFileURL } from 'node:url';
-import { BUILT_MAIN, SCRUBBED_ENV, assertBuilt, type RunResult } from './cli.js';
+import { isMainThread } from 'node:worker_threads';
+import { BUILT_MAIN, assertBuilt, cliEnv, neutralCwd, type RunResult } from './cli.js';
 
 let queue: Promise<unknown> = Promise.resolve();
 
 export interface InProcessOptions {
-  /** Working directory for the run (a .env there is read, as by the built CLI). */
+  /** Working directory for the run (a .env there is read, as by the built CLI); an empty one by default. */
   cwd?: string;
-  /**
-   * Set (or, when undefined, removed) in process.env for the run, then restored. COLUMNS is
-   * wide unless given here, as for a spawned CLI (see cliEnv in cli.ts).
-   */
+  /** Set (or, when undefined, removed) over cliEnv's environment for the run, as for a spawned CLI. */
   env?: Record<string, string | undefined>;
 }
 
@@ -26,6 +26,7 @@ export interface InProcessResult extends RunResult {
 
 type Main = (argv: readonly string[]) => Promise<void>;
 
+/** src's main(): for usage errors and runs that start no worker thread of their own. */
 export function runInProcess(args: readonly string[], options: InProcessOptions = {}): Promise<InProcessResult> {
   // Loaded on first use: a file that runs only the built CLI never compiles src's.
   const next = queue.then(async () => once((await import('../../src/cli/main.js')).main, args, options));
@@ -34,8 +35,8 @@ export function runInProcess(args: readonly string[], options: InProcessOptions 
 }
 
 /**
- * As runInProcess, with the built CLI's main() (dist/): a run that starts the fixture server
- * needs it, since the server's worker thread loads a built module.
+ * As runInProcess, with the built CLI's main() (dist/), the code a user runs; node loads it
+ * without vitest's transform, so a file that runs only this never compiles src's CLI.
  */
 export function runBuiltInProcess(args: readonly string[], options: InProcessOptions = {}): Promise<InProcessResult> {
   assertBuilt();
@@ -48,19 +49,13 @@ export function runBuiltInProcess(args: readonly string[], options: InProcessOpt
 }
 
 async function once(run: Main, args: readonly string[], options: InProcessOptions): Promise<InProcessResult> {
-  // The whole environment is restored afterwards, what a .env in the working directory added
-  // included (the CLI loads it into process.env, as it does in its own process).
+  if (!isMainThread) throw new Error('the CLI runs in process only in a process of its own: this file belongs in the system project (vitest.config.ts)');
+  // The whole environment is the CLI's for the run, and restored afterwards, what a .env in the
+  // working directory added included (the CLI loads it into process.env).
   const savedEnv = { ...process.env };
-  const setEnv = (name: string, value: string | undefined): void => {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  };
-  for (const name of SCRUBBED_ENV) setEnv(name, undefined);
-  setEnv('CI', '1');
-  setEnv('COLUMNS', '1000');
-  for (const [name, value] of Object.entries(options.env ?? {})) setEnv(name, value);
+  replaceEnv(cliEnv(options.env));
   const savedCwd = process.cwd();
-  if (options.cwd !== undefined) process.chdir(options.cwd);
+  process.chdir(options.cwd ?? neutralCwd());
   const out: string[] = [];
   const err: string[] = [];
   const both: string[] = [];
@@ -81,11 +76,15 @@ async function once(run: Main, args: readonly string[], options: InProcessOption
   } finally {
     process.stdout.write = stdoutWrite;
     process.stderr.write = stderrWrite;
-    if (options.cwd !== undefined) process.chdir(savedCwd);
-    for (const name of Object.keys(process.env)) if (!(name in savedEnv)) delete process.env[name];
-    Object.assign(process.env, savedEnv);
+    process.chdir(savedCwd);
+    replaceEnv(savedEnv);
   }
   const code = typeof process.exitCode === 'number' ? process.exitCode : 0;
   process.exitCode = undefined;
   return { code, signal: null, stdout: out.join(''), stderr: err.join(''), output: both.join(''), ms: performance.now() - started };
+}
+
+function replaceEnv(to: NodeJS.ProcessEnv): void {
+  for (const name of Object.keys(process.env)) if (!(name in to)) delete process.env[name];
+  Object.assign(process.env, to);
 }

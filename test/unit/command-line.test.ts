@@ -6,8 +6,6 @@
 import { describe, expect, it } from 'vitest';
 import { redactArguments, reproducingCommand, shellQuote } from '../../src/cli/command-line.js';
 import { DEFAULT_REDACTION, redactBodyText, redactionPolicy } from '../../src/core/redact.js';
-import { runInProcess } from '../helpers/in-process.js';
-import { parseJsonReport } from '../helpers/expectations.js';
 
 const given = { seed: 7, baseUrl: null, baseUrlFromEnv: false };
 
@@ -63,11 +61,5 @@ describe('reproducingCommand', () => {
     expect(reproducingCommand(['pokemon'], fromEnv, 7, true, DEFAULT_REDACTION)).toBe("async-bench pokemon --base-url 'http://***@staging:8080'");
     expect(reproducingCommand(['pokemon'], fromEnv, 7, false, DEFAULT_REDACTION)).toBe('async-bench pokemon');
     expect(reproducingCommand(['-H', 'Authorization: Bearer x', 'http://h/'], given, 7, false, DEFAULT_REDACTION)).toBe("async-bench -H 'Authorization: ***' http://h/");
-  });
-
-  it('is the JSON document\'s config.command, with no secret in it', async () => {
-    const result = await runInProcess(['http://127.0.0.1:1/?api_key=k3y-value', '-H', 'X-Auth: hdr-secret', '-s', 'sequential', '--timeout', '500', '--json', '-q']);
-    const doc = parseJsonReport<{ config: { command: string; seed: number } }>(result);
-    expect(doc.config.command).toBe(`async-bench 'http://127.0.0.1:1/?api_key=***' -H 'X-Auth: ***' -s sequential --timeout 500 --json -q --seed ${doc.config.seed}`);
   });
 });
