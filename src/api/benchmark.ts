@@ -5,7 +5,7 @@
  */
 import type { RunPosition, StrategySpec } from '../core/benchmark.js';
 import type { AutoStep } from '../core/auto-sweep.js';
-import { scrubSecrets } from '../core/redact.js';
+import { secretScrubber } from '../core/redact.js';
 import type { Report } from '../core/report.js';
 import type { StrategyName } from '../core/types.js';
 import { autoStepLine } from '../export/prose.js';
@@ -38,8 +38,9 @@ export interface BenchmarkOptions extends RunSettings {
 /** A string's secrets as *** everywhere in a value (the Report is plain data: strings, numbers, arrays, objects). */
 function scrubbed<T>(value: T, secrets: readonly string[]): T {
   if (secrets.length === 0) return value;
+  const scrub = secretScrubber(secrets);
   const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return scrubSecrets(v, secrets);
+    if (typeof v === 'string') return scrub(v);
     if (Array.isArray(v)) return v.map(walk);
     if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, inner]) => [k, walk(inner)]));
     return v;

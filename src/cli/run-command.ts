@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { Chalk } from 'chalk';
 import { planStrategies } from '../core/benchmark.js';
 import { failedChecks, failedRequests } from '../core/build-report.js';
-import { scrubSecrets } from '../core/redact.js';
+import { secretScrubber } from '../core/redact.js';
 import type { Report } from '../core/report.js';
 import { cleanServerText } from '../core/sanitize.js';
 import { loadExporter, type ExportContext } from '../export/exporters.js';
@@ -51,8 +51,9 @@ export async function runCommand(options: RunOptions): Promise<number> {
     const renderHtml = reportPath === null ? null : (await import('../export/html.js')).renderHtml;
 
     // Every byte printed passes through the scrub: keys and tokens never reach a terminal or a pipe.
-    let secrets: readonly string[] = plan.apiKey === null ? [] : [plan.apiKey];
-    const err = (text: string): void => void process.stderr.write(scrubSecrets(text, secrets));
+    // The scrubber is built once per set of secrets (a URL list may carry a token per line).
+    let scrub = secretScrubber(plan.apiKey === null ? [] : [plan.apiKey]);
+    const err = (text: string): void => void process.stderr.write(scrub(text));
     /** A line of prose on stderr (a hint, a warning, what was written), wrapped to fit the terminal or 80 columns. */
     const say = (text: string): void => err(wrapText(text, outputWidth(process.stderr, process.env)).join('\n') + '\n');
     const { report, run } = await measure(
@@ -73,7 +74,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
     progress.stop();
     const { workload, groups } = run;
     const count = workload.requests.count;
-    secrets = workload.secrets;
+    scrub = secretScrubber(workload.secrets);
     const waterfall = waterfallWanted(options.waterfall, outputs.stdout, process.stdout.isTTY === true, count);
     const interrupted = stopSignal() !== null;
 
@@ -95,14 +96,14 @@ export async function runCommand(options: RunOptions): Promise<number> {
     if (!options.wide) context.width = outputWidth(process.stdout, process.env);
     const published = options.details ? report : withoutSamples(report);
     if (groups.length > 0 || interrupted || outputs.stdout !== 'table') {
-      process.stdout.write(scrubSecrets(stdoutExporter(waterfall ? report : published, { ...context, waterfall }), secrets));
+      process.stdout.write(scrub(stdoutExporter(waterfall ? report : published, { ...context, waterfall })));
     }
     // The paths were checked before the first request; a write can still fail (a full disk,
     // /dev/full): the result is on stdout already, so one line says which file is missing.
     let writeFailed = false;
     const writeResult = (option: string, path: string, text: () => string): void => {
       try {
-        const bytes = Buffer.from(scrubSecrets(text(), secrets));
+        const bytes = Buffer.from(scrub(text()));
         writeFileSync(path, bytes);
         if (!options.quiet) say(`wrote ${path} (${formatFileSize(bytes.length)})`);
       } catch (e) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REDACTED, isSecretHeader, isSecretParam, redactHeader, redactUrl, scrubSecrets } from '../../src/core/redact.js';
+import { REDACTED, isSecretHeader, isSecretParam, redactHeader, redactUrl, scrubSecrets, secretScrubber } from '../../src/core/redact.js';
 
 const SECRET = 'S3cr3tV4lue9';
 
@@ -79,6 +79,13 @@ describe('headers', () => {
 });
 
 describe('scrubSecrets', () => {
+  it('secretScrubber builds the table once and scrubs many texts alike', () => {
+    const scrub = secretScrubber(['tok-123456', 'tok-123456-longer', 'abc']);
+    expect(scrub('a tok-123456-longer and tok-123456 here')).toBe(`a ${REDACTED} and ${REDACTED} here`);
+    expect(scrub('nothing to hide, abc is too short to scrub')).toBe('nothing to hide, abc is too short to scrub');
+    expect(secretScrubber([])('tok-123456')).toBe('tok-123456');
+  });
+
   it('replaces every occurrence of a known secret', () => {
     const text = `key ${SECRET} in "${SECRET}" and ${SECRET}.`;
     const out = scrubSecrets(text, [SECRET]);
