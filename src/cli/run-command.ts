@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs';
 import { Chalk } from 'chalk';
-import { planStrategies } from '../core/benchmark.js';
 import { failedChecks, failedRequests } from '../core/build-report.js';
 import { secretScrubber } from '../core/redact.js';
 import type { Report } from '../core/report.js';
@@ -11,7 +10,7 @@ import { formatFileSize, wrapText } from '../export/format.js';
 import { autoStepLine } from '../export/prose.js';
 import { signalExitCode, stopOnSignals, type StopSignal } from '../run/interrupt.js';
 import { measure } from '../run/measure.js';
-import type { RunOptions } from '../run/settings.js';
+import { strategySpecs, type RunOptions } from '../run/settings.js';
 import { colorLevel } from './color.js';
 import { EXIT } from './exit-codes.js';
 import { describeWriteError, outputWidth, waterfallWanted } from './outputs.js';
@@ -29,9 +28,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const level = colorLevel(options.color, process.env, process.stdout.isTTY === true);
   // Silent until started, so creating it before the input is checked shows nothing.
   const progress = await createProgress(progressEnabled(options.quiet, process.env, process.stderr.isTTY === true, process.stderr.columns), level > 0, {
-    strategies: planStrategies(options.strategies, options.concurrency, options.protocols, {
-      workers: { threads: options.workers, limits: options.concurrencyGiven && options.concurrency.length > 0 ? options.concurrency : [null] },
-    }).length,
+    strategies: strategySpecs(options).length,
     rounds: options.runs + options.warmup,
   });
   // Ctrl-C (and SIGTERM, SIGHUP) is ours from the first moment: stop reading input, stop

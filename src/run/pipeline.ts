@@ -4,7 +4,7 @@
  * back the runs and what the report needs to name them.
  */
 import { performance } from 'node:perf_hooks';
-import { fanOutWarning, planStrategies, runRounds, type RunPosition, type StrategyRuns, type StrategySpec } from '../core/benchmark.js';
+import { fanOutWarning, runRounds, type RunPosition, type StrategyRuns, type StrategySpec } from '../core/benchmark.js';
 import { autoSweep, type AutoStep, type AutoSweepResult } from '../core/auto-sweep.js';
 import { createRandom } from '../core/random.js';
 import { summarizeGroup } from '../core/summarize.js';
@@ -13,7 +13,7 @@ import { isScrubbable, secretsInUrl, type RedactionPolicy } from '../core/redact
 import { activeProxy, proxyUrls, type ActiveProxy } from '../http/proxy-env.js';
 import type { Target } from '../targets/resolve.js';
 import { startLoopDelay } from './loop-delay.js';
-import { transportSettings, type RunOptions } from './settings.js';
+import { strategySpecs, transportSettings, type RunOptions } from './settings.js';
 import { createSleeper } from './sleep.js';
 import { clientFactory, type ClientFactoryOptions } from './strategy-client.js';
 import { runOnThreads } from './workers.js';
@@ -87,9 +87,7 @@ export async function runPipeline(input: PipelineInput, hooks: PipelineHooks): P
       keepBodies: options.cpuWorkMs > 0,
     };
     const clients = clientFactory({ ...clientOptions, signal: hooks.signal, sleep: createSleeper(hooks.signal), sampleSize: target.kind === 'preset' ? target.preset.sampleSize : 0 });
-    // workers without -c has no limit, as all: the comparison its lesson is about.
-    const workers = { threads: options.workers, limits: options.concurrencyGiven && options.concurrency.length > 0 ? options.concurrency : [null] };
-    const specs = count === 0 ? [] : planStrategies(options.strategies, options.concurrency, options.protocols, { adaptive: { start: options.adaptiveStart, max: options.adaptiveMax }, failFast: options.failFast, workers });
+    const specs = count === 0 ? [] : strategySpecs(options);
     const fanOut = fanOutWarning(count, specs);
     if (fanOut !== null) hooks.warn(fanOut);
     // The first request in a process compiles undici's parser and warms the JIT (about 20 ms

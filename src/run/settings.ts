@@ -2,6 +2,7 @@
  * What the user asked for, checked and typed: the command line's output and the run
  * pipeline's input. Parsed by cli/, consumed by run/ and nothing else is shared between them.
  */
+import { planStrategies, type StrategySpec } from '../core/benchmark.js';
 import type { FingerprintField } from '../core/fingerprint.js';
 import type { Threshold } from '../core/thresholds.js';
 import type { LatencyModel, Protocol, StrategyName } from '../core/types.js';
@@ -144,4 +145,11 @@ export interface ServeOptions extends ServerSettings {
   port: number;
   /** Serve HTTPS with HTTP/2 (and HTTP/1.1) under a certificate made at start-up. */
   http2: boolean;
+}
+
+/** The strategy runs of a round, in report order, as the run's options ask for them. */
+export function strategySpecs(options: RunOptions): StrategySpec[] {
+  // workers without -c has no limit, as all: the comparison its lesson is about.
+  const workers = { threads: options.workers, limits: options.concurrencyGiven && options.concurrency.length > 0 ? options.concurrency : [null] };
+  return planStrategies(options.strategies, options.concurrency, options.protocols, { adaptive: { start: options.adaptiveStart, max: options.adaptiveMax }, failFast: options.failFast, workers });
 }
