@@ -8,7 +8,7 @@ import { closestMatch, UsageError } from '../core/errors.js';
 import { scrubSecrets } from '../core/redact.js';
 import type { Report, StrategyResult } from '../core/report.js';
 import { maxOf } from '../core/stats.js';
-import { formatMs, formatSeconds, resultLabel } from '../export/format.js';
+import { formatMs, formatSeconds, resultLabel, wrapText } from '../export/format.js';
 import { interruptedLine, setupLine } from '../export/prose.js';
 import { signalExitCode, stopOnSignals, type StopSignal } from '../run/interrupt.js';
 import { measure } from '../run/measure.js';
@@ -16,6 +16,7 @@ import type { RunOptions } from '../run/settings.js';
 import { LESSONS, LESSON_NAMES, type Lesson } from '../tour/lessons.js';
 import { colorLevel } from './color.js';
 import { EXIT } from './exit-codes.js';
+import { outputWidth } from './outputs.js';
 import { parseRunArguments } from './parse-run.js';
 import { planRun } from './plan.js';
 import { createProgress, progressEnabled } from './progress.js';
@@ -28,9 +29,6 @@ export interface TourLessonResult {
   runs: Array<{ command: string; report: Report }>;
   takeaway: string;
 }
-
-/** The paragraph's width on a terminal (and in a pipe): narrow enough for any window. */
-const WIDTH = 78;
 
 /** "name  title", one line per lesson, the names aligned. */
 export function renderLessonList(lessons: readonly Lesson[] = LESSONS): string {
@@ -45,19 +43,6 @@ export function selectLessons(only: string | undefined): readonly Lesson[] {
   if (lesson !== undefined) return [lesson];
   const suggestion = closestMatch(only, LESSON_NAMES);
   throw new UsageError(`unknown lesson '${only}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; lessons are ${LESSON_NAMES.join(', ')}`);
-}
-
-function wrap(text: string, width: number, indent: string): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/)) {
-    if (line !== '' && indent.length + line.length + 1 + word.length > width) {
-      lines.push(indent + line);
-      line = word;
-    } else line = line === '' ? word : `${line} ${word}`;
-  }
-  if (line !== '') lines.push(indent + line);
-  return lines.join('\n');
 }
 
 /** A result in one compact line, within 80 columns: "all (Promise.all)  0.411 s  10 ok  p50 250 ms  peak 10 in flight  10 sockets". */
@@ -80,14 +65,17 @@ export function measuredLines(report: Report): string[] {
   return lines;
 }
 
-/** One lesson as the terminal shows it: title, paragraph, numbers and command per run, takeaway. */
-export function renderLesson(lesson: TourLessonResult, paragraph: string, position: string, chalk: ChalkInstance): string {
-  const out = [chalk.bold(`${position} ${lesson.name} · ${lesson.title}`), wrap(paragraph, WIDTH, ''), ''];
+/**
+ * One lesson as the terminal shows it: title, paragraph, numbers and command per run, takeaway;
+ * the prose wrapped to `width` (the terminal's, or 80 into a pipe: outputWidth).
+ */
+export function renderLesson(lesson: TourLessonResult, paragraph: string, position: string, chalk: ChalkInstance, width: number): string {
+  const out = [chalk.bold(`${position} ${lesson.name} · ${lesson.title}`), ...wrapText(paragraph, width, { indent: '' }), ''];
   for (const run of lesson.runs) {
     for (const line of measuredLines(run.report)) out.push(`  ${line}`);
     out.push(chalk.dim(`  $ ${run.command}`));
   }
-  out.push(chalk.green(wrap(`→ ${lesson.takeaway}`, WIDTH, '').replace(/\n/g, '\n  ')), '');
+  out.push(chalk.green(wrapText(`→ ${lesson.takeaway}`, width).join('\n')), '');
   return out.join('\n') + '\n';
 }
 
@@ -156,7 +144,7 @@ export async function tourCommand(options: TourRequest, version: string): Promis
         takeaway: interrupted ? 'interrupted: no takeaway' : lesson.takeaway(runs.map((r) => r.report)),
       };
       done.push(result);
-      if (!options.json) print(renderLesson(result, lesson.paragraph, `[${i + 1}/${lessons.length}]`, chalk));
+      if (!options.json) print(renderLesson(result, lesson.paragraph, `[${i + 1}/${lessons.length}]`, chalk, outputWidth(process.stdout, process.env)));
     }
     const signal = stopSignal();
     if (options.json) {

@@ -4,6 +4,7 @@
  * the run command's parser, and the list and the lesson as the terminal shows them.
  */
 import { Chalk } from 'chalk';
+import { maxOf } from '../../src/core/stats.js';
 import { describe, expect, it } from 'vitest';
 import { parseRunArguments } from '../../src/cli/parse-run.js';
 import { measuredLines, renderLesson, renderLessonList, selectLessons } from '../../src/cli/tour-command.js';
@@ -203,12 +204,18 @@ describe('the lessons', () => {
       'sequential          4.007 s  2 ok  p50 2004 ms  peak 1 in flight  1 socket',
       'all (Promise.all)   2.019 s  2 ok  p50 2018 ms  peak 2 in flight  2 sockets',
     ]);
-    const text = renderLesson({ name: 'two-tasks', title: 'Two tasks of 2 s', runs: [{ command: 'npx async-bench pokemon', report }], takeaway: 'together 2.0x faster' }, 'Two requests.', '[1/13]', new Chalk({ level: 0 }));
+    const text = renderLesson({ name: 'two-tasks', title: 'Two tasks of 2 s', runs: [{ command: 'npx async-bench pokemon', report }], takeaway: 'together 2.0x faster' }, 'Two requests.', '[1/13]', new Chalk({ level: 0 }), 80);
     expect(text).toBe(
       '[1/13] two-tasks · Two tasks of 2 s\nTwo requests.\n\n' +
         '  sequential          4.007 s  2 ok  p50 2004 ms  peak 1 in flight  1 socket\n' +
         '  all (Promise.all)   2.019 s  2 ok  p50 2018 ms  peak 2 in flight  2 sockets\n' +
         '  $ npx async-bench pokemon\n→ together 2.0x faster\n\n',
     );
+    // The prose fits the width given; a takeaway's next lines are indented under its arrow.
+    const long = renderLesson({ name: 'x', title: 'X', runs: [], takeaway: 'word '.repeat(30).trim() }, 'word '.repeat(30).trim(), '[1/1]', new Chalk({ level: 0 }), 40);
+    const lines = long.split('\n');
+    expect(maxOf(lines.map((l) => l.length))).toBeLessThanOrEqual(40);
+    expect(lines.filter((l) => l.startsWith('  word')).length).toBeGreaterThan(0);
+    expect(lines.filter((l) => l.startsWith('word')).length).toBeGreaterThan(1);
   });
 });
