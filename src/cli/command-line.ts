@@ -3,7 +3,7 @@
  * every secret shown as *** (URL user info and secret parameters, secret headers, secret fields
  * of a body, a proxy's credentials), and the seed added when it was random.
  */
-import { redactBodyText, redactHeader, redactUrl, type RedactionPolicy } from '../core/redact.js';
+import { REDACTED, isSecretHeader, redactBodyText, redactUrl, type RedactionPolicy } from '../core/redact.js';
 import type { RunOptions } from '../run/settings.js';
 
 type Redactor = (value: string, policy: RedactionPolicy) => string;
@@ -11,8 +11,8 @@ type Redactor = (value: string, policy: RedactionPolicy) => string;
 function header(value: string, policy: RedactionPolicy): string {
   const colon = value.indexOf(':');
   if (colon === -1) return value;
-  const redacted = redactHeader(value.slice(0, colon).trim(), '', policy);
-  return redacted.endsWith('***') ? redacted : value;
+  const name = value.slice(0, colon).trim();
+  return isSecretHeader(name, policy) ? `${name}: ${REDACTED}` : value;
 }
 
 function body(value: string, policy: RedactionPolicy): string {

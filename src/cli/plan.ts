@@ -122,6 +122,9 @@ function checkStrategyOptions(options: RunOptions): void {
   if (options.adaptiveGiven && !options.strategies.includes('adaptive')) {
     throw new UsageError('--adaptive-start and --adaptive-max apply to adaptive; add adaptive to --strategy');
   }
+  if (options.workersGiven && !options.strategies.includes('workers')) {
+    throw new UsageError('--workers sets the threads of the workers strategy; add workers to --strategy (e.g. -s all,workers)');
+  }
   if (options.adaptiveStart > options.adaptiveMax) {
     throw new UsageError(`--adaptive-start (${options.adaptiveStart}) must be at most --adaptive-max (${options.adaptiveMax})`);
   }
@@ -171,9 +174,6 @@ export async function planRun(options: RunOptions, signal?: AbortSignal): Promis
     throw new UsageError('-c auto searches for the limit of bounded; add bounded to --strategy');
   }
   checkStrategyOptions(options);
-  if (options.workersGiven && !options.strategies.includes('workers')) {
-    throw new UsageError('--workers sets the threads of the workers strategy; add workers to --strategy (e.g. -s all,workers)');
-  }
   checkThresholdsApply(thresholds, options.strategies, options.concurrency);
   const saved = await unlessInterrupted(() => readBaseline(options.baseline, options.maxRegressionPct, signal), null, signal);
   const config = reportConfig(options, target, seed, redaction);

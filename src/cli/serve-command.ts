@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../core/errors.js';
@@ -35,8 +35,10 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
     throw err;
   }
   const { baseUrl } = running;
-  // The certificate made at start-up, in a file for the clients the user points here (its key stays in memory).
-  let caFile = running.caPem === null ? null : join(tmpdir(), `async-bench-fixture-${new URL(baseUrl).port}.pem`);
+  // The certificate made at start-up, in a file for the clients the user points here (its key
+  // stays in memory), in a directory of its own: nothing already at a path of ours is followed.
+  const caDir = running.caPem === null ? null : mkdtempSync(join(tmpdir(), 'async-bench-fixture-'));
+  let caFile = caDir === null ? null : join(caDir, 'ca.pem');
   if (caFile !== null) {
     try {
       writeFileSync(caFile, running.caPem!, { mode: 0o644 });
@@ -88,7 +90,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
     process.once('SIGTERM', stop);
   });
   await running.close();
-  if (caFile !== null) rmSync(caFile, { force: true });
+  if (caDir !== null) rmSync(caDir, { recursive: true, force: true });
   process.stderr.write('fixture server stopped\n');
   return EXIT.ok;
 }
