@@ -32,7 +32,7 @@ export async function primeHttpClient(ownServer: { url: string; caPem: string | 
   for (const protocol of protocols) {
     const throwaway = ownServer === undefined ? await throwawayServer(protocol) : null;
     const target = ownServer ?? throwaway!;
-    const client = createHttpClient({ timeoutMs: 2_000, transport: { proxy: { kind: 'none' }, http2: protocol === 'h2', ...(target.caPem === null ? {} : { caPem: target.caPem }) } });
+    const client = createHttpClient({ timeoutMs: 2_000, transport: { proxy: { kind: 'none' }, http2: protocol === 'h2', ...(target.caPem === null ? {} : { caPem: target.caPem, trustOnlyCa: true }) } });
     try {
       await client.fetch(target.url);
     } finally {

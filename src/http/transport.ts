@@ -143,21 +143,23 @@ function loadProxyAgents(): { EnvHttpProxyAgent: typeof UndiciEnvHttpProxyAgent;
   return require('undici') as { EnvHttpProxyAgent: typeof UndiciEnvHttpProxyAgent; ProxyAgent: typeof UndiciProxyAgent };
 }
 
-/** Certificate stores by what they trust: see trustContext. */
+/** Certificate stores of Node's roots plus a --cacert, by that certificate: see trustContext. */
 const trustContexts = new Map<string, SecureContext>();
 
 /**
- * The TLS context that trusts `caPem` (with Node's roots unless `only`), made once per process.
- * Made per connection, as tls.connect does by default, Node's 140 roots cost tens of ms of CPU
- * on every handshake, counted against whichever strategy opens the most connections. A context
- * holds no TLS sessions (undici keeps those per client), so sharing it warms no connection.
+ * The TLS context of a client, shared by all its connections, that trusts `caPem` (with Node's
+ * roots unless `only`). Made per connection, as tls.connect does by default, Node's 140 roots
+ * cost tens of ms of CPU on every handshake, counted against whichever strategy opens the most
+ * connections; with them it is made once per process (a --cacert is one file for the run). One
+ * certificate alone (our own servers', made afresh at each start) is cheap, and not kept. A
+ * context holds no TLS sessions (undici keeps those per client), so sharing it warms no connection.
  */
 function trustContext(caPem: string, only: boolean): SecureContext {
-  const key = `${only ? 'only' : 'roots'}\n${caPem}`;
-  let context = trustContexts.get(key);
+  if (only) return createSecureContext({ ca: [caPem] });
+  let context = trustContexts.get(caPem);
   if (context === undefined) {
-    context = createSecureContext({ ca: only ? [caPem] : [...rootCertificates, caPem] });
-    trustContexts.set(key, context);
+    context = createSecureContext({ ca: [...rootCertificates, caPem] });
+    trustContexts.set(caPem, context);
   }
   return context;
 }
@@ -165,9 +167,8 @@ function trustContext(caPem: string, only: boolean): SecureContext {
 export function createTransport(options: TransportOptions, backstopMs: number, sockets: SocketTally, track: (socket: Socket, tally: SocketTally) => void): Transport {
   const dns: DnsStats = { lookups: 0, totalMs: 0 };
   const lookup = cachedLookup(options.lookup ?? (systemLookup as LookupFunction), dns);
-  const tls: { rejectUnauthorized?: boolean; ca?: string[] } = {};
+  const tls: { rejectUnauthorized?: boolean } = {};
   if (options.insecure) tls.rejectUnauthorized = false;
-  if (options.caPem !== undefined) tls.ca = options.trustOnlyCa ? [options.caPem] : [...rootCertificates, options.caPem];
   const secure = options.caPem === undefined ? {} : { secureContext: trustContext(options.caPem, options.trustOnlyCa === true) };
   // Offering h2 by ALPN is the connector's to do; which pool gets the socket is the factory's.
   const alpn = options.http2 ? { allowH2: true } : {};
