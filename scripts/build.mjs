@@ -1,8 +1,9 @@
 // Builds dist/ from src/ with esbuild, then the package's declaration files with tsc (the type
 // check of everything is `npm run typecheck`):
 // - every module transpiled on its own, src's layout kept (what the package's importers load);
-// - then the two entry points a process starts on, the CLI (dist/cli/main.js) and the fixture
-//   server's worker (dist/fixture-server/worker.js), bundled over the transpiled ones, with the
+// - then the entry points a process or thread starts on, the CLI (dist/cli/main.js), the fixture
+//   server's worker (dist/fixture-server/worker.js) and the workers strategy's thread
+//   (dist/run/workers-thread.js), bundled over the transpiled ones, with the
 //   code behind lazy imports split into dist/chunks/: a process loads a few files instead of some
 //   80 modules, and `--version` or a usage error never loads the run. undici stays external (its
 //   deep imports load from node_modules, see src/http/transport.ts).
@@ -47,7 +48,7 @@ const common = { format: 'esm', platform: 'node', target: 'node20', logLevel: 'w
 const entryPoints = files(src, (name) => name.endsWith('.ts') && !isDeclaration(name));
 await build({ ...common, entryPoints, outdir: dist, outbase: src });
 
-const BUNDLES = ['cli/main.ts', 'fixture-server/worker.ts'];
+const BUNDLES = ['cli/main.ts', 'fixture-server/worker.ts', 'run/workers-thread.ts'];
 await build({
   ...common,
   entryPoints: BUNDLES.map((entry) => join(src, entry)),
