@@ -5,7 +5,7 @@ import { createDispatchPacer, PACER_LIMITS } from './dispatch-pacer.js';
 import type { RateLimiter } from './rate-limit.js';
 import { Samples } from './samples.js';
 import { runSchedule } from './strategies.js';
-import type { Clock, Protocol, RequestFn, RequestOutcome, StrategyName } from './types.js';
+import { LIMITED_STRATEGIES, type Clock, type Protocol, type RequestFn, type RequestOutcome, type StrategyName } from './types.js';
 
 /** One strategy to run: sequential and all carry no limit; bounded and batched carry their C; workers its C (or none) and threads. */
 export interface StrategySpec {
@@ -142,7 +142,7 @@ export function planStrategies(strategies: readonly StrategyName[], concurrency:
   const specs: StrategySpec[] = [];
   if (strategies.includes('sequential')) specs.push({ strategy: 'sequential', concurrency: 1 });
   if (strategies.includes('all')) specs.push({ strategy: 'all', concurrency: null, ...(extras.failFast ? { failFast: true } : {}) });
-  for (const strategy of ['bounded', 'batched'] as const) {
+  for (const strategy of LIMITED_STRATEGIES) {
     if (strategies.includes(strategy)) for (const c of concurrency) specs.push({ strategy, concurrency: c });
   }
   if (strategies.includes('adaptive')) {

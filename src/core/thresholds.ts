@@ -1,7 +1,7 @@
 import { UsageError, closestMatch, quoteInput } from './errors.js';
 import type { StrategyResult, ThresholdResult } from './report.js';
 import { resultKey } from './result-label.js';
-import { STRATEGIES, takesLimit, type StrategyName } from './types.js';
+import { STRATEGIES, keyedByLimit, type StrategyName } from './types.js';
 
 export const THRESHOLD_METRICS = ['speedup', 'wallMs', 'reqPerSec', 'p50', 'p90', 'p95', 'p99', 'failed', 'errorRate'] as const;
 export type ThresholdMetric = (typeof THRESHOLD_METRICS)[number];
@@ -46,8 +46,9 @@ export function parseThreshold(expr: string): Threshold {
     }
     strategy = name;
   }
-  if (concurrencyText !== undefined && (strategy === null || !takesLimit(strategy))) {
-    throw new UsageError(`--threshold ${quoteInput(expr)}: only bounded and batched take a limit (bounded@8)`);
+  // As results are keyed (resultKey): bounded@8, batched@8, workers@8.
+  if (concurrencyText !== undefined && (strategy === null || !keyedByLimit(strategy, Number(concurrencyText)))) {
+    throw new UsageError(`--threshold ${quoteInput(expr)}: only bounded, batched and workers take a limit (bounded@8)`);
   }
   return { expr: expr.trim(), strategy, concurrency: concurrencyText === undefined ? null : Number(concurrencyText), metric: metric, op: op as ThresholdOp, value: Number(valueText) };
 }

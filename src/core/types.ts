@@ -7,7 +7,11 @@ export const DEFAULT_STRATEGIES = ['sequential', 'all', 'bounded'] as const sati
 /** The strategies that run at each -c limit (one result per limit in a sweep). */
 export const LIMITED_STRATEGIES = ['bounded', 'batched'] as const satisfies readonly StrategyName[];
 export function takesLimit(strategy: StrategyName): strategy is (typeof LIMITED_STRATEGIES)[number] {
-  return strategy === 'bounded' || strategy === 'batched';
+  return (LIMITED_STRATEGIES as readonly StrategyName[]).includes(strategy);
+}
+/** Results keyed by their limit (bounded@8): the limited strategies, and workers when -c is given. */
+export function keyedByLimit(strategy: StrategyName, concurrency: number | null): boolean {
+  return takesLimit(strategy) || (strategy === 'workers' && concurrency !== null);
 }
 
 /** HTTP versions a run can offer: HTTP/1.1, and HTTP/2 by ALPN (HTTP/1.1 when the server does not take it). */

@@ -1,4 +1,5 @@
 /** --threshold / --min-speedup: parsing, the run-time applicability check, and evaluation. */
+import { resultKey } from '../../src/core/result-label.js';
 import { describe, expect, it } from 'vitest';
 import type { StrategyResult } from '../../src/core/report.js';
 import {
@@ -78,8 +79,11 @@ describe('parseThreshold', () => {
   });
 
   it('refuses a limit on anything but bounded', () => {
-    expect(usageMessage(() => parseThreshold('all@8.p95<300'))).toContain('only bounded and batched take a limit');
-    expect(usageMessage(() => parseThreshold('sequential@1.wallMs<300'))).toContain('only bounded and batched take a limit');
+    expect(usageMessage(() => parseThreshold('all@8.p95<300'))).toContain('only bounded, batched and workers take a limit');
+    expect(usageMessage(() => parseThreshold('sequential@1.wallMs<300'))).toContain('only bounded, batched and workers take a limit');
+    // As its results are keyed with -c (resultKey): workers@8.
+    expect(parseThreshold('workers@8.p95<300')).toMatchObject({ strategy: 'workers', concurrency: 8 });
+    expect(resultKey({ strategy: 'workers', concurrency: 8 })).toBe('workers@8');
   });
 });
 
