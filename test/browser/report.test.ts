@@ -19,7 +19,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ROOT, describeRun } from '../helpers/cli.js';
-import { runInProcess } from '../helpers/in-process.js';
+import { runBuiltInProcess } from '../helpers/in-process.js';
 import { parseJsonReport } from '../helpers/expectations.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -79,7 +79,7 @@ beforeAll(async () => {
   mkdirSync(OUTPUT, { recursive: true });
   rmSync(REPORT, { force: true });
   // In this process: the page is what is tested here, and a spawned CLI would only add its start-up.
-  const result = await runInProcess(['pokemon', '--offline', '-n', '16', '--latency', '20-80', '--seed', '7', '-c', '3,6', '--runs', String(ROUNDS), '--threshold', 'failed==0', '--json', '--report', REPORT]);
+  const result = await runBuiltInProcess(['pokemon', '--offline', '-n', '16', '--latency', '20-80', '--seed', '7', '-c', '3,6', '--runs', String(ROUNDS), '--threshold', 'failed==0', '--json', '--report', REPORT]);
   expect(result.code, describeRun(result)).toBe(0);
   doc = parseJsonReport<Doc>(result);
 

@@ -2,8 +2,8 @@
  * Hardening, end to end through the built CLI: bad input, exhaustively. Each case must end with
  * one clear line on stderr, exit 2, nothing on stdout, and no request sent (the test server
  * counts them by tag). Split from hardening.test.ts so that the two files run side by side.
- * The CLI's main() runs in this process, one case at a time (the built one where requests are
- * sent); the case that reads standard input (--file -) spawns the built CLI.
+ * The built CLI's main() runs in this process, one case at a time; the case that reads standard
+ * input (--file -) spawns it.
  * Every server runs on 127.0.0.1 and is started and stopped here.
  */
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Report } from '../../src/core/report.js';
 import { assertBuilt, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
 import { byStrategy, expectCleanStderr, expectUsageError, parseJsonReport } from '../helpers/expectations.js';
-import { runBuiltInProcess, runInProcess } from '../helpers/in-process.js';
+import { runBuiltInProcess } from '../helpers/in-process.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 /** The JSON document as the product types it (its shape is checked by the schema on parse). */
@@ -51,7 +51,7 @@ describe.concurrent('bad input: one clear line, exit 2, nothing on stdout, no re
   /** Runs the CLI and checks the usage error, and that the server saw no request for the tag. */
   async function expectRefused(tag: string, args: string[], message: RegExp, stdin?: string): Promise<RunResult> {
     // In process unless standard input is part of the case: the same checks, no process each.
-    const result = stdin === undefined ? await runInProcess(args) : await run(args, { killAfterMs: 20_000, stdin });
+    const result = stdin === undefined ? await runBuiltInProcess(args) : await run(args, { killAfterMs: 20_000, stdin });
     expectUsageError(result, message);
     expect(server.count(`bad=${tag}`), `a request was sent for '${tag}'`).toBe(0);
     return result;
@@ -120,7 +120,7 @@ describe.concurrent('bad input: one clear line, exit 2, nothing on stdout, no re
     ['error-rate NaN', ['pokemon', '--offline', '--error-rate', 'NaN'], /--error-rate must be a number from 0 to 1/],
     ['max-inflight 0', ['pokemon', '--offline', '--max-inflight', '0'], /--max-inflight must be at least 1/],
   ])('numbers with a preset: %s', async (_label, args, message) => {
-    expectUsageError(await runInProcess(args), message);
+    expectUsageError(await runBuiltInProcess(args), message);
   });
 
   test('huge input is quoted in at most about 200 characters: an option, an option value, a URL', async () => {
@@ -131,7 +131,7 @@ describe.concurrent('bad input: one clear line, exit 2, nothing on stdout, no re
       [[`htp:/${huge}`], /invalid URL 'htp:\/x+…': only http and https are supported, not htp$/m],
     ];
     for (const [args, message] of cases) {
-      const result = await runInProcess(args, { cwd: tmp });
+      const result = await runBuiltInProcess(args, { cwd: tmp });
       expectUsageError(result, message);
       expect(result.stderr.length, describeRun(result)).toBeLessThan(400);
     }
@@ -308,7 +308,7 @@ describe.concurrent('bad input: one clear line, exit 2, nothing on stdout, no re
   });
 
   test('tmdb without a key (live) is a usage error with no request', async () => {
-    const result = await runInProcess(['tmdb', '-n', '2'], { cwd: tmp, env: { TMDB_API_KEY: undefined } });
+    const result = await runBuiltInProcess(['tmdb', '-n', '2'], { cwd: tmp, env: { TMDB_API_KEY: undefined } });
     expectUsageError(result, /tmdb needs an API key: set TMDB_API_KEY/);
   });
 });

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { assertBuilt, cleanupCli, describeRun, run } from '../helpers/cli.js';
-import { runBuiltInProcess, runInProcess } from '../helpers/in-process.js';
+import { runBuiltInProcess } from '../helpers/in-process.js';
 import { expectOk, expectUsageError, parseJsonReport } from '../helpers/expectations.js';
 
 const SPAWN = { timeout: 30_000 };
@@ -59,7 +59,7 @@ describe.concurrent('every command refuses bad usage with one line and exit 2', 
     [['help', 'sevre'], /^async-bench: unknown command 'sevre' \(did you mean 'serve'\?\); commands are presets, serve, export, tour, help\n$/],
     [['help', '--bogus'], /^async-bench: unknown option '--bogus'/],
   ])('%j', async (args, message) => {
-    expectUsageError(await runInProcess(args), message);
+    expectUsageError(await runBuiltInProcess(args), message);
   });
 });
 
@@ -100,7 +100,7 @@ describe.concurrent('-H: headers the HTTP client cannot send are refused before 
     ['del', `X-Token: ${secret}\x7f`, /--header 'X-Token' has a character that cannot be sent/],
     ['ctl', `X-Token: ${secret}\x01`, /--header 'X-Token' has a character that cannot be sent/],
   ])('%s', async (tag, header, message) => {
-    const result = await runInProcess([`${base}/ok?case=${tag}`, '-H', header, '-s', 'sequential']);
+    const result = await runBuiltInProcess([`${base}/ok?case=${tag}`, '-H', header, '-s', 'sequential']);
     expectUsageError(result, message);
     expect(result.stderr).not.toContain(secret);
     expect(seenFor(tag)).toEqual([]);

@@ -16,7 +16,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { ANSI, PACKAGE_VERSION, assertBuilt, cleanupCli, describeRun, interruptOn, nthRequest, run, type RunResult } from '../helpers/cli.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { expectOk, expectUsageError, parseJsonReport } from '../helpers/expectations.js';
-import { runBuiltInProcess, runInProcess, type InProcessOptions } from '../helpers/in-process.js';
+import { runBuiltInProcess, type InProcessOptions } from '../helpers/in-process.js';
 
 // ---------------------------------------------------------------------------------------------
 // The JSON document as the contract describes it (schemaVersion 1), written out here on purpose:
@@ -596,7 +596,7 @@ describe('bad usage: exit 2, one line on stderr, nothing on stdout, no request s
   // In process: the same parse and checks as the built CLI; the built CLI's own main() below,
   // and a spawned one with --file - (standard input).
   test.each(cases)('%s', async (_name, args, message) => {
-    expectUsageError(await runInProcess(args()), message);
+    expectUsageError(await runBuiltInProcess(args()), message);
   });
 
   test.each(cases.filter(([name]) => ['unknown option', 'missing --file', 'no target at all'].includes(name)))('the built CLI: %s', async (_name, args, message) => {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../src/core/report.js';
 import { LESSONS } from '../../src/tour/lessons.js';
-import { runInProcess } from '../helpers/in-process.js';
+import { runBuiltInProcess } from '../helpers/in-process.js';
 
 interface TourDocument {
   schemaVersion: number;
@@ -16,14 +16,14 @@ interface TourDocument {
 
 describe('tour', () => {
   it('--list names every lesson, one line each', async () => {
-    const { code, stdout, stderr } = await runInProcess(['tour', '--list']);
+    const { code, stdout, stderr } = await runBuiltInProcess(['tour', '--list']);
     expect(code).toBe(0);
     expect(stderr).toBe('');
     expect(stdout.trimEnd().split('\n').map((line) => line.split(' ')[0])).toEqual(LESSONS.map((l) => l.name));
   });
 
   it('an unknown --only is one async-bench: line naming the lessons, exit 2, nothing run', async () => {
-    const { code, stdout, stderr } = await runInProcess(['tour', '--only', 'bogus']);
+    const { code, stdout, stderr } = await runBuiltInProcess(['tour', '--only', 'bogus']);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toBe(`async-bench: unknown lesson 'bogus'; lessons are ${LESSONS.map((l) => l.name).join(', ')}\n`);
@@ -31,7 +31,7 @@ describe('tour', () => {
 
   it('--json --only: the lesson with the command that ran, its Report and a takeaway from it', async () => {
     for (const name of ['eager', 'fail-fast']) {
-      const { code, stdout } = await runInProcess(['tour', '--json', '--only', name]);
+      const { code, stdout } = await runBuiltInProcess(['tour', '--json', '--only', name]);
       expect(code).toBe(0);
       const doc = JSON.parse(stdout) as TourDocument;
       expect(doc.schemaVersion).toBe(1);
@@ -49,7 +49,7 @@ describe('tour', () => {
   });
 
   it('a lesson in text: paragraph, numbers, the command and the takeaway', async () => {
-    const { code, stdout } = await runInProcess(['tour', '--only', 'eager']);
+    const { code, stdout } = await runBuiltInProcess(['tour', '--only', 'eager']);
     expect(code).toBe(0);
     expect(stdout).toContain('[1/1] eager · Promises start eagerly\n');
     expect(stdout).toMatch(/\n {2}all \(Promise\.all\) +\d+\.\d{3} s {2}10 ok/);
