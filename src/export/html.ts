@@ -17,19 +17,7 @@ import { maxOf } from '../core/stats.js';
 import type { ExportContext } from './exporters.js';
 import { formatBytes, formatMs, formatRate, formatSeconds, humanDate, resultLabel, sampleEndMs } from './format.js';
 import { binIndex, binsEnd, histogramBins } from './histogram-bins.js';
-import {
-  baselineWarningLines,
-  failureCauseLines,
-  indicativeLine,
-  protocolLines,
-  recommendationNotes,
-  setupLine,
-  signedPercent,
-  strategyNotes,
-  untoldFailureLines,
-  verdictBanner,
-  verdictLines,
-} from './prose.js';
+import { baselineWarningLines, recommendationNotes, setupLine, signedPercent, summaryNotes, verdictBanner } from './prose.js';
 import { humanTable, type Tone } from './table-model.js';
 import { axisLabel, axisStep } from './waterfall.js';
 
@@ -352,7 +340,7 @@ function summarySection(report: Report): string {
   };
   const rows = model.rows.map((cells) => cells.map((c) => tag[c.tone](escapeHtml(c.text)) + (c.note ? ` <span class="warn">${escapeHtml(c.note.trim())}</span>` : '')));
   const head = model.headers;
-  const notes = [...verdictLines(report.results), ...strategyNotes(report.results), ...protocolLines(report), ...untoldFailureLines(report.results), ...failureCauseLines(report.results), ...[indicativeLine(report)].filter((l): l is string => l !== null)];
+  const notes = summaryNotes(report);
   const stage = setupLine(report);
   return `<section id="summary"><h2>Summary</h2>${stage ? `<p class="note">${escapeHtml(stage)}</p>` : ''}${table(head, rows, (i) => model.aligns[i] === 'right', 'summary', 'results')}
 ${notes.length > 0 ? `<ul class="verdicts">${notes.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` : ''}</section>`;

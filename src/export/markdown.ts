@@ -5,7 +5,7 @@
 import type { Report } from '../core/report.js';
 import { maxOf } from '../core/stats.js';
 import type { ExportContext } from './exporters.js';
-import { baselineChange, baselineWarningLines, failureCauseLines, indicativeLine, interruptedSentence, protocolLines, recommendationNotes, setupLine, strategyNotes, untoldFailureLines, verdictLines } from './prose.js';
+import { baselineChange, baselineWarningLines, interruptedSentence, recommendationNotes, setupLine, summaryNotes } from './prose.js';
 import { humanTable } from './table-model.js';
 
 /** A table cell: `|` escaped, line breaks folded, so a value can never break the row. */
@@ -68,7 +68,7 @@ export function renderMarkdown(report: Report, context: ExportContext): string {
   if (report.results.length > 0) for (const l of tableLines(report)) lines.push(l);
   else lines.push('No strategy ran.');
 
-  const notes = [...verdictLines(report.results), ...strategyNotes(report.results), ...protocolLines(report), ...untoldFailureLines(report.results), ...failureCauseLines(report.results), ...[indicativeLine(report)].filter((l): l is string => l !== null)];
+  const notes = summaryNotes(report);
   if (notes.length > 0) lines.push('');
   for (const n of notes) lines.push(`- ${n}`);
 

@@ -498,3 +498,13 @@ export function reportHeading(report: Pick<Report, 'config'>): string {
   const where = config.offline ? `offline${latency}` : 'live';
   return `${config.target} · ${where} · ${config.count} requests per strategy${config.target === 'urls' ? '' : ` · seed ${config.seed}`}`;
 }
+
+/**
+ * The notes under the summary table of a document (markdown, HTML), in order: the verdicts,
+ * each strategy's own note, HTTP versions, failures nobody explained and their causes, and
+ * whether one run can tell. The terminal's table says the same lines with its own colours.
+ */
+export function summaryNotes(report: Report): string[] {
+  const indicative = indicativeLine(report);
+  return [...verdictLines(report.results), ...strategyNotes(report.results), ...protocolLines(report), ...untoldFailureLines(report.results), ...failureCauseLines(report.results), ...(indicative === null ? [] : [indicative])];
+}
