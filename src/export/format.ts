@@ -37,6 +37,11 @@ export function resultLabel(result: { strategy: StrategyName; concurrency: numbe
   return strategyLabel(result.strategy, result.concurrency, { settledLimit: result.adaptive?.settledLimit, threads: result.workers ?? result.threads }) + protocolSuffix(result);
 }
 
+/** The short name of sentences and a narrow table: "all" for all (Promise.all), the rest as resultLabel ("bounded (C=5) · h2"). */
+export function shortLabel(result: Parameters<typeof resultLabel>[0]): string {
+  return result.strategy === 'all' ? `all${protocolSuffix(result)}` : resultLabel(result);
+}
+
 /** Wall times: seconds with three decimals, as "2.483 s". */
 export function formatSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(3)} s`;

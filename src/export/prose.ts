@@ -5,10 +5,10 @@
  */
 import type { AutoStep } from '../core/auto-sweep.js';
 import type { BaselineEntry, Report, StrategyResult } from '../core/report.js';
-import { ERROR_CLASSES, takesLimit, type ErrorClass, type Protocol } from '../core/types.js';
+import { ERROR_CLASSES, type ErrorClass, type Protocol } from '../core/types.js';
 import { minOf } from '../core/stats.js';
 import { MIN_RUNS_FOR_INTERVAL, SAME_WITHIN, timingVerdict } from '../core/summarize.js';
-import { formatMs, formatRate, formatSeconds, protocolSuffix, resultLabel, strategyLabel } from './format.js';
+import { formatMs, formatRate, formatSeconds, protocolSuffix, resultLabel, shortLabel } from './format.js';
 
 /** "3 failed: 2 timeout, 1 http5xx (503)" */
 export function describeFailures(result: Pick<StrategyResult, 'failed' | 'errors' | 'statusCodes'>): string {
@@ -20,10 +20,9 @@ export function describeFailures(result: Pick<StrategyResult, 'failed' | 'errors
 }
 
 const percent = (rate: number): string => `${Math.round(rate * 100)}%`;
-/** The short name sentences use: "bounded (C=5)", "batched (C=5)", "adaptive (→9)", "workers (N=2)", "all". */
-const strategyName = (r: StrategyResult): string =>
-  takesLimit(r.strategy) || r.strategy === 'adaptive' || r.strategy === 'workers' ? strategyLabel(r.strategy, r.concurrency, { settledLimit: r.adaptive?.settledLimit, threads: r.workers }) : r.strategy;
-const resultName = (r: StrategyResult): string => strategyName(r) + protocolSuffix(r);
+/** The short name sentences use: "bounded (C=5)", "adaptive (→9)", "workers (N=2)", "all"; resultName adds " · h2". */
+const strategyName = (r: StrategyResult): string => shortLabel({ strategy: r.strategy, concurrency: r.concurrency, adaptive: r.adaptive, workers: r.workers });
+const resultName = (r: StrategyResult): string => shortLabel(r);
 
 /**
  * `fast` against `slow`, from their wall times: "6.1x faster than sequential (0.411 s vs 2.483 s)",

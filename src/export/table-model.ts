@@ -8,7 +8,7 @@
 import type { Report, StrategyResult } from '../core/report.js';
 import { ERROR_CLASSES } from '../core/types.js';
 import { maxOf } from '../core/stats.js';
-import { displayWidth, formatMs, formatRate, formatSeconds, formatSpeedup, formatSpeedupSpread, formatWall, protocolSuffix, resultLabel } from './format.js';
+import { displayWidth, formatMs, formatRate, formatSeconds, formatSpeedup, formatSpeedupSpread, formatWall, resultLabel, shortLabel } from './format.js';
 
 /** How a renderer may set a cell apart: colour on a terminal, bold in markdown, a class in HTML. */
 export type Tone = 'plain' | 'ok' | 'bad' | 'strong' | 'best';
@@ -92,7 +92,7 @@ const COLUMNS: readonly Column[] = [
     csv: 'strategy',
     cell: (r) => ({ text: resultLabel(r), tone: 'plain', ...(r.partial ? { note: ' (partial)' } : {}) }),
     // "all" for "all (Promise.all)": the verdict lines name it so too.
-    compact: (r) => ({ text: r.strategy === 'all' ? `all${protocolSuffix(r)}` : resultLabel(r), tone: 'plain', ...(r.partial ? { note: ' (partial)' } : {}) }),
+    compact: (r) => ({ text: shortLabel(r), tone: 'plain', ...(r.partial ? { note: ' (partial)' } : {}) }),
     value: (r) => r.strategy,
   },
   { csv: 'concurrency', value: (r) => r.concurrency },
