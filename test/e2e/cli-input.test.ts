@@ -43,11 +43,9 @@ afterAll(async () => {
 
 const seenFor = (tag: string): string[] => paths.filter((p) => p.includes(`case=${tag}`));
 
-/** The built CLI in process, in an empty directory as a spawned run is (no stray .env is read). */
-const inProcess = (args: readonly string[]) => runBuiltInProcess(args, { cwd: dir });
 /** `async-bench --help`, run once for the tests that read it. */
-let helpRun: ReturnType<typeof inProcess> | undefined;
-const help = (): ReturnType<typeof inProcess> => (helpRun ??= inProcess(['--help']));
+let helpRun: ReturnType<typeof runBuiltInProcess> | undefined;
+const help = (): ReturnType<typeof runBuiltInProcess> => (helpRun ??= runBuiltInProcess(['--help']));
 
 describe.concurrent('every command refuses bad usage with one line and exit 2', SPAWN, () => {
   test.each<[string[], RegExp]>([
@@ -65,7 +63,7 @@ describe.concurrent('every command refuses bad usage with one line and exit 2', 
 
 describe.concurrent('help as a command', SPAWN, () => {
   test('`async-bench help` prints the usage, as --help does, and exits 0', async () => {
-    const [command, flag] = [await inProcess(['help']), await help()];
+    const [command, flag] = [await runBuiltInProcess(['help']), await help()];
     expectOk(command);
     expect(command.stderr).toBe('');
     expect(command.stdout).toMatch(/^Usage: async-bench /);
@@ -78,12 +76,12 @@ describe.concurrent('help as a command', SPAWN, () => {
     ['presets', /^Usage: async-bench presets/, []],
     ['help', /^Usage: async-bench help \[options\] \[command\]/, []],
   ])('`async-bench help %s` prints that command\'s usage and exits 0', async (name, usage, options) => {
-    const result = await inProcess(['help', name]);
+    const result = await runBuiltInProcess(['help', name]);
     expectOk(result);
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(usage);
     for (const option of options) expect(result.stdout).toContain(option);
-    expect(result.stdout).toBe((await inProcess([name, '--help'])).stdout);
+    expect(result.stdout).toBe((await runBuiltInProcess([name, '--help'])).stdout);
   });
 });
 
@@ -107,7 +105,7 @@ describe.concurrent('-H: headers the HTTP client cannot send are refused before 
   });
 
   test('a value with a tab inside, or Latin-1 letters, is sent', async () => {
-    const result = await inProcess([`${base}/ok?case=tab`, '-H', 'X-A: a\tb', '-H', 'X-B: caf\u00e9', '-s', 'sequential', '--json']);
+    const result = await runBuiltInProcess([`${base}/ok?case=tab`, '-H', 'X-A: a\tb', '-H', 'X-B: caf\u00e9', '-s', 'sequential', '--json']);
     expectOk(result);
     expect(parseJsonReport<{ results: Array<{ ok: number; failed: number }> }>(result).results[0]).toMatchObject({ ok: 1, failed: 0 });
   });
@@ -124,7 +122,7 @@ describe.concurrent('-f is repeatable: arguments first, then each file in order'
     const b = join(dir, 'b.txt');
     writeFileSync(a, `# list a\n${base}/ok?case=two&n=2\n${base}/ok?case=two&n=3\n`);
     writeFileSync(b, `\n${base}/ok?case=two&n=4\n`);
-    const result = await inProcess([`${base}/ok?case=two&n=1`, '-f', a, '-f', b, '-s', 'sequential', '--json']);
+    const result = await runBuiltInProcess([`${base}/ok?case=two&n=1`, '-f', a, '-f', b, '-s', 'sequential', '--json']);
     expectOk(result);
     const doc = parseJsonReport<Doc>(result);
     expect(doc.results[0], describeRun(result)).toMatchObject({ requests: 4, ok: 4, failed: 0 });
@@ -151,7 +149,7 @@ describe.concurrent('-f is repeatable: arguments first, then each file in order'
     const bad = join(dir, 'bad.txt');
     writeFileSync(good, `${base}/ok?case=badsecond\n`);
     writeFileSync(bad, `${base}/ok?case=badsecond&n=2\nnot a url\n`);
-    expectUsageError(await inProcess(['-f', good, '-f', bad]), /bad\.txt:2/);
+    expectUsageError(await runBuiltInProcess(['-f', good, '-f', bad]), /bad\.txt:2/);
     expect(seenFor('badsecond')).toEqual([]);
   });
 

@@ -16,7 +16,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { ANSI, PACKAGE_VERSION, assertBuilt, cleanupCli, describeRun, interruptOn, nthRequest, run, type RunResult } from '../helpers/cli.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { expectOk, expectUsageError, parseJsonReport } from '../helpers/expectations.js';
-import { runBuiltInProcess, type InProcessOptions } from '../helpers/in-process.js';
+import { runBuiltInProcess } from '../helpers/in-process.js';
 
 // ---------------------------------------------------------------------------------------------
 // The JSON document as the contract describes it (schemaVersion 1), written out here on purpose:
@@ -125,11 +125,6 @@ afterAll(() => {
   cleanupCli();
 });
 
-/** The built CLI in process, in a directory of its own as a spawned run is (no stray .env is read). */
-function inProcess(args: readonly string[], options: InProcessOptions = {}): Promise<RunResult> {
-  return runBuiltInProcess(args, { cwd: tmp, ...options });
-}
-
 function tmpFile(name: string, text: string): string {
   const path = join(tmp, name);
   writeFileSync(path, text);
@@ -227,7 +222,7 @@ describe.concurrent('offline presets', SPAWN_OPTIONS, () => {
 
   test('the same --seed fetches the same Pokémon; another seed others', async ({ expect }) => {
     const args = (seed: string): string[] => ['pokemon', '--offline', '--count', '5', '--latency', '0', '--seed', seed, '--no-color'];
-    const [a, b, c] = [await inProcess(args('42')), await inProcess(args('42')), await inProcess(args('43'))];
+    const [a, b, c] = [await runBuiltInProcess(args('42')), await runBuiltInProcess(args('42')), await runBuiltInProcess(args('43'))];
     const sample = (r: RunResult): string => {
       expectOk(r);
       const line = r.stdout.split('\n').find((l) => l.startsWith('Pokémon: '));
@@ -241,7 +236,7 @@ describe.concurrent('offline presets', SPAWN_OPTIONS, () => {
   });
 
   test('the default output is the table with a verdict per concurrent strategy', async ({ expect }) => {
-    const result = await inProcess(['pokemon', '--offline', '--count', '10', '--latency', '100', '--seed', '5']);
+    const result = await runBuiltInProcess(['pokemon', '--offline', '--count', '10', '--latency', '100', '--seed', '5']);
     expectOk(result);
     const { stdout } = result;
     expect(stdout).toContain('Time taken');
@@ -257,10 +252,10 @@ describe.concurrent('offline presets', SPAWN_OPTIONS, () => {
   test('FORCE_COLOR colours the table; --no-color and NO_COLOR remove every ANSI escape', async ({ expect }) => {
     // The small posts of jsonplaceholder: the colours are the table's, whatever the target.
     const args = ['jsonplaceholder', '--offline', '--count', '3', '--latency', '0', '--seed', '1'];
-    const forced = await inProcess(args, { env: { FORCE_COLOR: '1' } });
-    const noColorFlag = await inProcess([...args, '--no-color'], { env: { FORCE_COLOR: '1' } });
-    const noColorEnv = await inProcess(args, { env: { NO_COLOR: '1' } });
-    const noColorJson = await inProcess([...args, '--json', '--no-color'], { env: { NO_COLOR: '1' } });
+    const forced = await runBuiltInProcess(args, { env: { FORCE_COLOR: '1' } });
+    const noColorFlag = await runBuiltInProcess([...args, '--no-color'], { env: { FORCE_COLOR: '1' } });
+    const noColorEnv = await runBuiltInProcess(args, { env: { NO_COLOR: '1' } });
+    const noColorJson = await runBuiltInProcess([...args, '--json', '--no-color'], { env: { NO_COLOR: '1' } });
     for (const r of [forced, noColorFlag, noColorEnv, noColorJson]) expectOk(r);
     expect(forced.stdout, 'FORCE_COLOR=1 should colour (and proves the check can see escapes)').toMatch(ANSI);
     expect(noColorFlag.stdout + noColorFlag.stderr).not.toMatch(ANSI);
@@ -270,8 +265,8 @@ describe.concurrent('offline presets', SPAWN_OPTIONS, () => {
   });
 
   test('jsonplaceholder --offline works, as a table and as JSON', async ({ expect }) => {
-    const table = await inProcess(['jsonplaceholder', '--offline', '--count', '6', '--latency', '0', '--seed', '3']);
-    const json = await inProcess(['jsonplaceholder', '--offline', '--count', '6', '--latency', '0-20', '--seed', '3', '--json']);
+    const table = await runBuiltInProcess(['jsonplaceholder', '--offline', '--count', '6', '--latency', '0', '--seed', '3']);
+    const json = await runBuiltInProcess(['jsonplaceholder', '--offline', '--count', '6', '--latency', '0-20', '--seed', '3', '--json']);
     expectOk(table);
     expect(table.stdout).toMatch(/jsonplaceholder · offline \(0 ms\) · 6 requests per strategy · seed 3/);
     expect(table.stdout).toMatch(/^Posts: "[^"]+"/m);
@@ -283,7 +278,7 @@ describe.concurrent('offline presets', SPAWN_OPTIONS, () => {
   });
 
   test('tmdb --offline works without an API key', async ({ expect }) => {
-    const result = await inProcess(['tmdb', '--offline', '--count', '4', '--latency', '0', '--seed', '2', '--json']);
+    const result = await runBuiltInProcess(['tmdb', '--offline', '--count', '4', '--latency', '0', '--seed', '2', '--json']);
     expectOk(result);
     const report = parseJsonReport<ContractReport>(result);
     expectContractInvariants(report);
@@ -298,14 +293,14 @@ describe.concurrent('offline presets', SPAWN_OPTIONS, () => {
   test('no progress on stderr when it is not a terminal, even without CI', async ({ expect }) => {
     // In process, stderr is this test process's: a pipe to the test runner.
     expect(process.stderr.isTTY, 'the premise: stderr is no terminal').not.toBe(true);
-    const result = await inProcess(['jsonplaceholder', '--offline', '--count', '3', '--latency', '0'], { env: { CI: undefined } });
+    const result = await runBuiltInProcess(['jsonplaceholder', '--offline', '--count', '3', '--latency', '0'], { env: { CI: undefined } });
     expectOk(result);
     expect(result.stderr).toBe('');
     expect(result.stdout).toContain('Time taken');
   });
 
   test('--strategy picks strategies, -c runs a sweep, and speedup is null without sequential', async ({ expect }) => {
-    const result = await inProcess(['pokemon', '--offline', '--latency', '20', '-n', '6', '-s', 'bounded,all', '-c', '1,3', '--json']);
+    const result = await runBuiltInProcess(['pokemon', '--offline', '--latency', '20', '-n', '6', '-s', 'bounded,all', '-c', '1,3', '--json']);
     expectOk(result);
     const report = parseJsonReport<ContractReport>(result);
     expectContractInvariants(report);
@@ -326,7 +321,7 @@ describe.concurrent('URL lists against a loopback server', SPAWN_OPTIONS, () => 
       'urls.txt',
       [`# a comment`, '', `${server.url}/ok?n=3`, '   ', `  # indented comment`, `${server.url}/ok?n=4`, ''].join('\n'),
     );
-    const result = await inProcess([`${server.url}/ok?n=1`, `${server.url}/ok?n=2`, '--file', file, '-s', 'sequential', '--json']);
+    const result = await runBuiltInProcess([`${server.url}/ok?n=1`, `${server.url}/ok?n=2`, '--file', file, '-s', 'sequential', '--json']);
     expectOk(result);
     const report = parseJsonReport<ContractReport>(result);
     expectContractInvariants(report);
@@ -352,13 +347,13 @@ describe.concurrent('URL lists against a loopback server', SPAWN_OPTIONS, () => 
   test('every strategy fetches the whole list; the server sees the measured peak of requests in flight', async ({ expect }) => {
     const server = await loopback();
     const urls = Array.from({ length: 10 }, (_, i) => `${server.url}/delay/150?i=${i}`);
-    const bounded = await inProcess([...urls, '-s', 'bounded', '-c', '3', '--json']);
+    const bounded = await runBuiltInProcess([...urls, '-s', 'bounded', '-c', '3', '--json']);
     expectOk(bounded);
     expect(resultAt(parseJsonReport<ContractReport>(bounded), 0)).toMatchObject({ strategy: 'bounded', concurrency: 3, requests: 10, ok: 10, maxInFlight: 3 });
     expect(strategyPaths(server, 10).sort()).toEqual(urls.map((u) => u.slice(server.url.length)).sort());
     expect(server.stats.peakConcurrent).toBe(3);
     server.reset();
-    const all = await inProcess([...urls, '-s', 'all', '--json']);
+    const all = await runBuiltInProcess([...urls, '-s', 'all', '--json']);
     expectOk(all);
     expect(resultAt(parseJsonReport<ContractReport>(all), 0)).toMatchObject({ strategy: 'all', concurrency: null, requests: 10, ok: 10, maxInFlight: 10 });
     expect(server.stats.peakConcurrent).toBe(10);
@@ -368,7 +363,7 @@ describe.concurrent('URL lists against a loopback server', SPAWN_OPTIONS, () => 
     const server = await loopback();
     const secret = 'Bearer sekrit-token-4711';
     const args = [`${server.url}/echo`, '-H', 'X-Trace: abc', '-H', `Authorization: ${secret}`, '-s', 'sequential'];
-    const [table, json] = [await inProcess(args), await inProcess([...args, '--json'])];
+    const [table, json] = [await runBuiltInProcess(args), await runBuiltInProcess([...args, '--json'])];
     for (const r of [table, json]) {
       expectOk(r);
       expect(r.stdout + r.stderr).not.toContain('sekrit-token-4711');
@@ -383,14 +378,14 @@ describe.concurrent('URL lists against a loopback server', SPAWN_OPTIONS, () => 
   test('--fail-on-error exits 1 when a URL returns 500, 0 without the flag; JSON counts it as http5xx', async ({ expect }) => {
     const server = await loopback();
     const urls = [`${server.url}/ok`, `${server.url}/status/500`];
-    const [plain, failing] = [await inProcess([...urls, '--no-color']), await inProcess([...urls, '--fail-on-error', '--no-color'])];
+    const [plain, failing] = [await runBuiltInProcess([...urls, '--no-color']), await runBuiltInProcess([...urls, '--fail-on-error', '--no-color'])];
     expect(plain.code, describeRun(plain)).toBe(0);
     expect(plain.stdout).toContain('Time taken');
     expect(failing.code, describeRun(failing)).toBe(1);
     expect(failing.stdout, 'the results are still printed').toContain('Time taken');
     expect(failing.stderr).toMatch(/fail-on-error/);
 
-    const json = await inProcess([...urls, '--fail-on-error', '--json']);
+    const json = await runBuiltInProcess([...urls, '--fail-on-error', '--json']);
     expect(json.code, describeRun(json)).toBe(1);
     const report = parseJsonReport<ContractReport>(json);
     expectContractInvariants(report);
@@ -404,7 +399,7 @@ describe.concurrent('URL lists against a loopback server', SPAWN_OPTIONS, () => 
   test('latency excludes the wait for a semaphore slot', async ({ expect }) => {
     const server = await loopback();
     const urls = Array.from({ length: 10 }, (_, i) => `${server.url}/delay/100?i=${i}`);
-    const result = await inProcess([...urls, '-s', 'all,bounded', '-c', '1', '--json']);
+    const result = await runBuiltInProcess([...urls, '-s', 'all,bounded', '-c', '1', '--json']);
     expectOk(result);
     const report = parseJsonReport<ContractReport>(result);
     expectContractInvariants(report);
@@ -421,7 +416,7 @@ describe.concurrent('URL lists against a loopback server', SPAWN_OPTIONS, () => 
 
   test('a request past --timeout counts as a timeout, not a crash', async ({ expect }) => {
     const server = await loopback();
-    const result = await inProcess([`${server.url}/hang`, `${server.url}/ok`, '--timeout', '300', '-s', 'sequential', '--json']);
+    const result = await runBuiltInProcess([`${server.url}/hang`, `${server.url}/ok`, '--timeout', '300', '-s', 'sequential', '--json']);
     expectOk(result);
     const report = parseJsonReport<ContractReport>(result);
     expectContractInvariants(report);
@@ -600,7 +595,7 @@ describe('bad usage: exit 2, one line on stderr, nothing on stdout, no request s
   });
 
   test.each(cases.filter(([name]) => ['unknown option', 'missing --file', 'no target at all'].includes(name)))('the built CLI: %s', async (_name, args, message) => {
-    expectUsageError(await inProcess(args()), message);
+    expectUsageError(await runBuiltInProcess(args()), message);
   });
 
   test.concurrent('empty --file - (stdin)', async () => {
@@ -608,7 +603,7 @@ describe('bad usage: exit 2, one line on stderr, nothing on stdout, no request s
   });
 
   test('a secret in a rejected URL is not echoed', async () => {
-    const result = await inProcess([`ftp://127.0.0.1:${server.port}/x?token=topsecret99&page=2`]);
+    const result = await runBuiltInProcess([`ftp://127.0.0.1:${server.port}/x?token=topsecret99&page=2`]);
     expectUsageError(result, /token=\*\*\*/);
     expect(result.stderr).not.toContain('topsecret99');
   });
@@ -626,7 +621,7 @@ describe.concurrent('help and version', SPAWN_OPTIONS, () => {
   );
 
   test.each([['--help'], ['-h']])('%s prints the usage on stdout and exits 0', async (flag) => {
-    const result = await inProcess([flag]);
+    const result = await runBuiltInProcess([flag]);
     expectOk(result);
     expect(result.stdout).toMatch(/Usage: async-bench/);
     for (const option of ['--count', '--concurrency', '--strategy', '--offline', '--latency', '--seed', '--timeout', '--json', '--fail-on-error', '--no-color']) {
@@ -638,7 +633,7 @@ describe.concurrent('help and version', SPAWN_OPTIONS, () => {
   // --version spawned: the real process prints it and exits 0 (the closed-stdout cases check no output).
   test.each([
     ['--version', run],
-    ['-V', inProcess],
+    ['-V', runBuiltInProcess],
   ])('%s prints the version and exits 0', async (flag, how) => {
     const result = await how([flag]);
     expectOk(result);
@@ -652,7 +647,7 @@ describe.concurrent('live mode without a network', SPAWN_OPTIONS, () => {
   // in this test process for the runs in process) fails every lookup of a non-loopback name as
   // ENOTFOUND: live mode meets "no network", every time.
   test('pokemon without --offline fails every request and hints at --offline', async ({ expect }) => {
-    const result = await inProcess(['pokemon', '--count', '2', '-s', 'sequential', '--timeout', '5000', '--json']);
+    const result = await runBuiltInProcess(['pokemon', '--count', '2', '-s', 'sequential', '--timeout', '5000', '--json']);
     expectOk(result); // failed requests are results, not errors
     const report = parseJsonReport<ContractReport>(result);
     expectContractInvariants(report);
@@ -666,8 +661,8 @@ describe.concurrent('live mode without a network', SPAWN_OPTIONS, () => {
   test('TMDB_API_KEY never appears in the output (the key-carrying requests go to the offline fixture server)', async ({ expect }) => {
     const key = 'k3y-s3cr3t-4711';
     const args = ['tmdb', '--offline', '--latency', '0', '--count', '2', '-s', 'sequential', '--seed', '4'];
-    const table = await inProcess(args, { env: { TMDB_API_KEY: key } });
-    const json = await inProcess([...args, '--json', '--details'], { env: { TMDB_API_KEY: key } });
+    const table = await runBuiltInProcess(args, { env: { TMDB_API_KEY: key } });
+    const json = await runBuiltInProcess([...args, '--json', '--details'], { env: { TMDB_API_KEY: key } });
     for (const r of [table, json]) {
       expectOk(r);
       expect(r.stdout + r.stderr).not.toContain(key);
@@ -677,7 +672,7 @@ describe.concurrent('live mode without a network', SPAWN_OPTIONS, () => {
   });
 
   test('a URL whose name cannot resolve is a dns failure, with a hint', async ({ expect }) => {
-    const result = await inProcess(['http://does-not-exist.invalid/', '-s', 'sequential', '--timeout', '5000', '--json']);
+    const result = await runBuiltInProcess(['http://does-not-exist.invalid/', '-s', 'sequential', '--timeout', '5000', '--json']);
     expectOk(result);
     const report = parseJsonReport<ContractReport>(result);
     expectContractInvariants(report);

@@ -55,13 +55,10 @@ function expectAccounting(doc: Doc): void {
   }
 }
 
-/** The built CLI's main() in this process, in the file's own directory (no stray .env there). */
-const runHere = (args: readonly string[]): Promise<RunResult> => runBuiltInProcess(args, { cwd: tmp });
-
 /** A --json run, in this process unless `spawn` (then killed after `killAfterMs`, a hang guard). */
 async function runJson(args: string[], spawn?: { killAfterMs: number }): Promise<{ result: RunResult; doc: Doc }> {
   const full = [...args, '--json', '-q'];
-  const result = spawn ? await run(full, spawn) : await runHere(full);
+  const result = spawn ? await run(full, spawn) : await runBuiltInProcess(full);
   expect(result.code, describeRun(result)).toBe(0);
   expectCleanStderr(result);
   const doc = parseJsonReport<Doc>(result);

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ANSI, assertBuilt, cleanupCli, describeRun, run, type RunResult } from '../helpers/cli.js';
+import { ANSI, assertBuilt, cleanupCli, describeRun, run } from '../helpers/cli.js';
 import { expectUsageError, parseJsonReport } from '../helpers/expectations.js';
 import { runBuiltInProcess } from '../helpers/in-process.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
@@ -32,9 +32,6 @@ afterAll(async () => {
   cleanupCli();
 });
 
-/** The built CLI in process, in an empty directory as a spawned run is (no stray .env is read). */
-const inProcess = (args: readonly string[]): Promise<RunResult> => runBuiltInProcess(args, { cwd: dir });
-
 const FAST = ['pokemon', '--offline', '-n', '6', '--latency', '20', '--seed', '5'];
 
 describe('--waterfall', () => {
@@ -52,7 +49,7 @@ describe('--waterfall', () => {
   });
 
   test('is off by default when stdout is no terminal, and --no-waterfall keeps it off', async () => {
-    const [plain, off] = [await inProcess(FAST), await inProcess([...FAST, '--no-waterfall'])];
+    const [plain, off] = [await runBuiltInProcess(FAST), await runBuiltInProcess([...FAST, '--no-waterfall'])];
     for (const r of [plain, off]) {
       expect(r.code, describeRun(r)).toBe(0);
       expect(r.stdout).not.toContain('waterfall');
@@ -61,14 +58,14 @@ describe('--waterfall', () => {
   });
 
   test('with --json on stdout is a usage error, before any request', async () => {
-    expectUsageError(await inProcess([...FAST, '--waterfall', '--json']), /--waterfall draws with the table; stdout carries json/);
+    expectUsageError(await runBuiltInProcess([...FAST, '--waterfall', '--json']), /--waterfall draws with the table; stdout carries json/);
   });
 });
 
 describe('--report', () => {
   test('writes the page; the JSON on stdout carries samples only with --details', async () => {
     const page = join(dir, 'report.html');
-    const plain = await inProcess([...FAST, '--json', '--report', page]);
+    const plain = await runBuiltInProcess([...FAST, '--json', '--report', page]);
     const doc = parseJsonReport<Doc>(plain);
     for (const r of doc.results) expect(r).not.toHaveProperty('samples');
     expect(existsSync(page)).toBe(true);
@@ -76,14 +73,14 @@ describe('--report', () => {
     expect(html.match(/<svg class="waterfall"/g)).toHaveLength(3);
     expect(html.match(/<rect class="bar /g)).toHaveLength(18);
 
-    const detailed = parseJsonReport<Doc>(await inProcess([...FAST, '--json', '--details', '--report', join(dir, 'detailed.html')]));
+    const detailed = parseJsonReport<Doc>(await runBuiltInProcess([...FAST, '--json', '--details', '--report', join(dir, 'detailed.html')]));
     for (const r of detailed.results) expect(r.samples).toHaveLength(6);
   });
 
   test('-o keeps its own format and leaves samples out; the page goes to its own file', async () => {
     const page = join(dir, 'with-o.html');
     const json = join(dir, 'with-o.json');
-    const result = await inProcess([...FAST, '-o', json, '--report', page]);
+    const result = await runBuiltInProcess([...FAST, '-o', json, '--report', page]);
     expect(result.code, describeRun(result)).toBe(0);
     expect(result.stdout).toContain('Time taken');
     const saved = JSON.parse(readFileSync(json, 'utf8')) as Doc;
@@ -94,7 +91,7 @@ describe('--report', () => {
   test('never writes a secret: query keys and credential headers are ***', async () => {
     const page = join(dir, 'secret.html');
     const urls = [`${server.url}/ok?api_key=topsecret1234&page=1`, `${server.url}/ok?token=othersecret5678`];
-    const result = await inProcess([...urls, '-H', 'X-Api-Key: hdrsecret9012', '-H', 'Authorization: Bearer bearersecret3456', '--report', page, '--waterfall']);
+    const result = await runBuiltInProcess([...urls, '-H', 'X-Api-Key: hdrsecret9012', '-H', 'Authorization: Bearer bearersecret3456', '--report', page, '--waterfall']);
     expect(result.code, describeRun(result)).toBe(0);
     const html = readFileSync(page, 'utf8');
     for (const secret of ['topsecret1234', 'othersecret5678', 'hdrsecret9012', 'bearersecret3456']) {
@@ -106,12 +103,12 @@ describe('--report', () => {
   });
 
   test('a name that cannot be written is a usage error, before any request', async () => {
-    expectUsageError(await inProcess([...FAST, '--report', '-']), /--report needs a file name/);
-    expectUsageError(await inProcess([...FAST, '--report', join(dir, 'missing', 'r.html')]), /no directory/);
+    expectUsageError(await runBuiltInProcess([...FAST, '--report', '-']), /--report needs a file name/);
+    expectUsageError(await runBuiltInProcess([...FAST, '--report', join(dir, 'missing', 'r.html')]), /no directory/);
   });
 
   test('--help lists the picture options', async () => {
-    const help = await inProcess(['--help']);
+    const help = await runBuiltInProcess(['--help']);
     for (const option of ['--waterfall', '--no-waterfall', '--report <file.html>']) expect(help.stdout).toContain(option);
   });
 });

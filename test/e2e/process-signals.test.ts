@@ -76,9 +76,6 @@ afterAll(async () => {
   cleanupCli();
 });
 
-/** The built CLI's main() in this process, in the file's own directory (no stray .env there). */
-const runHere = (args: readonly string[]): Promise<RunResult> => runBuiltInProcess(args, { cwd: tmp });
-
 /** `n` URLs of the /ok route, tagged so that this test's requests can be counted apart. */
 const okUrls = (tag: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${server.url}/ok?tag=${tag}&i=${i}`);
 
@@ -231,7 +228,7 @@ describe('-o and --report paths that cannot be written', () => {
     ['-o into /sys (read-only for root too)', (): string[] => ['--format', 'json', '-o', '/sys/async-bench-result'], /cannot write -o '\/sys\/async-bench-result': /],
   ])('%s: exit 2 with one line, before the first request', async (label, args, message) => {
     const tag = `unwritable-${label.replace(/\W+/g, '-')}`;
-    const result = await runHere([...okUrls(tag, 2), ...args()]);
+    const result = await runBuiltInProcess([...okUrls(tag, 2), ...args()]);
     expectUsageError(result, message);
     expect(server.count(`tag=${tag}`)).toBe(0);
   });
@@ -240,7 +237,7 @@ describe('-o and --report paths that cannot be written', () => {
     ['-o', ['--format', 'json', '-o', '/dev/full']],
     ['--report', ['--report', '/dev/full']],
   ])('%s /dev/full: the write fails at the end (ENOSPC): the result is on stdout anyway, one line names the path, exit 1', async (option, args) => {
-    const result = await runHere([...okUrls(`devfull-${option}`, 3), '--json', '-q', ...args]);
+    const result = await runBuiltInProcess([...okUrls(`devfull-${option}`, 3), '--json', '-q', ...args]);
     expect(result.code, describeRun(result)).toBe(1);
     const doc = parseJsonReport<Report>(result);
     expect(doc.results.length).toBe(3);
@@ -251,8 +248,8 @@ describe('-o and --report paths that cannot be written', () => {
     const fresh = join(tmp, 'fresh.json');
     const kept = join(tmp, 'kept.json');
     writeFileSync(kept, 'old content');
-    expectUsageError(await runHere([...okUrls('probe', 1), '-o', fresh, '--threshold', 'nonsense']), /threshold/);
-    expectUsageError(await runHere([...okUrls('probe', 1), '-o', kept, '--threshold', 'nonsense']), /threshold/);
+    expectUsageError(await runBuiltInProcess([...okUrls('probe', 1), '-o', fresh, '--threshold', 'nonsense']), /threshold/);
+    expectUsageError(await runBuiltInProcess([...okUrls('probe', 1), '-o', kept, '--threshold', 'nonsense']), /threshold/);
     expect(existsSync(fresh)).toBe(false);
     expect(readFileSync(kept, 'utf8')).toBe('old content');
     expect(server.count('tag=probe')).toBe(0);
@@ -424,7 +421,7 @@ describe('Ctrl-C while input is read', () => {
     ['--file /dev/zero', (): string[] => ['--file', '/dev/zero'], /\/dev\/zero:1 is not a line of text/],
     ['--baseline /dev/zero', (): string[] => [`${server.url}/ok?tag=zero-baseline`, '--baseline', '/dev/zero'], /--baseline '\/dev\/zero' is not JSON \(it contains NUL bytes\)/],
   ])('%s is refused at once (exit 2, one line), without reading on', async (_label, args, message) => {
-    const result = await runHere(args());
+    const result = await runBuiltInProcess(args());
     expectUsageError(result, message);
     expect(result.ms).toBeLessThan(10_000);
   });

@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Report } from '../../src/core/report.js';
 import { expandRequest, type RequestSpec } from '../../src/core/request.js';
-import { assertBuilt, cleanupCli, ROOT, run, type RunResult } from '../helpers/cli.js';
+import { assertBuilt, cleanupCli, ROOT, run } from '../helpers/cli.js';
 import { expectOk, expectUsageError, parseJsonReport } from '../helpers/expectations.js';
-import { runBuiltInProcess, type InProcessOptions } from '../helpers/in-process.js';
+import { runBuiltInProcess } from '../helpers/in-process.js';
 import { startTestServer, type ReceivedRequest, type TestServer } from '../helpers/test-server.js';
 
 const SPAWN = { timeout: 30_000 };
@@ -32,9 +32,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
   cleanupCli();
 });
-
-/** The built CLI in process, in an empty directory as a spawned run is (no stray .env is read). */
-const inProcess = (args: readonly string[], options: InProcessOptions = {}): Promise<RunResult> => runBuiltInProcess(args, { cwd: dir, ...options });
 
 /** The requests whose path carries `case=tag`, in arrival order. */
 const received = (tag: string): ReceivedRequest[] => server.log.filter((r) => r.path.includes(`case=${tag}`));
@@ -62,8 +59,8 @@ describe('bodies and methods', () => {
   });
 
   test('--data-json sets application/json; -H content-type wins over -d\'s default', SPAWN, async () => {
-    const a = await inProcess([url('/echo', 'json-a'), '--data-json', '{"a":1}', '-s', 'sequential', '-q']);
-    const b = await inProcess([url('/echo', 'json-b'), '-d', '<x/>', '-H', 'Content-Type: application/xml', '-X', 'PUT', '-s', 'sequential', '-q']);
+    const a = await runBuiltInProcess([url('/echo', 'json-a'), '--data-json', '{"a":1}', '-s', 'sequential', '-q']);
+    const b = await runBuiltInProcess([url('/echo', 'json-b'), '-d', '<x/>', '-H', 'Content-Type: application/xml', '-X', 'PUT', '-s', 'sequential', '-q']);
     expectOk(a);
     expectOk(b);
     expect(received('json-a').map((r) => [r.method, r.headers['content-type'], r.body.toString()])).toEqual([['POST', 'application/json', '{"a":1}']]);
@@ -71,7 +68,7 @@ describe('bodies and methods', () => {
   });
 
   test('a 303 after a POST is followed as a GET without the body; a 307 keeps POST and its body', SPAWN, async () => {
-    const result = await inProcess([url('/redirect-code/303?to=/echo%3Fcase%3Dafter-303', 'before-303'), url('/redirect-code/307?to=/echo%3Fcase%3Dafter-307', 'before-307'), '-d', 'k=v', '-s', 'sequential', '-q']);
+    const result = await runBuiltInProcess([url('/redirect-code/303?to=/echo%3Fcase%3Dafter-303', 'before-303'), url('/redirect-code/307?to=/echo%3Fcase%3Dafter-307', 'before-307'), '-d', 'k=v', '-s', 'sequential', '-q']);
     expectOk(result);
     expect(received('before-303').map((r) => r.method)).toEqual(['POST']);
     const after303 = received('after-303');
@@ -80,8 +77,8 @@ describe('bodies and methods', () => {
   });
 
   test('--retries resend a failed GET but never a POST, unless --retry-all', SPAWN, async () => {
-    const post = await inProcess([url('/flaky/503?fail=1', 'retry-post'), '-d', 'a=1', '--retries', '2', '-s', 'sequential', '-q']);
-    const all = await inProcess([url('/flaky/503?fail=1', 'retry-all'), '-d', 'a=1', '--retries', '2', '--retry-all', '-s', 'sequential', '-q']);
+    const post = await runBuiltInProcess([url('/flaky/503?fail=1', 'retry-post'), '-d', 'a=1', '--retries', '2', '-s', 'sequential', '-q']);
+    const all = await runBuiltInProcess([url('/flaky/503?fail=1', 'retry-all'), '-d', 'a=1', '--retries', '2', '--retry-all', '-s', 'sequential', '-q']);
     expectOk(post);
     expectOk(all);
     expect(received('retry-post')).toHaveLength(1);
@@ -92,7 +89,7 @@ describe('bodies and methods', () => {
 describe('request lists', () => {
   test('-n 7 over 3 URLs makes 7 requests, cycling through them', SPAWN, async () => {
     const urls = ['/ok?u=a', '/ok?u=b', '/ok?u=c'].map((p) => url(p, 'cycle'));
-    const result = await inProcess([...urls, '-n', '7', '-s', 'sequential', '--json']);
+    const result = await runBuiltInProcess([...urls, '-n', '7', '-s', 'sequential', '--json']);
     expectOk(result);
     expect(received('cycle').map((r) => /u=(\w)/.exec(r.path)?.[1])).toEqual(['a', 'b', 'c', 'a', 'b', 'c', 'a']);
     expect(parseJsonReport<Report>(result).config.count).toBe(7);
@@ -107,7 +104,7 @@ describe('request lists', () => {
       JSON.stringify({ url: url('/echo?n=3', 'jsonl') }),
     ].join('\n'));
     const shape = (r: ReceivedRequest): string => `${r.method} ${/n=(\d)/.exec(r.path)?.[1]} ${r.body.toString()} ${String(r.headers['content-type'] ?? '')} ${String(r.headers['x-trace'] ?? '')}`;
-    const sequential = await inProcess(['--requests', requests, '-s', 'sequential', '--json']);
+    const sequential = await runBuiltInProcess(['--requests', requests, '-s', 'sequential', '--json']);
     expectOk(sequential);
     const expected = ['POST 1 {"name":"one"} application/json ', 'PUT 2 two  t-2', 'GET 3   '];
     expect(received('jsonl').map(shape)).toEqual(expected);
@@ -115,7 +112,7 @@ describe('request lists', () => {
     expect(report.config.requests).toEqual({ methods: { POST: 1, PUT: 1, GET: 1 }, bodies: true, bodyBytes: 17 });
     expect(report.fingerprint?.method).toBe('GET,POST,PUT');
     server.log.splice(0, server.log.length);
-    const concurrent = await inProcess(['--requests', requests, '-s', 'all,bounded', '-c', '2', '-q']);
+    const concurrent = await runBuiltInProcess(['--requests', requests, '-s', 'all,bounded', '-c', '2', '-q']);
     expectOk(concurrent);
     const seen = received('jsonl').map(shape);
     expect(seen).toHaveLength(6);
@@ -125,7 +122,7 @@ describe('request lists', () => {
 
   test('a malformed line of a request file is exit 2 naming its line, before any request', SPAWN, async () => {
     const requests = file('bad.jsonl', [JSON.stringify({ url: url('/ok', 'bad-line') }), '', '{"url": "http://127.0.0.1:1/", "method": POST}'].join('\n'));
-    const result = await inProcess(['--requests', requests]);
+    const result = await runBuiltInProcess(['--requests', requests]);
     expectUsageError(result, /bad\.jsonl:3 is not a JSON object/);
     expect(received('bad-line')).toHaveLength(0);
   });
@@ -134,7 +131,7 @@ describe('request lists', () => {
     const host = `127.0.0.1:${server.port}`;
     const har = readFileSync(join(ROOT, 'fixtures/har/checkout.har'), 'utf8').replaceAll('shop.example.test', host).replaceAll('/api/', '/echo/api/');
     const path = file('checkout.har', har);
-    const result = await inProcess(['--har', path, '--har-filter', host, '-s', 'sequential', '--json']);
+    const result = await runBuiltInProcess(['--har', path, '--har-filter', host, '-s', 'sequential', '--json']);
     expectOk(result);
     const replayed = server.log.filter((r) => r.path.startsWith('/echo/api/'));
     expect(replayed.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /echo/api/cart?currency=EUR', 'POST /echo/api/orders']);
@@ -153,7 +150,7 @@ describe('request lists', () => {
 describe('placeholders and base URLs', () => {
   test('placeholders expand the same way in every strategy for the same seed', SPAWN, async () => {
     const template: RequestSpec = { method: 'POST', url: url('/echo?seq={{seq}}&r={{rand:1-1025}}', 'ph'), headers: { 'x-id': '{{uuid}}' }, body: '{"n":{{seq}},"r":{{rand:1-9}}}' };
-    const result = await inProcess([template.url, '-n', '4', '-H', 'X-Id: {{uuid}}', '-d', template.body as string, '--seed', '42', '-s', 'sequential,all,bounded', '-c', '2', '-q']);
+    const result = await runBuiltInProcess([template.url, '-n', '4', '-H', 'X-Id: {{uuid}}', '-d', template.body as string, '--seed', '42', '-s', 'sequential,all,bounded', '-c', '2', '-q']);
     expectOk(result);
     // What the seed and the index alone give: the same requests in every strategy and every run.
     const expected = [0, 1, 2, 3].map((i) => expandRequest(template, 42, i)).map((r) => `${r.url.slice(server.url.length)} ${r.headers!['x-id']} ${String(r.body)}`);
@@ -165,7 +162,7 @@ describe('placeholders and base URLs', () => {
   });
 
   test('--base-url sends the pokemon preset\'s paths to another server, and says so', SPAWN, async () => {
-    const result = await inProcess(['pokemon', '--base-url', `${server.url}/pk`, '-n', '3', '-s', 'sequential', '--seed', '7', '--no-color']);
+    const result = await runBuiltInProcess(['pokemon', '--base-url', `${server.url}/pk`, '-n', '3', '-s', 'sequential', '--seed', '7', '--no-color']);
     expectOk(result);
     const paths = server.log.filter((r) => r.path.startsWith('/pk/')).map((r) => r.path);
     expect(paths).toHaveLength(3);
@@ -174,7 +171,7 @@ describe('placeholders and base URLs', () => {
   });
 
   test('--base-url (from ASYNC_BENCH_BASE_URL) runs both tmdb stages against it', SPAWN, async () => {
-    const result = await inProcess(['tmdb', '-n', '2', '-s', 'sequential', '-q'], { env: { ASYNC_BENCH_BASE_URL: server.url, TMDB_API_KEY: 'eyJ.a.b' } });
+    const result = await runBuiltInProcess(['tmdb', '-n', '2', '-s', 'sequential', '-q'], { env: { ASYNC_BENCH_BASE_URL: server.url, TMDB_API_KEY: 'eyJ.a.b' } });
     expectOk(result);
     const tmdb = server.log.filter((r) => r.path.startsWith('/3/movie/')).map((r) => r.path.replace(/\?.*/, ''));
     expect(tmdb).toEqual(['/3/movie/now_playing', '/3/movie/11', '/3/movie/12']);
@@ -183,7 +180,7 @@ describe('placeholders and base URLs', () => {
 
 describe('the fixture server takes writes', () => {
   test('jsonplaceholder --offline -X POST -n 20: 20 posts created (201) by every strategy', SPAWN, async () => {
-    const result = await inProcess(['jsonplaceholder', '--offline', '-X', 'POST', '-n', '20', '--latency', '0', '--json', '--details']);
+    const result = await runBuiltInProcess(['jsonplaceholder', '--offline', '-X', 'POST', '-n', '20', '--latency', '0', '--json', '--details']);
     expectOk(result);
     const report = parseJsonReport<Report>(result);
     expect(report.results.map((r) => [r.strategy, r.ok, r.failed, r.statusCodes])).toEqual([

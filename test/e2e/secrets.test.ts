@@ -95,9 +95,6 @@ function urlFile(): string {
   return path;
 }
 
-/** The built CLI in process, in an empty directory as a spawned run is (no stray .env is read). */
-const inProcess = (args: readonly string[]): Promise<RunResult> => runBuiltInProcess(args, { cwd: dir });
-
 const headerArgs = (): string[] => HEADERS.flatMap((h) => ['-H', `${h}: ${valueOf(h)}`]);
 
 function expectNoSecret(label: string, text: string): void {
@@ -117,8 +114,8 @@ describe('secret names by pattern and --redact, end to end', () => {
     const base = ['--file', file, '-s', 'sequential,all', ...headerArgs(), ...REDACT];
     const [json, markdown, csv] = await Promise.all([
       run([...base, '--json', '--details', '--report', join(dir, 'page.html')]),
-      inProcess([...base, '--format', 'markdown', '-o', join(dir, 'out.md'), '--waterfall', '--no-color']),
-      inProcess([...base, '--format', 'csv']),
+      runBuiltInProcess([...base, '--format', 'markdown', '-o', join(dir, 'out.md'), '--waterfall', '--no-color']),
+      runBuiltInProcess([...base, '--format', 'csv']),
     ]);
     results = [
       { label: 'json --details --report', result: json, files: { 'page.html': readFileSync(join(dir, 'page.html'), 'utf8') } },
@@ -170,23 +167,23 @@ describe('secret names by pattern and --redact, end to end', () => {
 
 describe('--redact', () => {
   test("the JSON document's config.command, the command that reproduces the run, holds no secret", async () => {
-    const result = await inProcess(['http://127.0.0.1:1/?api_key=k3y-value', '-H', 'X-Auth: hdr-secret', '-s', 'sequential', '--timeout', '500', '--json', '-q']);
+    const result = await runBuiltInProcess(['http://127.0.0.1:1/?api_key=k3y-value', '-H', 'X-Auth: hdr-secret', '-s', 'sequential', '--timeout', '500', '--json', '-q']);
     const doc = parseJsonReport<{ config: { command: string; seed: number } }>(result);
     expect(doc.config.command).toBe(`async-bench 'http://127.0.0.1:1/?api_key=***' -H 'X-Auth: ***' -s sequential --timeout 500 --json -q --seed ${doc.config.seed}`);
   });
 
   test('a name typed in a refused URL is shown as *** in the error line', async () => {
-    const result = await inProcess([`http://h.example:99999/?my_param=${valueOf('my_param')}`, ...REDACT]);
+    const result = await runBuiltInProcess([`http://h.example:99999/?my_param=${valueOf('my_param')}`, ...REDACT]);
     expectUsageError(result, /my_param=\*\*\*/);
     expectNoSecret('stderr', result.stderr);
   });
 
   test('an empty name, or one with = or a space, is a usage error', async () => {
-    for (const bad of ['', 'a=b', 'two words']) expectUsageError(await inProcess([`${origin}/ok`, '--redact', bad]), /--redact takes a header or query parameter name/);
+    for (const bad of ['', 'a=b', 'two words']) expectUsageError(await runBuiltInProcess([`${origin}/ok`, '--redact', bad]), /--redact takes a header or query parameter name/);
   });
 
   test('--help lists it', async () => {
-    expect((await inProcess(['--help'])).stdout).toContain('--redact <name>');
+    expect((await runBuiltInProcess(['--help'])).stdout).toContain('--redact <name>');
   });
 });
 
@@ -198,10 +195,10 @@ describe('text from a server reaches no terminal or report with control characte
     const urls = [`${origin}/hostile-status`, `${origin}/hostile-body`, `${origin}/ok`];
     const page = join(dir, 'hostile.html');
     const runs = [
-      await inProcess([...urls, '-s', 'sequential', '--waterfall', '--report', page]),
-      await inProcess([...urls, '-s', 'sequential', '--format', 'markdown']),
-      await inProcess([...urls, '-s', 'sequential', '--format', 'csv']),
-      await inProcess([...urls, '-s', 'sequential', '--json', '--details']),
+      await runBuiltInProcess([...urls, '-s', 'sequential', '--waterfall', '--report', page]),
+      await runBuiltInProcess([...urls, '-s', 'sequential', '--format', 'markdown']),
+      await runBuiltInProcess([...urls, '-s', 'sequential', '--format', 'csv']),
+      await runBuiltInProcess([...urls, '-s', 'sequential', '--json', '--details']),
     ];
     for (const result of runs) {
       expect(result.code, describeRun(result)).toBe(0);

@@ -18,9 +18,6 @@ import { runBuiltInProcess } from '../helpers/in-process.js';
 const SPAWN = { timeout: 90_000 };
 let dir = '';
 
-/** The built CLI's main() in this process, in this file's own empty directory (no stray .env). */
-const runHere = (args: readonly string[]): ReturnType<typeof runBuiltInProcess> => runBuiltInProcess(args, { cwd: dir });
-
 beforeAll(() => {
   assertBuilt();
   dir = mkdtempSync(join(tmpdir(), 'async-bench-verdicts-'));
@@ -35,7 +32,7 @@ describe.concurrent('failures never count as speed', SPAWN, () => {
     // A delay long enough that all's requests overlap at the server even on a starved CPU. One
     // run: the table on stdout, the same run's JSON document written with -o.
     const jsonPath = join(dir, 'more-failures.json');
-    const table = await runHere(['pokemon', '--offline', '-n', '20', '--latency', '150', '--max-inflight', '5', '--min-speedup', '3', '--seed', '1', '-o', jsonPath]);
+    const table = await runBuiltInProcess(['pokemon', '--offline', '-n', '20', '--latency', '150', '--max-inflight', '5', '--min-speedup', '3', '--seed', '1', '-o', jsonPath]);
     expect(table.code, describeRun(table)).toBe(1);
     expect(table.stdout).toMatch(/^all: not faster, it failed more: \d+ of 20 \(\d+%\) where sequential failed 0%; \d+ failed: \d+ http5xx \(503\)$/m);
     expect(table.stdout).toMatch(/^FAIL {2}speedup>=3 {2}all: [\d.]+ \(all failed more than sequential: \d+ of 20 failed\)$/m);
@@ -52,7 +49,7 @@ describe.concurrent('failures never count as speed', SPAWN, () => {
 
   test('markdown and HTML never bold the strategy that failed more', async () => {
     const report = join(dir, 'more-failures.html');
-    const r = await runHere(['pokemon', '--offline', '-n', '10', '--latency', '200', '--max-inflight', '3', '-s', 'sequential,all', '--format', 'markdown', '--report', report, '--seed', '2']);
+    const r = await runBuiltInProcess(['pokemon', '--offline', '-n', '10', '--latency', '200', '--max-inflight', '3', '-s', 'sequential,all', '--format', 'markdown', '--report', report, '--seed', '2']);
     expect(r.code, describeRun(r)).toBe(0);
     expect(r.stdout).toMatch(/\| all \(Promise\.all\) \|.*\| more failures \|/);
     expect(r.stdout).not.toContain('**');
@@ -89,9 +86,9 @@ describe.concurrent('-c auto', SPAWN, () => {
   });
 
   test('refuses -c auto without bounded, and stops at its ceiling', async () => {
-    expectUsageError(await runHere(['pokemon', '--offline', '-s', 'all', '-c', 'auto']), /-c auto searches for the limit of bounded/);
-    expectUsageError(await runHere(['pokemon', '--offline', '-c', 'auto:1']), /--concurrency auto: must be at least 2/);
-    const r = await runHere(['jsonplaceholder', '--offline', '-n', '8', '--latency', '5', '-s', 'bounded', '-c', 'auto:4', '--seed', '4', '--json']);
+    expectUsageError(await runBuiltInProcess(['pokemon', '--offline', '-s', 'all', '-c', 'auto']), /-c auto searches for the limit of bounded/);
+    expectUsageError(await runBuiltInProcess(['pokemon', '--offline', '-c', 'auto:1']), /--concurrency auto: must be at least 2/);
+    const r = await runBuiltInProcess(['jsonplaceholder', '--offline', '-n', '8', '--latency', '5', '-s', 'bounded', '-c', 'auto:4', '--seed', '4', '--json']);
     expect(r.code, describeRun(r)).toBe(0);
     const doc = parseJsonReport<Report>(r);
     expect(Math.max(...doc.recommendation!.steps!.map((s) => s.concurrency))).toBeLessThanOrEqual(4);
@@ -102,17 +99,17 @@ describe.concurrent('a baseline compares like with like', SPAWN, () => {
   test('another latency is refused with exit 2, naming the field; --baseline-ignore accepts it', async () => {
     const saved = join(dir, 'baseline.json');
     // JSONPlaceholder's small bodies: what is compared is the workload, not the bytes.
-    const first = await runHere(['jsonplaceholder', '--offline', '-n', '5', '--latency', '5', '-s', 'sequential,all', '--seed', '5', '--json']);
+    const first = await runBuiltInProcess(['jsonplaceholder', '--offline', '-n', '5', '--latency', '5', '-s', 'sequential,all', '--seed', '5', '--json']);
     expect(first.code, describeRun(first)).toBe(0);
     writeFileSync(saved, first.stdout);
-    const refused = await runHere(['jsonplaceholder', '--offline', '-n', '5', '--latency', '6', '-s', 'sequential,all', '--seed', '5', '--baseline', saved]);
+    const refused = await runBuiltInProcess(['jsonplaceholder', '--offline', '-n', '5', '--latency', '6', '-s', 'sequential,all', '--seed', '5', '--baseline', saved]);
     expectUsageError(refused, /measured another workload \(latency "5" → "6"\).*--baseline-ignore latency/);
-    const accepted = await runHere(['jsonplaceholder', '--offline', '-n', '5', '--latency', '6', '-s', 'sequential,all', '--seed', '5', '--baseline', saved, '--baseline-ignore', 'latency', '--max-regression', '1000', '--json']);
+    const accepted = await runBuiltInProcess(['jsonplaceholder', '--offline', '-n', '5', '--latency', '6', '-s', 'sequential,all', '--seed', '5', '--baseline', saved, '--baseline-ignore', 'latency', '--max-regression', '1000', '--json']);
     expect(accepted.code, describeRun(accepted)).toBe(0);
     const doc = parseJsonReport<Report>(accepted);
     expect(doc.baseline!.comparisons.map((c) => c.strategy)).toEqual(['sequential', 'all']);
     expect(doc.baseline!.warnings).toEqual(['baseline has 1 run: a gate needs --runs 3 or more on both sides; comparing medians']);
-    expectUsageError(await runHere(['pokemon', '--offline', '--baseline-ignore', 'latncy', '--baseline', saved]), /unknown field 'latncy' \(did you mean 'latency'\?\)/);
-    expectUsageError(await runHere(['pokemon', '--offline', '--baseline-ignore', 'latency']), /--baseline-ignore needs --baseline/);
+    expectUsageError(await runBuiltInProcess(['pokemon', '--offline', '--baseline-ignore', 'latncy', '--baseline', saved]), /unknown field 'latncy' \(did you mean 'latency'\?\)/);
+    expectUsageError(await runBuiltInProcess(['pokemon', '--offline', '--baseline-ignore', 'latency']), /--baseline-ignore needs --baseline/);
   });
 });
