@@ -27,9 +27,6 @@
  * success); the presets that do (the sample line, tmdb's now-playing stage) are given the same
  * broken body in-process, since a preset cannot be pointed at a loopback server from the CLI.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Report, StrategyResult } from '../../src/core/report.js';
 import { ERROR_CLASSES, type ErrorClass, type StrategyName } from '../../src/core/types.js';
@@ -79,7 +76,6 @@ interface Case {
 let server: TestServer;
 let refused: number;
 /** An empty working directory for the in-process runs, as a spawned CLI has (no stray .env). */
-let cwd: string;
 
 /** Each request's own latency (from the JSON): never before the limit, and under the limit plus 1 s. */
 function expectTimedOutAtLimit(result: Result): void {
@@ -275,13 +271,11 @@ beforeAll(async () => {
   assertBuilt();
   server = await startTestServer();
   refused = await closedPort();
-  cwd = mkdtempSync(join(tmpdir(), 'async-bench-chaos-'));
 });
 
 afterAll(async () => {
   await server?.close();
   cleanupCli();
-  if (cwd) rmSync(cwd, { recursive: true, force: true });
 });
 
 /**
@@ -295,7 +289,7 @@ async function runHere(args: readonly string[]): Promise<{ result: RunResult; wa
   };
   process.on('warning', onWarning);
   try {
-    return { result: await runBuiltInProcess(args, { cwd }), warnings };
+    return { result: await runBuiltInProcess(args), warnings };
   } finally {
     process.off('warning', onWarning);
   }
